@@ -1,0 +1,16 @@
+// One mocha run covers every test in the workspace; each run gets its own databases and vhost.
+module.exports = {
+  'node-option': ['import=tsx'],
+  extension: ['ts'],
+  spec: process.env.TEST_SPEC
+    ? process.env.TEST_SPEC.split(',')
+    : [
+        'packages/*/test/**/*.test.ts',
+        'services/*/test/**/*.test.ts',
+        'gateway/test/**/*.test.ts',
+        'test/e2e/**/*.test.ts',
+      ],
+  require: ['packages/testkit/src/mocha-hooks.ts'],
+  timeout: 20000,
+  exit: true,
+};

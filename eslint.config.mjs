@@ -1,0 +1,27 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '.tools/**', '**/dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly' } },
+    rules: {
+      'no-console': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['scripts/**', 'infra/**'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    // The domain layer is pure: no I/O libraries.
+    files: ['services/*/src/domain/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['express', 'pg', 'kysely', 'amqplib', 'amqp-connection-manager', 'nodemailer', '@shop/db', '@shop/messaging'] }],
+    },
+  },
+);

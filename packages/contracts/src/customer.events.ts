@@ -1,0 +1,143 @@
+import Joi from 'joi';
+import { defineEvent } from './define';
+import { address, isoDate, uuid, type Address } from './common';
+
+export interface CustomerRegisteredV1 {
+  customerId: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  verificationUrl: string;
+  verificationToken: string;
+  registeredAt: string;
+}
+export const customerRegistered = defineEvent<CustomerRegisteredV1>('customer.registered', 1, {
+  customerId: uuid().required(),
+  email: Joi.string().email({ tlds: false }).required(),
+  firstName: Joi.string().required(),
+  lastName: Joi.string().required(),
+  verificationUrl: Joi.string().uri().required(),
+  verificationToken: Joi.string().required(),
+  registeredAt: isoDate().required(),
+});
+
+export interface CustomerVerifiedV1 {
+  customerId: string;
+  email: string;
+  verifiedAt: string;
+}
+export const customerVerified = defineEvent<CustomerVerifiedV1>('customer.verified', 1, {
+  customerId: uuid().required(),
+  email: Joi.string().email({ tlds: false }).required(),
+  verifiedAt: isoDate().required(),
+});
+
+export interface CustomerEmailChangedV1 {
+  customerId: string;
+  oldEmail: string;
+  newEmail: string;
+  firstName: string;
+  verificationUrl: string;
+  verificationToken: string;
+  changedAt: string;
+}
+export const customerEmailChanged = defineEvent<CustomerEmailChangedV1>('customer.email-changed', 1, {
+  customerId: uuid().required(),
+  oldEmail: Joi.string().email({ tlds: false }).required(),
+  newEmail: Joi.string().email({ tlds: false }).required(),
+  firstName: Joi.string().required(),
+  verificationUrl: Joi.string().uri().required(),
+  verificationToken: Joi.string().required(),
+  changedAt: isoDate().required(),
+});
+
+export interface CustomerVerificationRequestedV1 {
+  customerId: string;
+  email: string;
+  firstName: string;
+  verificationUrl: string;
+  verificationToken: string;
+  requestedAt: string;
+}
+/** A new verification link was issued on request (resend); the notification worker mails it. */
+export const customerVerificationRequested = defineEvent<CustomerVerificationRequestedV1>(
+  'customer.verification-requested',
+  1,
+  {
+    customerId: uuid().required(),
+    email: Joi.string().email({ tlds: false }).required(),
+    firstName: Joi.string().required(),
+    verificationUrl: Joi.string().uri().required(),
+    verificationToken: Joi.string().required(),
+    requestedAt: isoDate().required(),
+  },
+);
+
+export interface CustomerProfileUpdatedV1 {
+  customerId: string;
+  firstName: string;
+  lastName: string;
+  updatedAt: string;
+}
+export const customerProfileUpdated = defineEvent<CustomerProfileUpdatedV1>('customer.profile-updated', 1, {
+  customerId: uuid().required(),
+  firstName: Joi.string().required(),
+  lastName: Joi.string().required(),
+  updatedAt: isoDate().required(),
+});
+
+export interface CustomerPasswordChangedV1 {
+  customerId: string;
+  changedAt: string;
+}
+export const customerPasswordChanged = defineEvent<CustomerPasswordChangedV1>('customer.password-changed', 1, {
+  customerId: uuid().required(),
+  changedAt: isoDate().required(),
+});
+
+export interface CustomerSuspendedV1 {
+  customerId: string;
+  email: string;
+  reason: string;
+  suspendedAt: string;
+}
+export const customerSuspended = defineEvent<CustomerSuspendedV1>('customer.suspended', 1, {
+  customerId: uuid().required(),
+  email: Joi.string().email({ tlds: false }).required(),
+  reason: Joi.string().allow('').required(),
+  suspendedAt: isoDate().required(),
+});
+
+export interface CustomerSessionsInvalidatedV1 {
+  customerId: string;
+  /** Access tokens issued before this instant are rejected. */
+  notBefore: string;
+}
+export const customerSessionsInvalidated = defineEvent<CustomerSessionsInvalidatedV1>(
+  'customer.sessions-invalidated',
+  1,
+  { customerId: uuid().required(), notBefore: isoDate().required() },
+);
+
+export interface CustomerShippingAddressAddedV1 {
+  customerId: string;
+  addressId: string;
+  address: Address;
+  addedAt: string;
+}
+export const customerShippingAddressAdded = defineEvent<CustomerShippingAddressAddedV1>(
+  'customer.shipping-address-added',
+  1,
+  { customerId: uuid().required(), addressId: uuid().required(), address: address().required(), addedAt: isoDate().required() },
+);
+
+export interface CustomerDataErasedV1 {
+  customerId: string;
+  anonymizedId: string;
+  erasedAt: string;
+}
+export const customerDataErased = defineEvent<CustomerDataErasedV1>('customer.data-erased', 1, {
+  customerId: uuid().required(),
+  anonymizedId: uuid().required(),
+  erasedAt: isoDate().required(),
+});

@@ -1,0 +1,1 @@
+// root hooks are filled in by the testkit
