@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Generated, type Kysely, type Transaction } from 'kysely';
+import { routingKeyOf, type EventContract, type EventEnvelope } from '@shop/contracts';
+import { currentContext } from '@shop/platform';
+
+export interface OutboxTables {
+  outbox: {
+    id: Generated<number>;
+    event_id: string;
+    routing_key: string;
+    envelope: EventEnvelope;
+    created_at: Generated<Date>;
+    sent_at: Date | null;
+  };
+}
+
+/**
+ * Writes events into the outbox inside the caller's transaction, so a state change and its
+ * events commit together or not at all.
+ */
+export interface Outbox {
+  add<D>(tx: Transaction<any>, contract: EventContract<D>, data: D): Promise<EventEnvelope<D>>;
+}
+
+export function createOutbox(source: string): Outbox {
+  return {
+    async add(tx, contract, data) {
+      const envelope = buildEnvelope(source, contract, data);
+      await (tx as Transaction<OutboxTables>)
+        .insertInto('outbox')
+        .values({ event_id: envelope.id, routing_key: routingKeyOf(envelope), envelope: JSON.stringify(envelope) as never })
+        .execute();
+      return envelope;
+    },
+  };
+}
+
+/**
+ * A new envelope for an event of this service. The payload is validated against its contract on
+ * publish, so an invalid event fails the use case instead of reaching consumers.
+ */
+export function buildEnvelope<D>(source: string, contract: EventContract<D>, data: D): EventEnvelope<D> {
+  const { value, error } = contract.schema.validate(data, { abortEarly: false });
+  if (error) throw new Error(`event ${contract.type}.v${contract.version} is invalid: ${error.message}`);
+  const context = currentContext();
+  return {
+    id: randomUUID(),
+    type: contract.type,
+    version: contract.version,
+    occurredAt: new Date().toISOString(),
+    source,
+    correlationId: context.correlationId,
+    causationId: context.causationId,
+    data: value as D,
+  };
+}
+
+/** Unsent outbox rows, for tests and operators. */
+export async function countUnsent(db: Kysely<any>): Promise<number> {
+  const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL`.execute(db);
+  return rows[0]?.n ?? 0;
+}

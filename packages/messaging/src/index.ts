@@ -1,0 +1,3 @@
+export * from './topology';
+export * from './broker';
+export * from './consumer';

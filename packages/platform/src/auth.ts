@@ -1,0 +1,60 @@
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey, type JWTPayload } from 'jose';
+import { AppError } from './errors';
+
+export type Role = 'customer' | 'admin' | 'fulfillment';
+
+/** Who a verified access token speaks for. */
+export interface Principal {
+  customerId: string;
+  role: Role;
+  sessionId: string;
+  /** Issue time in epoch seconds, to compare with a sessions-invalidated notBefore. */
+  issuedAt: number;
+}
+
+export const ACCESS_TOKEN_ISSUER = 'shop-customer';
+export const ACCESS_TOKEN_AUDIENCE = 'shop';
+
+export type TokenVerifier = (token: string) => Promise<Principal>;
+
+/**
+ * Verifies RS256 access tokens against a JWKS. A remote JWKS is cached and refetched when a token
+ * names an unknown `kid` (jose's createRemoteJWKSet does both).
+ */
+export function createTokenVerifier(keys: URL | JWTVerifyGetKey): TokenVerifier {
+  const getKey = keys instanceof URL ? createRemoteJWKSet(keys, { cooldownDuration: 5_000, cacheMaxAge: 10 * 60_000 }) : keys;
+  return async (token) => {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, getKey, {
+        algorithms: ['RS256'],
+        issuer: ACCESS_TOKEN_ISSUER,
+        audience: ACCESS_TOKEN_AUDIENCE,
+        requiredClaims: ['sub', 'iat', 'exp'],
+      }));
+    } catch (err) {
+      if (isJwksUnavailable(err)) throw new AppError('SERVICE_UNAVAILABLE', 'token keys are unavailable');
+      throw new AppError('UNAUTHORIZED', 'invalid or expired access token');
+    }
+    const role = payload.role;
+    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || !isRole(role)) {
+      throw new AppError('UNAUTHORIZED', 'invalid access token');
+    }
+    return { customerId: payload.sub, role, sessionId: payload.sid, issuedAt: payload.iat as number };
+  };
+}
+
+function isRole(value: unknown): value is Role {
+  return value === 'customer' || value === 'admin' || value === 'fulfillment';
+}
+
+function isJwksUnavailable(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  return code === 'ERR_JWKS_TIMEOUT' || (code === undefined && err instanceof TypeError);
+}
+
+/** The bearer token of an Authorization header, or undefined. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return match?.[1];
+}

@@ -1,0 +1,80 @@
+/**
+ * The one error type of the shop. Domain code and use cases throw it with a code from API.md;
+ * only `statusOf` knows which HTTP status a code means.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+/** Code -> HTTP status, for every code in API.md. Unknown codes are 500. */
+const statusByCode: Record<string, number> = {
+  VALIDATION_ERROR: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  SERVICE_UNAVAILABLE: 503,
+  // customers and auth
+  PASSWORD_INVALID: 400,
+  INVALID_EMAIL: 400,
+  EMAIL_EXISTS: 409,
+  INVALID_TOKEN: 400,
+  INVALID_CREDENTIALS: 401,
+  ACCOUNT_SUSPENDED: 403,
+  COUNTRY_NOT_SUPPORTED: 422,
+  INVALID_POSTAL_CODE: 422,
+  PENDING_ORDERS_EXIST: 409,
+  CUSTOMER_NOT_FOUND: 404,
+  // catalog and stock
+  CATEGORY_NAME_TAKEN: 409,
+  CATEGORY_NOT_FOUND: 404,
+  MAX_DEPTH_EXCEEDED: 422,
+  PRODUCT_NOT_FOUND: 404,
+  INVALID_PRICE: 422,
+  INVALID_PRODUCT_NAME: 422,
+  DESCRIPTION_TOO_LONG: 422,
+  SKU_TAKEN: 409,
+  NEGATIVE_QUANTITY: 422,
+  NEGATIVE_STOCK: 422,
+  INSUFFICIENT_STOCK: 409,
+  // cart
+  OUT_OF_STOCK: 409,
+  QUANTITY_EXCEEDS_STOCK: 409,
+  VARIANT_REQUIRED: 400,
+  PRODUCT_INACTIVE: 409,
+  ITEM_NOT_FOUND: 404,
+  CART_NOT_FOUND: 404,
+  // orders and payments
+  REGISTRATION_REQUIRED: 401,
+  EMAIL_NOT_VERIFIED: 403,
+  EMPTY_CART: 409,
+  INTERNATIONAL_SHIPPING_NOT_AVAILABLE: 422,
+  PAYMENT_FAILED: 402,
+  ORDER_NOT_FOUND: 404,
+  CANCELLATION_NOT_ALLOWED: 409,
+  INVALID_STATUS_TRANSITION: 409,
+  PAYMENT_PROVIDER_ERROR: 502,
+  INVALID_SIGNATURE: 401,
+};
+
+export function statusOf(code: string): number {
+  return statusByCode[code] ?? 500;
+}
+
+/** The error body of API.md: `{ error: { code, message, details } }`. */
+export function errorBody(code: string, message: string, details: Record<string, unknown> = {}) {
+  return { error: { code, message, details } };
+}
+
+export const notFound = (code: string, what: string) => new AppError(code, `${what} not found`);

@@ -1,0 +1,38 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError, errorBody, statusOf } from '../errors';
+import type { Logger } from '../logger';
+
+export const notFoundHandler: RequestHandler = (req, res) => {
+  res.status(404).json(errorBody('NOT_FOUND', `no route for ${req.method} ${req.path}`));
+};
+
+/** Body-parser failures carry a `type`; they are the client's fault, never a 5xx. */
+function fromBodyParser(err: { type?: string; status?: number }): AppError | undefined {
+  switch (err.type) {
+    case 'entity.parse.failed':
+      return new AppError('VALIDATION_ERROR', 'the body is not valid JSON', { fields: [{ location: 'body', field: '', message: 'malformed JSON' }] });
+    case 'entity.too.large':
+      return new AppError('PAYLOAD_TOO_LARGE', 'the body is too large');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', 'unsupported body encoding');
+    default:
+      return err.status && err.status >= 400 && err.status < 500 ? new AppError('VALIDATION_ERROR', 'the request is not valid') : undefined;
+  }
+}
+
+/** The one place errors become HTTP: AppError codes through the shared table, anything else 500. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const appError = err instanceof AppError ? err : fromBodyParser(err);
+    if (!appError) {
+      logger.error('unhandled error', { method: req.method, path: req.path, error: err instanceof Error ? err.stack : String(err) });
+      if (!res.headersSent) res.status(500).json(errorBody('INTERNAL', 'internal error'));
+      return;
+    }
+    const status = (res.locals.errorStatus as number | undefined) ?? statusOf(appError.code);
+    const level = status >= 500 ? 'error' : 'info';
+    logger.log(level, 'request failed', { method: req.method, path: req.path, status, code: appError.code });
+    if (!res.headersSent) res.status(status).json(errorBody(appError.code, appError.message, appError.details));
+  };
+}
