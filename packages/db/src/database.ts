@@ -47,6 +47,6 @@ export async function ensureDatabaseExists(url: string, logger: Logger): Promise
 }
 
 /** Readiness probe: one round trip. */
-export async function pingDatabase(db: Kysely<unknown>): Promise<void> {
+export async function pingDatabase(db: Kysely<any>): Promise<void> {
   await sql`SELECT 1`.execute(db);
 }

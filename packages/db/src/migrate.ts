@@ -24,7 +24,7 @@ const MIGRATION_LOCK = 727_274_001;
  * own transaction, skipping those already recorded. A session advisory lock makes replicas that
  * start together take turns instead of colliding.
  */
-export async function migrate(db: Kysely<unknown>, sources: MigrationSource[], logger: Logger): Promise<string[]> {
+export async function migrate(db: Kysely<any>, sources: MigrationSource[], logger: Logger): Promise<string[]> {
   return db.connection().execute(async (conn) => {
     await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK})`.execute(conn);
     try {

@@ -58,3 +58,11 @@ export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
   return match?.[1];
 }
+
+/**
+ * Whether a token predates a sessions-invalidated instant. JWT `iat` has whole seconds, so a token
+ * from the same second as the invalidation counts as older: rejecting one too many is the safe side.
+ */
+export function issuedBefore(principal: Pick<Principal, 'issuedAt'>, notBefore: Date | null | undefined): boolean {
+  return notBefore != null && principal.issuedAt < Math.ceil(notBefore.getTime() / 1000);
+}

@@ -10,3 +10,5 @@ export * from './http/server';
 export * from './http/auth-middleware';
 export * from './http/correlation';
 export * from './http/validate';
+export * from './http/errors';
+export * from './http/metrics';

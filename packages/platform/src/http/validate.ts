@@ -1,4 +1,4 @@
-import type Joi from 'joi';
+import Joi from 'joi';
 import { AppError } from '../errors';
 
 type Location = 'params' | 'query' | 'body';
@@ -19,3 +19,9 @@ export function validatePart<T>(schema: Joi.Schema<T>, value: unknown, location:
   }
   return valid;
 }
+
+/** `?page=1&pageSize=20` (max 100), as every list in API.md takes it. */
+export const paginationKeys = {
+  page: Joi.number().integer().min(1).max(10_000).default(1),
+  pageSize: Joi.number().integer().min(1).max(100).default(20),
+};

@@ -1,0 +1,24 @@
+import { customerPasswordChanged } from '@shop/contracts';
+import { AppError, type Principal } from '@shop/platform';
+import { findCustomerById, updateCustomer } from '../db/customer.repository';
+import { revokeCustomerSessions } from '../db/session.repository';
+import { assertNotSuspended } from '../domain/customer';
+import { assertValidPassword } from '../domain/password';
+import type { CustomerDeps } from './deps';
+
+/** Needs the current password; other sessions are ended so a stolen one dies with the old password. */
+export async function changePassword(deps: CustomerDeps, principal: Principal, input: { currentPassword: string; newPassword: string }): Promise<void> {
+  const customer = await findCustomerById(deps.db, principal.customerId);
+  if (!customer) throw new AppError('CUSTOMER_NOT_FOUND', 'customer not found');
+  assertNotSuspended(customer);
+  if (!(await deps.passwords.verify(customer.passwordHash, input.currentPassword))) {
+    throw new AppError('INVALID_CREDENTIALS', 'the current password is wrong');
+  }
+  assertValidPassword(input.newPassword);
+  const passwordHash = await deps.passwords.hash(input.newPassword);
+  await deps.transaction(async (tx) => {
+    await updateCustomer(tx, customer.id, customer.version, { passwordHash });
+    await revokeCustomerSessions(tx, customer.id, 'password changed', deps.now(), principal.sessionId);
+    await deps.outbox.add(tx, customerPasswordChanged, { customerId: customer.id, changedAt: deps.now().toISOString() });
+  });
+}

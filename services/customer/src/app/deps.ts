@@ -1,0 +1,18 @@
+import type { Kysely, Outbox, RunInTransaction } from '@shop/db';
+import type { Logger } from '@shop/platform';
+import type { CustomerConfig } from '../config';
+import type { CustomerDatabase } from '../db/schema';
+import type { AccessTokens } from './access-tokens';
+import type { Passwords } from './passwords';
+
+/** What the customer use cases need, built once in service.ts. */
+export interface CustomerDeps {
+  db: Kysely<CustomerDatabase>;
+  transaction: RunInTransaction<CustomerDatabase>;
+  outbox: Outbox;
+  config: Readonly<CustomerConfig>;
+  tokens: AccessTokens;
+  passwords: Passwords;
+  logger: Logger;
+  now: () => Date;
+}

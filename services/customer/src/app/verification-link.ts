@@ -1,0 +1,26 @@
+import type { Transaction } from '@shop/db';
+import type { CustomerDatabase } from '../db/schema';
+import { replaceVerificationToken } from '../db/verification-token.repository';
+import { expiresAfter, hashToken, newOpaqueToken } from '../domain/tokens';
+import type { CustomerDeps } from './deps';
+
+/**
+ * A fresh single-use verification token for the customer's current e-mail (older unused ones are
+ * superseded). Only its hash is stored; the token itself travels once, in the e-mail.
+ */
+export async function issueVerificationLink(
+  deps: CustomerDeps,
+  tx: Transaction<CustomerDatabase>,
+  customer: { id: string; email: string },
+): Promise<{ verificationToken: string; verificationUrl: string }> {
+  const verificationToken = newOpaqueToken();
+  await replaceVerificationToken(tx, {
+    hash: hashToken(verificationToken),
+    customerId: customer.id,
+    email: customer.email,
+    expiresAt: expiresAfter(deps.now(), deps.config.VERIFICATION_TOKEN_TTL_HOURS * 3_600_000),
+  });
+  const url = new URL('/verify-email', deps.config.PUBLIC_BASE_URL);
+  url.searchParams.set('token', verificationToken);
+  return { verificationToken, verificationUrl: url.toString() };
+}

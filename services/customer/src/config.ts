@@ -1,0 +1,41 @@
+import Joi from 'joi';
+import { amqpUrl, commonConfigKeys, databaseUrl, loadConfig } from '@shop/platform';
+
+export interface CustomerConfig {
+  NODE_ENV: string;
+  LOG_LEVEL: string;
+  HOST: string;
+  PORT: number;
+  SHUTDOWN_TIMEOUT_MS: number;
+  DATABASE_URL: string;
+  AMQP_URL: string;
+  PUBLIC_BASE_URL: string;
+  SHOP_COUNTRY: string;
+  ACCESS_TOKEN_TTL_SECONDS: number;
+  REFRESH_TOKEN_TTL_DAYS: number;
+  VERIFICATION_TOKEN_TTL_HOURS: number;
+  JWT_PRIVATE_KEY?: string;
+  ADMIN_EMAIL?: string;
+  ADMIN_PASSWORD?: string;
+  OUTBOX_POLL_INTERVAL_MS: number;
+}
+
+export const customerConfigSchema = Joi.object<CustomerConfig>({
+  ...commonConfigKeys,
+  PORT: Joi.number().port().default(3001).description('HTTP port of the customer service'),
+  DATABASE_URL: databaseUrl().default('postgres://postgres@127.0.0.1:5432/shop_customer'),
+  AMQP_URL: amqpUrl(),
+  PUBLIC_BASE_URL: Joi.string().uri().default('http://localhost:8080').description('storefront base URL used in e-mail links'),
+  SHOP_COUNTRY: Joi.string().length(2).uppercase().default('US').description('the only country the shop ships to (ISO 3166-1 alpha-2)'),
+  ACCESS_TOKEN_TTL_SECONDS: Joi.number().integer().min(30).max(3600).default(900).description('lifetime of a JWT access token'),
+  REFRESH_TOKEN_TTL_DAYS: Joi.number().integer().min(1).max(90).default(30).description('lifetime of a session (refresh token)'),
+  VERIFICATION_TOKEN_TTL_HOURS: Joi.number().integer().min(1).max(168).default(24).description('lifetime of an e-mail verification token'),
+  JWT_PRIVATE_KEY: Joi.string().description('RS256 private key (PKCS#8 PEM); when unset a key pair is created at first start and kept in the database'),
+  ADMIN_EMAIL: Joi.string().email({ tlds: false }).description('bootstrap admin account, created at start-up if missing'),
+  ADMIN_PASSWORD: Joi.string().min(8).description('password of the bootstrap admin'),
+  OUTBOX_POLL_INTERVAL_MS: Joi.number().integer().min(10).default(1000).description('how often the outbox relay looks for unsent events'),
+}).and('ADMIN_EMAIL', 'ADMIN_PASSWORD');
+
+export function loadCustomerConfig(env: NodeJS.ProcessEnv = process.env): Readonly<CustomerConfig> {
+  return loadConfig(customerConfigSchema, env);
+}

@@ -1,0 +1,46 @@
+import { AppError, type Role } from '@shop/platform';
+
+export type CustomerStatus = 'unverified' | 'verified' | 'suspended';
+
+/** The Customer aggregate (seed AGG-CUSTOMER-001); `version` guards concurrent changes. */
+export interface Customer {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  status: CustomerStatus;
+  role: Role;
+  version: number;
+  createdAt: Date;
+  verifiedAt: Date | null;
+  suspendedAt: Date | null;
+}
+
+/** INV-CUST-004: unverified -> verified -> suspended, unverified -> suspended; a changed e-mail goes back to unverified. */
+const transitions: Record<CustomerStatus, CustomerStatus[]> = {
+  unverified: ['verified', 'suspended'],
+  verified: ['suspended', 'unverified'],
+  suspended: [],
+};
+
+export function canTransition(from: CustomerStatus, to: CustomerStatus): boolean {
+  return transitions[from].includes(to);
+}
+
+export function assertTransition(from: CustomerStatus, to: CustomerStatus): void {
+  if (!canTransition(from, to)) throw new AppError('INVALID_STATUS_TRANSITION', `a ${from} customer cannot become ${to}`);
+}
+
+/** INV-CUST-005: both names present, trimmed, of sane length. */
+export function toName(raw: string, field: 'firstName' | 'lastName'): string {
+  const name = raw.trim();
+  if (name.length === 0 || name.length > 100) {
+    throw new AppError('VALIDATION_ERROR', `${field} must be 1-100 characters`, { fields: [{ location: 'body', field, message: 'must be 1-100 characters' }] });
+  }
+  return name;
+}
+
+/** Profile, e-mail and password changes are refused once an account is suspended. */
+export function assertNotSuspended(customer: Pick<Customer, 'status'>): void {
+  if (customer.status === 'suspended') throw new AppError('ACCOUNT_SUSPENDED', 'this account is suspended');
+}

@@ -1,0 +1,17 @@
+import type { Router } from 'express';
+import { requireAuth, route } from '@shop/platform';
+import { authenticate } from '../app/authenticate.use-case';
+import type { CustomerDeps } from '../app/deps';
+import { listCustomers } from '../app/list-customers.use-case';
+import { suspendCustomer } from '../app/suspend-customer.use-case';
+import * as schema from './customer.schemas';
+
+export function adminRoutes(router: Router, deps: CustomerDeps): void {
+  const admin = requireAuth(authenticate(deps), ['admin']);
+  router.get('/admin/customers', admin, route({ query: schema.listCustomersQuery }, ({ query }) => listCustomers(deps, query)));
+  router.post(
+    '/admin/customers/:id/suspend',
+    admin,
+    route({ params: schema.customerIdParams, body: schema.suspendBody }, ({ params, body }) => suspendCustomer(deps, { customerId: params.id, reason: body.reason })),
+  );
+}

@@ -1,0 +1,30 @@
+import type { Router } from 'express';
+import { principalOf, requireAuth, route } from '@shop/platform';
+import { addAddress } from '../app/add-address.use-case';
+import { authenticate } from '../app/authenticate.use-case';
+import { changeEmail } from '../app/change-email.use-case';
+import { changePassword } from '../app/change-password.use-case';
+import type { CustomerDeps } from '../app/deps';
+import { getProfile } from '../app/get-profile.use-case';
+import { listAddresses } from '../app/list-addresses.use-case';
+import { registerCustomer } from '../app/register-customer.use-case';
+import { resendVerification } from '../app/resend-verification.use-case';
+import { updateProfile } from '../app/update-profile.use-case';
+import { verifyEmail } from '../app/verify-email.use-case';
+import * as schema from './customer.schemas';
+
+/** Registration, verification and the signed-in customer's own account. */
+export function customerRoutes(router: Router, deps: CustomerDeps): void {
+  const signedIn = requireAuth(authenticate(deps));
+
+  router.post('/customers', route({ body: schema.registerBody, status: 201 }, ({ body }) => registerCustomer(deps, body)));
+  router.post('/customers/verify', route({ body: schema.verifyBody }, ({ body }) => verifyEmail(deps, body)));
+  router.post('/customers/verify/resend', route({ body: schema.resendBody, status: 202 }, ({ body }) => resendVerification(deps, body)));
+
+  router.get('/customers/me', signedIn, route({}, (input) => getProfile(deps, principalOf(input))));
+  router.patch('/customers/me', signedIn, route({ body: schema.updateProfileBody }, (input) => updateProfile(deps, principalOf(input), input.body)));
+  router.put('/customers/me/email', signedIn, route({ body: schema.changeEmailBody }, (input) => changeEmail(deps, principalOf(input), input.body)));
+  router.put('/customers/me/password', signedIn, route({ body: schema.changePasswordBody }, (input) => changePassword(deps, principalOf(input), input.body)));
+  router.post('/customers/me/addresses', signedIn, route({ body: schema.addressBody, status: 201 }, (input) => addAddress(deps, principalOf(input), input.body)));
+  router.get('/customers/me/addresses', signedIn, route({}, (input) => listAddresses(deps, principalOf(input))));
+}

@@ -1,0 +1,34 @@
+import Joi from 'joi';
+import { paginationKeys } from '@shop/platform';
+
+// Shapes and types only; the rules of the domain (e-mail format, password strength, postal codes)
+// are checked by the domain, which answers with its own error codes.
+const email = Joi.string().max(254);
+const password = Joi.string().max(1000);
+const name = Joi.string().trim().min(1).max(100);
+const token = Joi.string().max(200);
+
+export const registerBody = Joi.object({ email: email.required(), password: password.required(), firstName: name.required(), lastName: name.required() });
+export const verifyBody = Joi.object({ token: token.required() });
+export const resendBody = Joi.object({ email: email.required() });
+export const loginBody = Joi.object({ email: email.required(), password: password.required(), guestCartId: Joi.string().uuid() });
+export const refreshBody = Joi.object({ refreshToken: token.required() });
+export const updateProfileBody = Joi.object({ firstName: name, lastName: name, expectedVersion: Joi.number().integer().min(1) }).or('firstName', 'lastName');
+export const changeEmailBody = Joi.object({ newEmail: email.required(), password: password.required() });
+export const changePasswordBody = Joi.object({ currentPassword: password.required(), newPassword: password.required() });
+export const addressBody = Joi.object({
+  recipientName: Joi.string().trim().min(1).max(200).required(),
+  street: Joi.string().trim().min(1).max(200).required(),
+  city: Joi.string().trim().min(1).max(100).required(),
+  state: Joi.string().trim().allow('').max(100).required(),
+  postalCode: Joi.string().trim().min(1).max(20).required(),
+  country: Joi.string().trim().length(2).required(),
+});
+export const customerIdParams = Joi.object({ id: Joi.string().uuid().required() });
+export const suspendBody = Joi.object({ reason: Joi.string().trim().min(1).max(500).required() });
+export const listCustomersQuery = Joi.object({
+  ...paginationKeys,
+  status: Joi.string().valid('unverified', 'verified', 'suspended'),
+  q: Joi.string().trim().min(1).max(100),
+});
+export const invalidationsQuery = Joi.object({ since: Joi.date().iso().required() });
