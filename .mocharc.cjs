@@ -11,6 +11,7 @@ module.exports = {
         'test/e2e/**/*.test.ts',
       ],
   require: ['packages/testkit/src/mocha-hooks.ts'],
+  reporter: 'packages/testkit/src/reporter.cjs',
   timeout: 20000,
   exit: true,
 };

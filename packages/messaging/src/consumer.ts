@@ -28,6 +28,8 @@ export interface ConsumerOptions {
   prefetch?: number;
   /** Waits before each retry; a queue keeps the delays it was first declared with. */
   retryDelaysMs?: readonly number[];
+  /** Called after a handler's transaction commits: wakes the outbox relay for events it wrote. */
+  afterCommit?: () => void;
 }
 
 export interface Consumer {
@@ -71,6 +73,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
       event = parsed.event;
       const current = event;
       const outcome = await runInContext({ correlationId: current.correlationId, causationId: current.id }, () => apply(current, parsed.handler));
+      if (outcome === 'applied') options.afterCommit?.();
       logger.debug('event handled', { queue, eventId: current.id, type: current.type, outcome, correlationId: current.correlationId });
       channel.ack(message);
     } catch (err) {
@@ -85,6 +88,8 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
   return {
     async close() {
       await channel.cancelAll();
+      // Let the message in hand finish, so shutdown never interrupts a handler half-way.
+      await previous;
       await channel.close();
     },
   };

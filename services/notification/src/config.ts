@@ -1,0 +1,60 @@
+import Joi from 'joi';
+import { amqpUrl, commonConfigKeys, databaseUrl, loadConfig } from '@shop/platform';
+
+/** The notification worker's settings, validated once at start-up. */
+export interface NotificationConfig {
+  NODE_ENV: string;
+  LOG_LEVEL: string;
+  HOST: string;
+  PORT: number;
+  SHUTDOWN_TIMEOUT_MS: number;
+  DATABASE_URL: string;
+  AMQP_URL: string;
+  SMTP_HOST: string;
+  SMTP_PORT: number;
+  SMTP_SECURE: boolean;
+  SMTP_USER?: string;
+  SMTP_PASSWORD?: string;
+  MAIL_FROM: string;
+  SHOP_NAME: string;
+  CONSUMER_RETRY_DELAYS_MS: readonly number[];
+  OUTBOX_POLL_INTERVAL_MS: number;
+}
+
+// Frozen: joi hands out this very array as the default, to every config it builds.
+const DEFAULT_RETRY_DELAYS_MS: readonly number[] = Object.freeze([1_000, 5_000, 25_000]);
+
+/** `'1000,5000,25000'` -> `[1000, 5000, 25000]`; the pattern has already checked the shape. */
+const retryDelays = Joi.string()
+  .trim()
+  .pattern(/^\d+(\s*,\s*\d+)*$/, 'comma-separated milliseconds')
+  .custom((value: string, helpers) => {
+    const delays = value.split(',').map((part) => Number(part.trim()));
+    if (delays.length > 10 || delays.some((ms) => ms < 1 || ms > 3_600_000)) return helpers.error('any.invalid');
+    return delays;
+  });
+
+export const notificationConfigSchema = Joi.object<NotificationConfig>({
+  ...commonConfigKeys,
+  PORT: Joi.number().port().default(3007).description('HTTP port of the worker (health probes and metrics only)'),
+  DATABASE_URL: databaseUrl().default('postgres://postgres@127.0.0.1:5432/shop_notification'),
+  AMQP_URL: amqpUrl(),
+  SMTP_HOST: Joi.string().hostname().default('127.0.0.1').description('SMTP server that delivers the mails'),
+  SMTP_PORT: Joi.number().port().default(1025).description('SMTP server port (1025: the local sink / Mailpit)'),
+  SMTP_SECURE: Joi.boolean().default(false).description('TLS from the first byte (port 465); otherwise STARTTLS when the server offers it'),
+  SMTP_USER: Joi.string().description('SMTP login; set together with SMTP_PASSWORD, or neither for an open relay'),
+  SMTP_PASSWORD: Joi.string().description('SMTP password; set together with SMTP_USER'),
+  MAIL_FROM: Joi.string().default('"Shop" <no-reply@shop.local>').description('From header of every mail'),
+  SHOP_NAME: Joi.string().max(100).default('Shop').description('shop name used in subjects and greetings'),
+  CONSUMER_RETRY_DELAYS_MS: retryDelays
+    .default(DEFAULT_RETRY_DELAYS_MS)
+    .description(
+      'comma-separated waits before each retry of a failed mail, then it is parked; RabbitMQ keeps the delays a queue was first declared with',
+    ),
+  OUTBOX_POLL_INTERVAL_MS: Joi.number().integer().min(10).default(1000).description('how often the outbox relay looks for unsent events'),
+}).and('SMTP_USER', 'SMTP_PASSWORD');
+
+/** Reads the worker's settings from the environment; throws naming every bad key. */
+export function loadNotificationConfig(env: NodeJS.ProcessEnv = process.env): Readonly<NotificationConfig> {
+  return loadConfig(notificationConfigSchema, env);
+}
