@@ -9,6 +9,8 @@ export interface CustomerRegisteredV1 {
   lastName: string;
   verificationUrl: string;
   verificationToken: string;
+  /** When the link stops working. */
+  verificationExpiresAt: string;
   registeredAt: string;
 }
 export const customerRegistered = defineEvent<CustomerRegisteredV1>('customer.registered', 1, {
@@ -18,6 +20,7 @@ export const customerRegistered = defineEvent<CustomerRegisteredV1>('customer.re
   lastName: Joi.string().required(),
   verificationUrl: Joi.string().uri().required(),
   verificationToken: Joi.string().required(),
+  verificationExpiresAt: isoDate().required(),
   registeredAt: isoDate().required(),
 });
 
@@ -39,6 +42,8 @@ export interface CustomerEmailChangedV1 {
   firstName: string;
   verificationUrl: string;
   verificationToken: string;
+  /** When the link stops working. */
+  verificationExpiresAt: string;
   changedAt: string;
 }
 export const customerEmailChanged = defineEvent<CustomerEmailChangedV1>('customer.email-changed', 1, {
@@ -48,6 +53,7 @@ export const customerEmailChanged = defineEvent<CustomerEmailChangedV1>('custome
   firstName: Joi.string().required(),
   verificationUrl: Joi.string().uri().required(),
   verificationToken: Joi.string().required(),
+  verificationExpiresAt: isoDate().required(),
   changedAt: isoDate().required(),
 });
 
@@ -57,6 +63,8 @@ export interface CustomerVerificationRequestedV1 {
   firstName: string;
   verificationUrl: string;
   verificationToken: string;
+  /** When the link stops working. */
+  verificationExpiresAt: string;
   requestedAt: string;
 }
 /** A new verification link was issued on request (resend); the notification worker mails it. */
@@ -69,6 +77,7 @@ export const customerVerificationRequested = defineEvent<CustomerVerificationReq
     firstName: Joi.string().required(),
     verificationUrl: Joi.string().uri().required(),
     verificationToken: Joi.string().required(),
+    verificationExpiresAt: isoDate().required(),
     requestedAt: isoDate().required(),
   },
 );

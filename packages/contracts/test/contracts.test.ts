@@ -98,6 +98,7 @@ const samples: Sample[] = [
     lastName: 'Lovelace',
     verificationUrl: 'https://shop.example.com/verify?token=abc',
     verificationToken: 'abc',
+    verificationExpiresAt: '2026-01-02T00:00:00.000Z',
     registeredAt: at,
   }),
   sample(c.customerVerified, { customerId, email: 'ada@example.com', verifiedAt: at }),
@@ -108,6 +109,7 @@ const samples: Sample[] = [
     firstName: 'Ada',
     verificationUrl: 'https://shop.example.com/verify?token=def',
     verificationToken: 'def',
+    verificationExpiresAt: '2026-01-02T00:00:00.000Z',
     changedAt: at,
   }),
   sample(c.customerVerificationRequested, {
@@ -116,6 +118,7 @@ const samples: Sample[] = [
     firstName: 'Ada',
     verificationUrl: 'https://shop.example.com/verify?token=ghi',
     verificationToken: 'ghi',
+    verificationExpiresAt: '2026-01-02T00:00:00.000Z',
     requestedAt: at,
   }),
   sample(c.customerProfileUpdated, { customerId, firstName: 'Ada', lastName: 'King', updatedAt: at }),

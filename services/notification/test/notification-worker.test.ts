@@ -36,6 +36,7 @@ function registered(email: string): CustomerRegisteredV1 {
     lastName: 'Lovelace',
     verificationUrl: `https://shop.example/verify-email?token=${verificationToken}`,
     verificationToken,
+    verificationExpiresAt: new Date(Date.now() + 86_400_000).toISOString(),
     registeredAt: new Date().toISOString(),
   };
 }
@@ -176,6 +177,7 @@ describe('notification worker', function () {
         firstName: 'Grace',
         verificationUrl: `https://shop.example/verify-email?token=${verificationToken}`,
         verificationToken,
+        verificationExpiresAt: new Date(Date.now() + 86_400_000).toISOString(),
         changedAt: new Date().toISOString(),
       };
 
@@ -201,6 +203,7 @@ describe('notification worker', function () {
         firstName: 'Alan',
         verificationUrl,
         verificationToken,
+        verificationExpiresAt: new Date(Date.now() + 86_400_000).toISOString(),
         requestedAt: new Date().toISOString(),
       });
 

@@ -7,18 +7,19 @@ function input(overrides: Partial<VerificationEmailInput> = {}): VerificationEma
     firstName: 'Ada',
     verificationUrl: 'https://shop.example/verify?token=tok-123&lang=en',
     verificationToken: 'tok-123',
+    expiresAt: new Date('2026-11-23T01:30:00Z'),
     reason: 'registered',
     ...overrides,
   };
 }
 
 describe('verification e-mail template', () => {
-  it('when rendered, then the text contains the link, the token and the 24-hour expiry', () => {
+  it('when rendered, then the text contains the link, the token and when the link expires', () => {
     const mail = renderVerificationEmail(input());
 
     expect(mail.text).to.include('https://shop.example/verify?token=tok-123&lang=en');
     expect(mail.text).to.include('tok-123');
-    expect(mail.text).to.include('expires in 24 hours');
+    expect(mail.text).to.include('expires on 2026-11-23 01:30 UTC');
     expect(mail.text).to.include('Hi Ada,');
   });
 
@@ -27,7 +28,7 @@ describe('verification e-mail template', () => {
 
     expect(mail.html).to.include('href="https://shop.example/verify?token=tok-123&amp;lang=en"');
     expect(mail.html).to.include('<code>tok-123</code>');
-    expect(mail.html).to.include('expires in 24 hours');
+    expect(mail.html).to.include('expires on 2026-11-23 01:30 UTC');
   });
 
   it('when names contain HTML, then the HTML part escapes them and the text part keeps them as written', () => {

@@ -12,15 +12,11 @@ export async function issueVerificationLink(
   deps: CustomerDeps,
   tx: Transaction<CustomerDatabase>,
   customer: { id: string; email: string },
-): Promise<{ verificationToken: string; verificationUrl: string }> {
+): Promise<{ verificationToken: string; verificationUrl: string; verificationExpiresAt: string }> {
   const verificationToken = newOpaqueToken();
-  await replaceVerificationToken(tx, {
-    hash: hashToken(verificationToken),
-    customerId: customer.id,
-    email: customer.email,
-    expiresAt: expiresAfter(deps.now(), deps.config.VERIFICATION_TOKEN_TTL_HOURS * 3_600_000),
-  });
+  const expiresAt = expiresAfter(deps.now(), deps.config.VERIFICATION_TOKEN_TTL_HOURS * 3_600_000);
+  await replaceVerificationToken(tx, { hash: hashToken(verificationToken), customerId: customer.id, email: customer.email, expiresAt });
   const url = new URL('/verify-email', deps.config.PUBLIC_BASE_URL);
   url.searchParams.set('token', verificationToken);
-  return { verificationToken, verificationUrl: url.toString() };
+  return { verificationToken, verificationUrl: url.toString(), verificationExpiresAt: expiresAt.toISOString() };
 }

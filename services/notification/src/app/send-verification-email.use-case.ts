@@ -15,6 +15,7 @@ export interface VerificationEmailRequest {
   firstName: string;
   verificationUrl: string;
   verificationToken: string;
+  verificationExpiresAt: string;
   reason: VerificationReason;
 }
 
@@ -36,7 +37,7 @@ export interface SendVerificationEmailDeps {
  * attempts is announced as `notification.failed`.
  */
 export async function sendVerificationEmail(request: VerificationEmailRequest, tx: Transaction<NotificationDatabase>, deps: SendVerificationEmailDeps): Promise<void> {
-  const mail = renderVerificationEmail({ ...request, shopName: deps.shopName });
+  const mail = renderVerificationEmail({ ...request, expiresAt: new Date(request.verificationExpiresAt), shopName: deps.shopName });
   const draft: NotificationDraft = {
     eventId: request.eventId,
     eventType: request.eventType,

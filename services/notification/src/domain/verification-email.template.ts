@@ -9,16 +9,12 @@ export interface VerificationEmailInput {
   firstName: string;
   verificationUrl: string;
   verificationToken: string;
+  /** When the link stops working, as the customer service decided. */
+  expiresAt: Date;
   reason: VerificationReason;
 }
 
 export const VERIFICATION_EMAIL_TEMPLATE = 'verification-email';
-
-/**
- * How long a verification link lives. The events do not carry the expiry, so this mirrors the
- * customer service's default token lifetime.
- */
-export const VERIFICATION_LINK_TTL_HOURS = 24;
 
 const wording: Record<VerificationReason, { subject: (shop: string) => string; intro: (shop: string) => string }> = {
   registered: {
@@ -42,7 +38,7 @@ const wording: Record<VerificationReason, { subject: (shop: string) => string; i
 export function renderVerificationEmail(input: VerificationEmailInput): MailContent {
   assertWebLink(input.verificationUrl);
   const { subject, intro } = wording[input.reason];
-  const expiry = `The link expires in ${VERIFICATION_LINK_TTL_HOURS} hours.`;
+  const expiry = `The link expires on ${formatUtc(input.expiresAt)}.`;
   const ignore = 'If you did not ask for this, you can ignore this e-mail.';
 
   const text = [
@@ -88,4 +84,9 @@ function assertWebLink(url: string): void {
     throw new AppError('VALIDATION_ERROR', 'verification link is not a URL');
   }
   if (protocol !== 'https:' && protocol !== 'http:') throw new AppError('VALIDATION_ERROR', 'verification link must be http(s)');
+}
+
+/** "2026-11-23 01:30 UTC": unambiguous wherever the reader is. */
+function formatUtc(instant: Date): string {
+  return `${instant.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }

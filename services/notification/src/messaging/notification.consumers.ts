@@ -43,9 +43,9 @@ export function startNotificationConsumers(options: NotificationConsumerOptions)
   });
 }
 
-type VerificationPayload = Pick<VerificationEmailRequest, 'customerId' | 'firstName' | 'verificationUrl' | 'verificationToken'>;
+type VerificationPayload = Pick<VerificationEmailRequest, 'customerId' | 'firstName' | 'verificationUrl' | 'verificationToken' | 'verificationExpiresAt'>;
 
 function verificationRequest(event: EventEnvelope<VerificationPayload>, to: string, reason: VerificationReason): VerificationEmailRequest {
-  const { customerId, firstName, verificationUrl, verificationToken } = event.data;
-  return { eventId: event.id, eventType: event.type, customerId, to, firstName, verificationUrl, verificationToken, reason };
+  const { customerId, firstName, verificationUrl, verificationToken, verificationExpiresAt } = event.data;
+  return { eventId: event.id, eventType: event.type, customerId, to, firstName, verificationUrl, verificationToken, verificationExpiresAt, reason };
 }
