@@ -48,9 +48,12 @@ function isRole(value: unknown): value is Role {
   return value === 'customer' || value === 'admin' || value === 'fulfillment';
 }
 
+/** The key set could not be fetched (network error, timeout, non-200 answer): not the token's fault. */
 function isJwksUnavailable(err: unknown): boolean {
-  const code = (err as { code?: string }).code;
-  return code === 'ERR_JWKS_TIMEOUT' || (code === undefined && err instanceof TypeError);
+  const { code, message } = err as { code?: string; message?: string };
+  if (code === 'ERR_JWKS_TIMEOUT') return true;
+  if (code === 'ERR_JOSE_GENERIC' && message?.includes('JSON Web Key Set HTTP response')) return true;
+  return code === undefined && err instanceof TypeError;
 }
 
 /** The bearer token of an Authorization header, or undefined. */

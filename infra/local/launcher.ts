@@ -1,0 +1,128 @@
+/**
+ * `npm start`: runs the whole shop on this machine: a local SMTP sink, every service, the
+ * notification worker and the gateway, each as its own process with its log lines prefixed.
+ * Services create and migrate their own databases on start. Ctrl-C stops everything.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const env = process.env;
+const host = '127.0.0.1';
+const postgres = env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+const amqp = env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const gatewayPort = env.GATEWAY_PORT ?? '8080';
+const admin = { email: env.ADMIN_EMAIL ?? 'admin@shop.local', password: env.ADMIN_PASSWORD ?? 'Admin12345' };
+const mail = { smtp: env.SMTP_SINK_PORT ?? '1025', http: env.MAIL_UI_PORT ?? '8025' };
+
+interface ProcessSpec {
+  name: string;
+  entry: string;
+  port: string;
+  env: Record<string, string>;
+}
+
+const shared = { NODE_ENV: 'development', LOG_LEVEL: env.LOG_LEVEL ?? 'info', AMQP_URL: amqp, HOST: host };
+const services: ProcessSpec[] = [
+  { name: 'mail-sink', entry: 'packages/mail-sink/src/main.ts', port: mail.http, env: { SMTP_PORT: mail.smtp, HTTP_PORT: mail.http } },
+  {
+    name: 'customer',
+    entry: 'services/customer/src/main.ts',
+    port: '3001',
+    env: { ...shared, PORT: '3001', DATABASE_URL: `${postgres}/shop_customer`, PUBLIC_BASE_URL: `http://localhost:${gatewayPort}`, ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password },
+  },
+  {
+    name: 'notification',
+    entry: 'services/notification/src/main.ts',
+    port: '3007',
+    env: { ...shared, PORT: '3007', DATABASE_URL: `${postgres}/shop_notification`, SMTP_HOST: host, SMTP_PORT: mail.smtp },
+  },
+  { name: 'gateway', entry: 'gateway/src/main.ts', port: gatewayPort, env: { ...shared, PORT: gatewayPort, CUSTOMER_SERVICE_URL: 'http://127.0.0.1:3001', NOTIFICATION_SERVICE_URL: 'http://127.0.0.1:3007' } },
+];
+
+const colors = [36, 33, 35, 32, 34, 31, 96, 93, 95];
+const children: ChildProcess[] = [];
+let stopping = false;
+
+function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, host);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function waitForPort(port: number, name: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await answers(port))) {
+    if (stopping) return;
+    if (Date.now() > deadline) throw new Error(`${name} did not start listening on port ${port}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function start(spec: ProcessSpec, index: number): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, spec.entry)], {
+    cwd: root,
+    env: { ...env, ...spec.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = `\x1b[${colors[index % colors.length]}m${spec.name.padEnd(12)}|\x1b[0m `;
+  for (const stream of [child.stdout, child.stderr]) {
+    readline.createInterface({ input: stream }).on('line', (line) => process.stdout.write(prefix + line + '\n'));
+  }
+  child.on('exit', (code, signal) => {
+    if (stopping) return;
+    process.stdout.write(`${prefix}exited (${signal ?? code}); stopping the shop\n`);
+    void stopAll(1);
+  });
+  children.push(child);
+  return child;
+}
+
+async function stopAll(exitCode = 0): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  const exits = children.filter((c) => c.exitCode === null).map((c) => new Promise((resolve) => c.once('exit', resolve)));
+  for (const child of children) child.kill('SIGTERM');
+  const force = setTimeout(() => children.forEach((c) => c.kill('SIGKILL')), 15_000);
+  await Promise.all(exits);
+  clearTimeout(force);
+  process.exit(exitCode);
+}
+
+async function main(): Promise<void> {
+  process.on('SIGINT', () => void stopAll());
+  process.on('SIGTERM', () => void stopAll());
+  const pg = new URL(postgres);
+  const rabbit = new URL(amqp);
+  for (const [name, port] of [['PostgreSQL', Number(pg.port || 5432)], ['RabbitMQ', Number(rabbit.port || 5672)]] as const) {
+    if (!(await answers(port))) {
+      console.error(`${name} is not answering on port ${port}; start it first (see README).`);
+      process.exit(1);
+    }
+  }
+  for (const [index, spec] of services.entries()) {
+    if (await answers(Number(spec.port))) throw new Error(`port ${spec.port} for ${spec.name} is already in use`);
+    start(spec, index);
+    await waitForPort(Number(spec.port), spec.name);
+  }
+  console.log(`
+  The shop is running.
+    API gateway      http://localhost:${gatewayPort}/api/v1
+    captured e-mails http://localhost:${mail.http}/api/v1/messages   (SMTP sink on port ${mail.smtp})
+    admin login      ${admin.email} / ${admin.password}
+  Press Ctrl-C to stop.
+`);
+}
+
+main().catch((err) => {
+  console.error(String(err));
+  void stopAll(1);
+});

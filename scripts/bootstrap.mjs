@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// The two commands of the README (`npm start`, `npm test`) on a machine with only Node and npm:
+// installs the pinned pnpm locally if it is missing, installs dependencies from the lockfile,
+// then runs the workspace script.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const pinned = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).packageManager.split('@')[1];
+const localPnpm = path.join(root, '.tools', 'node_modules', '.bin', 'pnpm');
+const tasks = { start: 'start:local', test: 'test:all' };
+const task = tasks[process.argv[2]];
+if (!task) {
+  console.error(`usage: bootstrap.mjs ${Object.keys(tasks).join('|')}`);
+  process.exit(2);
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+function version(command) {
+  const result = spawnSync(command, ['--version'], { encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.trim() : undefined;
+}
+
+function findPnpm() {
+  if (version('pnpm') === pinned) return 'pnpm';
+  if (!existsSync(localPnpm) || version(localPnpm) !== pinned) {
+    console.log(`installing pnpm ${pinned} into .tools/ ...`);
+    run('npm', ['install', '--prefix', path.join(root, '.tools'), '--no-save', '--no-audit', '--no-fund', '--loglevel=error', `pnpm@${pinned}`]);
+  }
+  return localPnpm;
+}
+
+const pnpm = findPnpm();
+run(pnpm, ['install', '--frozen-lockfile', '--reporter=append-only', '--config.confirmModulesPurge=false']);
+
+const child = spawn(pnpm, ['run', '--silent', task], { cwd: root, stdio: 'inherit' });
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

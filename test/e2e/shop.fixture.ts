@@ -1,0 +1,43 @@
+import { loadCustomerConfig } from '@shop/customer/src/config';
+import { startCustomerService } from '@shop/customer/src/service';
+import { loadGatewayConfig } from '@shop/gateway/src/config';
+import { startGateway } from '@shop/gateway/src/gateway';
+import { loadNotificationConfig } from '@shop/notification/src/config';
+import { startNotificationService } from '@shop/notification/src/service';
+import { httpClient, startMailSink, testAmqpUrl, testDatabaseUrl, testLogger, type HttpClient, type MailSink } from '@shop/testkit';
+
+export const ADMIN = { email: 'admin@shop.test', password: 'Admin12345' };
+
+export interface Shop {
+  api: HttpClient;
+  mail: MailSink;
+  stop(): Promise<void>;
+}
+
+/** The whole shop in this process, on random ports, with this run's own databases and vhost. */
+export async function startShop(): Promise<Shop> {
+  const amqp = await testAmqpUrl();
+  const mail = await startMailSink({ smtpPort: 0, httpPort: 0 });
+  const customer = await startCustomerService(
+    loadCustomerConfig({ DATABASE_URL: testDatabaseUrl('e2e_customer'), AMQP_URL: amqp, PORT: '0', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }),
+    testLogger('customer'),
+  );
+  const notification = await startNotificationService(
+    loadNotificationConfig({ DATABASE_URL: testDatabaseUrl('e2e_notification'), AMQP_URL: amqp, PORT: '0', SMTP_PORT: String(mail.smtpPort) }),
+    testLogger('notification'),
+  );
+  const gateway = await startGateway(
+    loadGatewayConfig({ PORT: '0', AMQP_URL: amqp, CUSTOMER_SERVICE_URL: customer.url, AUTH_RATE_LIMIT_MAX: '1000', RATE_LIMIT_MAX: '10000' }),
+    testLogger('gateway'),
+  );
+  return {
+    api: httpClient(`${gateway.url}/api/v1`),
+    mail,
+    async stop() {
+      await gateway.stop();
+      await notification.stop();
+      await customer.stop();
+      await mail.close();
+    },
+  };
+}
