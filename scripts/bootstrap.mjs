@@ -10,7 +10,11 @@ import { fileURLToPath } from 'node:url';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const pinned = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).packageManager.split('@')[1];
 const localPnpm = path.join(root, '.tools', 'node_modules', '.bin', 'pnpm');
-const tasks = { start: 'start:local', test: 'test:all' };
+// `start` runs the launcher itself (not through `pnpm run`), so Ctrl-C and SIGTERM reach it directly.
+const tasks = {
+  start: [process.execPath, ['--import', 'tsx', 'infra/local/launcher.ts']],
+  test: [null, ['run', '--silent', 'test:all']],
+};
 const task = tasks[process.argv[2]];
 if (!task) {
   console.error(`usage: bootstrap.mjs ${Object.keys(tasks).join('|')}`);
@@ -39,6 +43,7 @@ function findPnpm() {
 const pnpm = findPnpm();
 run(pnpm, ['install', '--frozen-lockfile', '--reporter=append-only', '--config.confirmModulesPurge=false']);
 
-const child = spawn(pnpm, ['run', '--silent', task], { cwd: root, stdio: 'inherit' });
+const [command, args] = task;
+const child = spawn(command ?? pnpm, args, { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
