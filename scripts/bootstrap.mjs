@@ -41,6 +41,8 @@ function findPnpm() {
 }
 
 const pnpm = findPnpm();
+// Workspace scripts call pnpm themselves.
+if (pnpm !== 'pnpm') process.env.PATH = `${path.dirname(pnpm)}${path.delimiter}${process.env.PATH}`;
 run(pnpm, ['install', '--frozen-lockfile', '--reporter=append-only', '--config.confirmModulesPurge=false']);
 
 const [command, args] = task;
