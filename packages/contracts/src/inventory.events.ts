@@ -191,6 +191,8 @@ export interface InventoryStockChangedV1 {
   available: number;
   lowStockThreshold: number;
   stockStatus: StockStatus;
+  /** Grows with every change of the stock row; a read model keeps the highest it has seen. */
+  stockVersion: number;
   changedAt: string;
 }
 export const inventoryStockChanged = defineEvent<InventoryStockChangedV1>('inventory.stock-changed', 1, {
@@ -202,5 +204,6 @@ export const inventoryStockChanged = defineEvent<InventoryStockChangedV1>('inven
   available: stock().required(),
   lowStockThreshold: stock().required(),
   stockStatus: stockStatus().required(),
+  stockVersion: Joi.number().integer().min(1).required(),
   changedAt: isoDate().required(),
 });

@@ -259,6 +259,7 @@ const samples: Sample[] = [
     available: 8,
     lowStockThreshold: 5,
     stockStatus: 'in_stock',
+    stockVersion: 3,
     changedAt: at,
   }),
 

@@ -6,3 +6,4 @@ export * from './wait';
 export * from './http';
 export { startMailSink, type MailSink, type CapturedMail } from '@shop/mail-sink';
 export * from './tcp-proxy';
+export * from './token-issuer';
