@@ -1,16 +1,11 @@
 import Joi from 'joi';
-import { amqpUrl, commonConfigKeys, loadConfig } from '@shop/platform';
+import { amqpUrl, commonConfigKeys, loadConfig, type CommonConfig } from '@shop/platform';
 
 /** Which proxies in front of the gateway are trusted to name the client's IP (Express `trust proxy`). */
 export type TrustProxy = boolean | number | string;
 
 /** The gateway's settings, validated from the environment at start-up. */
-export interface GatewayConfig {
-  NODE_ENV: string;
-  LOG_LEVEL: string;
-  HOST: string;
-  PORT: number;
-  SHUTDOWN_TIMEOUT_MS: number;
+export interface GatewayConfig extends CommonConfig {
   TRUST_PROXY: TrustProxy;
   AMQP_URL: string;
   CUSTOMER_SERVICE_URL: string;

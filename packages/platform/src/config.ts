@@ -28,3 +28,36 @@ export const databaseUrl = () =>
 
 export const amqpUrl = () =>
   Joi.string().uri({ scheme: ['amqp', 'amqps'] }).default('amqp://guest:guest@127.0.0.1:5672').description('RabbitMQ connection URL (vhost in the path)');
+
+/** The settings behind `commonConfigKeys`, plus the HTTP port every process has. */
+export interface CommonConfig {
+  NODE_ENV: string;
+  LOG_LEVEL: string;
+  HOST: string;
+  PORT: number;
+  SHUTDOWN_TIMEOUT_MS: number;
+}
+
+// Frozen: joi hands out this very array as the default, to every config it builds.
+const DEFAULT_RETRY_DELAYS_MS: readonly number[] = Object.freeze([1_000, 5_000, 25_000]);
+
+/** `CONSUMER_RETRY_DELAYS_MS`: `'1000,5000,25000'` -> `[1000, 5000, 25000]`, the waits before each retry of a failed event. */
+export const retryDelaysMs = () =>
+  Joi.string()
+    .trim()
+    .pattern(/^\d+(\s*,\s*\d+)*$/, 'comma-separated milliseconds')
+    .custom((value: string, helpers) => {
+      const delays = value.split(',').map((part) => Number(part.trim()));
+      if (delays.length > 10 || delays.some((ms) => ms < 1 || ms > 3_600_000)) return helpers.error('any.invalid');
+      return delays;
+    })
+    .default(DEFAULT_RETRY_DELAYS_MS)
+    .description('comma-separated waits before each retry of a failed event, after which it is parked; RabbitMQ keeps the delays a queue was first declared with');
+
+/** `OUTBOX_POLL_INTERVAL_MS`: the relay publishes right after each commit; the poll is the fallback. */
+export const outboxPollIntervalMs = () =>
+  Joi.number().integer().min(10).default(1000).description('how often the outbox relay looks for unsent events');
+
+/** `JWKS_URL`: where services fetch the keys that verify access tokens. */
+export const jwksUrl = () =>
+  Joi.string().uri({ scheme: ['http', 'https'] }).default('http://127.0.0.1:3001/auth/jwks').description("the customer service's public keys for verifying access tokens");

@@ -1,12 +1,7 @@
 import Joi from 'joi';
-import { amqpUrl, commonConfigKeys, databaseUrl, loadConfig } from '@shop/platform';
+import { amqpUrl, commonConfigKeys, databaseUrl, loadConfig, outboxPollIntervalMs, type CommonConfig } from '@shop/platform';
 
-export interface CustomerConfig {
-  NODE_ENV: string;
-  LOG_LEVEL: string;
-  HOST: string;
-  PORT: number;
-  SHUTDOWN_TIMEOUT_MS: number;
+export interface CustomerConfig extends CommonConfig {
   DATABASE_URL: string;
   AMQP_URL: string;
   PUBLIC_BASE_URL: string;
@@ -33,7 +28,7 @@ export const customerConfigSchema = Joi.object<CustomerConfig>({
   JWT_PRIVATE_KEY: Joi.string().description('RS256 private key (PKCS#8 PEM); when unset a key pair is created at first start and kept in the database'),
   ADMIN_EMAIL: Joi.string().email({ tlds: false }).description('bootstrap admin account, created at start-up if missing'),
   ADMIN_PASSWORD: Joi.string().min(8).description('password of the bootstrap admin'),
-  OUTBOX_POLL_INTERVAL_MS: Joi.number().integer().min(10).default(1000).description('how often the outbox relay looks for unsent events'),
+  OUTBOX_POLL_INTERVAL_MS: outboxPollIntervalMs(),
 }).and('ADMIN_EMAIL', 'ADMIN_PASSWORD');
 
 export function loadCustomerConfig(env: NodeJS.ProcessEnv = process.env): Readonly<CustomerConfig> {

@@ -1,13 +1,8 @@
 import Joi from 'joi';
-import { amqpUrl, commonConfigKeys, databaseUrl, loadConfig } from '@shop/platform';
+import { amqpUrl, commonConfigKeys, databaseUrl, loadConfig, outboxPollIntervalMs, retryDelaysMs, type CommonConfig } from '@shop/platform';
 
 /** The notification worker's settings, validated once at start-up. */
-export interface NotificationConfig {
-  NODE_ENV: string;
-  LOG_LEVEL: string;
-  HOST: string;
-  PORT: number;
-  SHUTDOWN_TIMEOUT_MS: number;
+export interface NotificationConfig extends CommonConfig {
   DATABASE_URL: string;
   AMQP_URL: string;
   SMTP_HOST: string;
@@ -21,19 +16,6 @@ export interface NotificationConfig {
   OUTBOX_POLL_INTERVAL_MS: number;
 }
 
-// Frozen: joi hands out this very array as the default, to every config it builds.
-const DEFAULT_RETRY_DELAYS_MS: readonly number[] = Object.freeze([1_000, 5_000, 25_000]);
-
-/** `'1000,5000,25000'` -> `[1000, 5000, 25000]`; the pattern has already checked the shape. */
-const retryDelays = Joi.string()
-  .trim()
-  .pattern(/^\d+(\s*,\s*\d+)*$/, 'comma-separated milliseconds')
-  .custom((value: string, helpers) => {
-    const delays = value.split(',').map((part) => Number(part.trim()));
-    if (delays.length > 10 || delays.some((ms) => ms < 1 || ms > 3_600_000)) return helpers.error('any.invalid');
-    return delays;
-  });
-
 export const notificationConfigSchema = Joi.object<NotificationConfig>({
   ...commonConfigKeys,
   PORT: Joi.number().port().default(3007).description('HTTP port of the worker (health probes and metrics only)'),
@@ -46,12 +28,8 @@ export const notificationConfigSchema = Joi.object<NotificationConfig>({
   SMTP_PASSWORD: Joi.string().description('SMTP password; set together with SMTP_USER'),
   MAIL_FROM: Joi.string().default('"Shop" <no-reply@shop.local>').description('From header of every mail'),
   SHOP_NAME: Joi.string().max(100).default('Shop').description('shop name used in subjects and greetings'),
-  CONSUMER_RETRY_DELAYS_MS: retryDelays
-    .default(DEFAULT_RETRY_DELAYS_MS)
-    .description(
-      'comma-separated waits before each retry of a failed mail, then it is parked; RabbitMQ keeps the delays a queue was first declared with',
-    ),
-  OUTBOX_POLL_INTERVAL_MS: Joi.number().integer().min(10).default(1000).description('how often the outbox relay looks for unsent events'),
+  CONSUMER_RETRY_DELAYS_MS: retryDelaysMs(),
+  OUTBOX_POLL_INTERVAL_MS: outboxPollIntervalMs(),
 }).and('SMTP_USER', 'SMTP_PASSWORD');
 
 /** Reads the worker's settings from the environment; throws naming every bad key. */

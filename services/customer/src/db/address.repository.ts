@@ -1,17 +1,12 @@
 import type { Kysely, Selectable } from '@shop/db';
+import type { AddressInput } from '../domain/address';
 import type { CustomerDatabase } from './schema';
 
 type Db = Kysely<CustomerDatabase>;
 type AddressRow = Selectable<CustomerDatabase['addresses']>;
 
-export interface Address {
+export interface Address extends AddressInput {
   id: string;
-  recipientName: string;
-  street: string;
-  city: string;
-  state: string;
-  postalCode: string;
-  country: string;
   createdAt: Date;
 }
 

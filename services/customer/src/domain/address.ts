@@ -1,3 +1,4 @@
+import type { Address } from '@shop/contracts';
 import { AppError } from '@shop/platform';
 
 /** Postal code formats of countries the shop may be configured for; others get a loose check. */
@@ -12,14 +13,8 @@ const postalCodeFormats: Record<string, RegExp> = {
 };
 const anyPostalCode = /^[A-Z\d][A-Z\d -]{1,8}[A-Z\d]$/i;
 
-export interface AddressInput {
-  recipientName: string;
-  street: string;
-  city: string;
-  state: string;
-  postalCode: string;
-  country: string;
-}
+/** A shipping address as the customer gives it; the same shape the events carry. */
+export type AddressInput = Address;
 
 /** Shipping is domestic only (API.md): the address must be in the shop's country with a valid postal code. */
 export function toShippingAddress(input: AddressInput, shopCountry: string): AddressInput {
