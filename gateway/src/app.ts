@@ -1,18 +1,11 @@
-import express, { type Express, type RequestHandler } from 'express';
-import helmet from 'helmet';
+import type { Express, RequestHandler } from 'express';
 import client from 'prom-client';
-import { correlationId, createMetrics, errorHandler, type Logger } from '@shop/platform';
+import { createApp, type Logger, type ReadinessCheck } from '@shop/platform';
 import type { TrustProxy, UpstreamKey } from './config';
 import type { BreakerState, Upstream } from './proxy';
 import { LOGIN_ROUTE, REGISTRATION_ROUTE, type RateLimits } from './rate-limits';
 import { resolvedRouteOf, resolveRoutes } from './route-resolution';
 import type { RouteResolver } from './routes';
-
-/** What `/health/ready` reports: ready when every check is ok; upstream breakers are informative. */
-export interface ReadinessReport {
-  checks: Record<string, 'ok' | 'unavailable'>;
-  details: Record<string, unknown>;
-}
 
 /** What the app is assembled from; `startGateway` builds each part. */
 export interface GatewayAppOptions {
@@ -22,50 +15,39 @@ export interface GatewayAppOptions {
   authenticate: RequestHandler;
   rateLimits: RateLimits;
   upstreams: ReadonlyMap<UpstreamKey, Upstream>;
-  readiness: () => ReadinessReport;
+  readiness: Record<string, ReadinessCheck>;
+  readinessDetails: () => Record<string, unknown>;
 }
 
 const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 /**
- * The gateway's Express app. Unlike the platform's `createApp` it never parses bodies (they
- * stream through to the services untouched), but it keeps the same headers, correlation ids,
- * metrics, probes and error shape.
+ * The gateway's Express app: the platform's app without a body parser (bodies stream through to
+ * the services untouched), with rate limits, route resolution, token checks and the proxies.
  */
 export function createGatewayApp(options: GatewayAppOptions): Express {
   const { upstreams } = options;
-  const app = express();
-  const metrics = createMetrics('gateway');
-  registerBreakerGauge(metrics.registry, upstreams);
-
-  app.disable('x-powered-by');
-  app.set('trust proxy', options.trustProxy);
-  app.set('query parser', 'simple');
-  app.use(helmet());
-  app.use(correlationId);
-  app.use(metrics.measure);
-  app.get('/health/live', (_req, res) => {
-    res.json({ status: 'ok' });
+  return createApp({
+    name: 'gateway',
+    logger: options.logger,
+    parseJson: false,
+    trustProxy: options.trustProxy,
+    readiness: options.readiness,
+    readinessDetails: options.readinessDetails,
+    registerMetrics: (registry) => registerBreakerGauge(registry, upstreams),
+    routes: (router) => {
+      router.use(options.rateLimits.general);
+      router.post(LOGIN_ROUTE, options.rateLimits.login);
+      router.post(REGISTRATION_ROUTE, options.rateLimits.registration);
+      router.use(resolveRoutes(options.resolveRoute));
+      router.use(options.authenticate);
+      router.use((req, res, next) => {
+        const upstream = upstreams.get(resolvedRouteOf(res).route.upstream);
+        if (!upstream) throw new Error(`no upstream for ${resolvedRouteOf(res).route.upstream}`);
+        return upstream.forward(req, res, next);
+      });
+    },
   });
-  app.get('/health/ready', (_req, res) => {
-    const { checks, details } = options.readiness();
-    const ready = Object.values(checks).every((c) => c === 'ok');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'unavailable', checks, ...details });
-  });
-  app.get('/metrics', metrics.expose);
-
-  app.use(options.rateLimits.general);
-  app.post(LOGIN_ROUTE, options.rateLimits.login);
-  app.post(REGISTRATION_ROUTE, options.rateLimits.registration);
-  app.use(resolveRoutes(options.resolveRoute));
-  app.use(options.authenticate);
-  app.use((req, res, next) => {
-    const upstream = upstreams.get(resolvedRouteOf(res).route.upstream);
-    if (!upstream) throw new Error(`no upstream for ${resolvedRouteOf(res).route.upstream}`);
-    return upstream.forward(req, res, next);
-  });
-  app.use(errorHandler(options.logger));
-  return app;
 }
 
 function registerBreakerGauge(registry: client.Registry, upstreams: ReadonlyMap<UpstreamKey, Upstream>): void {

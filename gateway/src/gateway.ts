@@ -58,12 +58,10 @@ export async function startGateway(config: Readonly<GatewayConfig>, logger: Logg
     authenticate: authenticate({ verify: createTokenVerifier(new URL(config.JWKS_URL)), revokedSessions, logger }),
     rateLimits,
     upstreams,
-    readiness: () => ({
-      checks: { broker: broker.isConnected() ? 'ok' : 'unavailable' },
-      details: {
-        sessionInvalidations: loader.state(),
-        upstreams: Object.fromEntries([...new Set(upstreams.values())].map((u) => [u.name, { breaker: u.breakerState() }])),
-      },
+    readiness: { broker: broker.ping },
+    readinessDetails: () => ({
+      sessionInvalidations: loader.state(),
+      upstreams: Object.fromEntries([...new Set(upstreams.values())].map((u) => [u.name, { breaker: u.breakerState() }])),
     }),
   });
   const server = await listen(app, config.PORT, config.HOST);

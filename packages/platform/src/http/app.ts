@@ -1,4 +1,5 @@
 import express, { type Express, type Router } from 'express';
+import type client from 'prom-client';
 import helmet from 'helmet';
 import type { Logger } from '../logger';
 import { correlationId } from './correlation';
@@ -13,9 +14,17 @@ export interface AppOptions {
   logger: Logger;
   /** Dependencies `/health/ready` checks (database, broker, ...). */
   readiness?: Record<string, ReadinessCheck>;
+  /** Extra facts `/health/ready` shows beside the checks (the gateway's breaker states, say). */
+  readinessDetails?: () => Record<string, unknown>;
   /** Mounts the service's routes. */
   routes: (router: Router) => void;
   bodyLimit?: string;
+  /** False for a proxy, whose bodies must stream through untouched. */
+  parseJson?: boolean;
+  /** Express `trust proxy`: which proxies may name the client's address. */
+  trustProxy?: boolean | number | string;
+  /** Adds process-specific metrics to the registry `/metrics` serves. */
+  registerMetrics?: (registry: client.Registry) => void;
 }
 
 /**
@@ -25,8 +34,9 @@ export interface AppOptions {
 export function createApp(options: AppOptions): Express {
   const app = express();
   const metrics = createMetrics(options.name);
+  options.registerMetrics?.(metrics.registry);
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', options.trustProxy ?? 'loopback');
   app.set('query parser', 'simple');
   app.use(helmet());
   app.use(correlationId);
@@ -37,10 +47,10 @@ export function createApp(options: AppOptions): Express {
   app.get('/health/ready', async (_req, res) => {
     const checks = await runChecks(options.readiness ?? {});
     const ready = Object.values(checks).every((c) => c === 'ok');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'unavailable', checks });
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'unavailable', checks, ...options.readinessDetails?.() });
   });
   app.get('/metrics', metrics.expose);
-  app.use(express.json({ limit: options.bodyLimit ?? '100kb' }));
+  if (options.parseJson !== false) app.use(express.json({ limit: options.bodyLimit ?? '100kb' }));
   const router = express.Router();
   options.routes(router);
   app.use(router);
