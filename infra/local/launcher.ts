@@ -1,13 +1,15 @@
 /**
  * `npm start`: runs the whole shop on this machine: a local SMTP sink, every service, the
  * notification worker and the gateway, each as its own process with its log lines prefixed.
- * Services create and migrate their own databases on start. Ctrl-C stops everything.
+ * Services create and migrate their own databases on start; an empty catalog gets the demo
+ * catalog. Ctrl-C stops everything.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { seedDemoCatalog } from './demo-catalog';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const env = process.env;
@@ -35,12 +37,36 @@ const services: ProcessSpec[] = [
     env: { ...shared, PORT: '3001', DATABASE_URL: `${postgres}/shop_customer`, PUBLIC_BASE_URL: `http://localhost:${gatewayPort}`, ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password },
   },
   {
+    name: 'catalog',
+    entry: 'services/catalog/src/main.ts',
+    port: '3002',
+    env: { ...shared, PORT: '3002', DATABASE_URL: `${postgres}/shop_catalog`, JWKS_URL: 'http://127.0.0.1:3001/auth/jwks' },
+  },
+  {
+    name: 'inventory',
+    entry: 'services/inventory/src/main.ts',
+    port: '3003',
+    env: { ...shared, PORT: '3003', DATABASE_URL: `${postgres}/shop_inventory`, JWKS_URL: 'http://127.0.0.1:3001/auth/jwks' },
+  },
+  {
     name: 'notification',
     entry: 'services/notification/src/main.ts',
     port: '3007',
     env: { ...shared, PORT: '3007', DATABASE_URL: `${postgres}/shop_notification`, SMTP_HOST: host, SMTP_PORT: mail.smtp },
   },
-  { name: 'gateway', entry: 'gateway/src/main.ts', port: gatewayPort, env: { ...shared, PORT: gatewayPort, CUSTOMER_SERVICE_URL: 'http://127.0.0.1:3001', NOTIFICATION_SERVICE_URL: 'http://127.0.0.1:3007' } },
+  {
+    name: 'gateway',
+    entry: 'gateway/src/main.ts',
+    port: gatewayPort,
+    env: {
+      ...shared,
+      PORT: gatewayPort,
+      CUSTOMER_SERVICE_URL: 'http://127.0.0.1:3001',
+      CATALOG_SERVICE_URL: 'http://127.0.0.1:3002',
+      INVENTORY_SERVICE_URL: 'http://127.0.0.1:3003',
+      NOTIFICATION_SERVICE_URL: 'http://127.0.0.1:3007',
+    },
+  },
 ];
 
 const colors = [36, 33, 35, 32, 34, 31, 96, 93, 95];
@@ -113,11 +139,14 @@ async function main(): Promise<void> {
     start(spec, index);
     await waitForPort(Number(spec.port), spec.name);
   }
+  const demo = await seedDemoCatalog(`http://127.0.0.1:${gatewayPort}/api/v1`, admin);
+  const demoLine = demo.seeded ? `demo catalog loaded: ${demo.categories} categories, ${demo.products} products` : 'catalog already has data: demo catalog left out';
   console.log(`
   The shop is running.
     API gateway      http://localhost:${gatewayPort}/api/v1
     captured e-mails http://localhost:${mail.http}/api/v1/messages   (SMTP sink on port ${mail.smtp})
     admin login      ${admin.email} / ${admin.password}
+    ${demoLine}
   Press Ctrl-C to stop.
 `);
 }

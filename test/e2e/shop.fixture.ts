@@ -1,7 +1,11 @@
+import { loadCatalogConfig } from '@shop/catalog/src/config';
+import { startCatalogService } from '@shop/catalog/src/service';
 import { loadCustomerConfig } from '@shop/customer/src/config';
 import { startCustomerService } from '@shop/customer/src/service';
 import { loadGatewayConfig } from '@shop/gateway/src/config';
 import { startGateway } from '@shop/gateway/src/gateway';
+import { loadInventoryConfig } from '@shop/inventory/src/config';
+import { startInventoryService } from '@shop/inventory/src/service';
 import { loadNotificationConfig } from '@shop/notification/src/config';
 import { startNotificationService } from '@shop/notification/src/service';
 import { httpClient, startMailSink, testAmqpUrl, testDatabaseUrl, testLogger, type HttpClient, type MailSink } from '@shop/testkit';
@@ -22,12 +26,29 @@ export async function startShop(): Promise<Shop> {
     loadCustomerConfig({ DATABASE_URL: testDatabaseUrl('e2e_customer'), AMQP_URL: amqp, PORT: '0', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }),
     testLogger('customer'),
   );
+  const jwks = `${customer.url}/auth/jwks`;
+  const catalog = await startCatalogService(
+    loadCatalogConfig({ DATABASE_URL: testDatabaseUrl('e2e_catalog'), AMQP_URL: amqp, PORT: '0', JWKS_URL: jwks }),
+    testLogger('catalog'),
+  );
+  const inventory = await startInventoryService(
+    loadInventoryConfig({ DATABASE_URL: testDatabaseUrl('e2e_inventory'), AMQP_URL: amqp, PORT: '0', JWKS_URL: jwks }),
+    testLogger('inventory'),
+  );
   const notification = await startNotificationService(
     loadNotificationConfig({ DATABASE_URL: testDatabaseUrl('e2e_notification'), AMQP_URL: amqp, PORT: '0', SMTP_PORT: String(mail.smtpPort) }),
     testLogger('notification'),
   );
   const gateway = await startGateway(
-    loadGatewayConfig({ PORT: '0', AMQP_URL: amqp, CUSTOMER_SERVICE_URL: customer.url, AUTH_RATE_LIMIT_MAX: '1000', RATE_LIMIT_MAX: '10000' }),
+    loadGatewayConfig({
+      PORT: '0',
+      AMQP_URL: amqp,
+      CUSTOMER_SERVICE_URL: customer.url,
+      CATALOG_SERVICE_URL: catalog.url,
+      INVENTORY_SERVICE_URL: inventory.url,
+      AUTH_RATE_LIMIT_MAX: '1000',
+      RATE_LIMIT_MAX: '10000',
+    }),
     testLogger('gateway'),
   );
   return {
@@ -36,6 +57,8 @@ export async function startShop(): Promise<Shop> {
     async stop() {
       await gateway.stop();
       await notification.stop();
+      await inventory.stop();
+      await catalog.stop();
       await customer.stop();
       await mail.close();
     },

@@ -30,6 +30,8 @@ export interface ConsumerOptions {
   retryDelaysMs?: readonly number[];
   /** Called after a handler's transaction commits: wakes the outbox relay for events it wrote. */
   afterCommit?: () => void;
+  /** How long start-up waits for the queue to be consumed before going on without it. */
+  startTimeoutMs?: number;
 }
 
 export interface Consumer {
@@ -83,8 +85,16 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
 
   // Messages are handled one after another, in delivery order; prefetch only saves round trips.
   let previous = Promise.resolve();
-  await channel.waitForConnect();
-  await channel.consume(queue, (message) => (previous = previous.then(() => onMessage(message))), { prefetch: options.prefetch ?? 10 });
+  const consuming = channel
+    .waitForConnect()
+    .then(() => channel.consume(queue, (message) => (previous = previous.then(() => onMessage(message))), { prefetch: options.prefetch ?? 10 }))
+    .then(() => true)
+    .catch((err: unknown) => {
+      logger.error('could not start consuming', { queue, error: String(err) });
+      return false;
+    });
+  // With the broker down the service still starts: consuming begins whenever the connection is up.
+  if (!(await settledWithin(consuming, options.startTimeoutMs ?? 5_000))) logger.warn('broker unreachable; consuming starts once it is back', { queue });
   return {
     async close() {
       await channel.cancelAll();
@@ -180,4 +190,17 @@ export async function startBroadcastConsumer(options: BroadcastOptions): Promise
       await channel.close();
     },
   };
+}
+
+/** Whether the promise resolved to true within `ms`; it keeps running either way. */
+async function settledWithin(promise: Promise<boolean>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -44,6 +44,7 @@ export function route<P = Record<string, never>, Q = Record<string, never>, B = 
       };
       const result = await handler(input);
       if (result === undefined) res.status(204).end();
+      else if (result instanceof Reply) res.status(result.status).json(result.body);
       else res.status(spec.status ?? 200).json(result);
     } catch (err) {
       if (err instanceof AppError && spec.errorStatus?.[err.code]) res.locals.errorStatus = spec.errorStatus[err.code];
@@ -51,6 +52,16 @@ export function route<P = Record<string, never>, Q = Record<string, never>, B = 
     }
   };
 }
+
+/** An answer whose status depends on the outcome (201 created, 200 replayed), for `route` handlers. */
+export class Reply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
+
+export const reply = (status: number, body: unknown) => new Reply(status, body);
 
 /** The authenticated principal of a route behind `requireAuth`. */
 export function principalOf(input: { principal: Principal | undefined }): Principal {

@@ -1,0 +1,16 @@
+import type { Kysely, Outbox, RunInTransaction } from '@shop/db';
+import type { Logger, TokenVerifier } from '@shop/platform';
+import type { CatalogConfig } from '../config';
+import type { CatalogDatabase } from '../db/schema';
+
+/** What the catalog use cases need, built once in service.ts. */
+export interface CatalogDeps {
+  db: Kysely<CatalogDatabase>;
+  transaction: RunInTransaction<CatalogDatabase>;
+  outbox: Outbox;
+  config: Readonly<CatalogConfig>;
+  /** Verifies access tokens against the customer service's JWKS. */
+  verifyToken: TokenVerifier;
+  logger: Logger;
+  now: () => Date;
+}

@@ -1,0 +1,11 @@
+import { AppError } from '@shop/platform';
+import { findProductById } from '../db/product.repository';
+import type { CatalogDeps } from './deps';
+import { toAdminProduct } from './products';
+
+/** Admin: any product, drafts and deleted ones included. */
+export async function getAdminProduct(deps: CatalogDeps, productId: string) {
+  const product = await findProductById(deps.db, productId);
+  if (!product) throw new AppError('PRODUCT_NOT_FOUND', 'product not found', { productId });
+  return toAdminProduct(product);
+}

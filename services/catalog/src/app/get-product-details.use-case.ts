@@ -1,0 +1,22 @@
+import { AppError } from '@shop/platform';
+import { findListedProduct } from '../db/product.repository';
+import { effectivePrice } from '../domain/product';
+import type { CatalogDeps } from './deps';
+
+/** View Product Details (seed flow 4): drafts, inactive and deleted products are not found, to shoppers. */
+export async function getProductDetails(deps: CatalogDeps, productId: string) {
+  const product = await findListedProduct(deps.db, productId);
+  if (!product) throw new AppError('PRODUCT_NOT_FOUND', 'product not found', { productId });
+  return {
+    id: product.id,
+    name: product.name,
+    description: product.description,
+    price: product.price,
+    category: product.category,
+    status: product.status,
+    variants: product.variants.map((v) => ({ id: v.id, sku: v.sku, name: v.name, price: effectivePrice(product, v), stockStatus: v.stockStatus })),
+    stockStatus: product.stockStatus,
+    createdAt: product.createdAt.toISOString(),
+    updatedAt: product.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,9 @@
+import { listProducts, type AdminProductQuery } from '../db/product.repository';
+import type { CatalogDeps } from './deps';
+import { toAdminProduct } from './products';
+
+/** Admin: products newest first, by status (or the deleted ones). */
+export async function listAdminProducts(deps: CatalogDeps, query: AdminProductQuery) {
+  const { items, total } = await listProducts(deps.db, query);
+  return { items: items.map(toAdminProduct), page: query.page, pageSize: query.pageSize, total };
+}

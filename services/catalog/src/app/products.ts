@@ -1,0 +1,37 @@
+import type { ProductVariant } from '@shop/contracts';
+import { AppError } from '@shop/platform';
+import type { Kysely } from '@shop/db';
+import type { CatalogDatabase } from '../db/schema';
+import { findProductById } from '../db/product.repository';
+import { effectivePrice, type Product } from '../domain/product';
+
+/** The product to change, locked for the transaction; a deleted one is as good as gone. */
+export async function lockLiveProduct(tx: Kysely<CatalogDatabase>, productId: string): Promise<Product> {
+  const product = await findProductById(tx, productId, { forUpdate: true });
+  if (!product || product.deletedAt) throw new AppError('PRODUCT_NOT_FOUND', 'product not found', { productId });
+  return product;
+}
+
+/** The product as admins see it: any status, deleted ones with their deletion time. */
+export function toAdminProduct(product: Product) {
+  return {
+    id: product.id,
+    name: product.name,
+    description: product.description,
+    price: product.price,
+    categoryId: product.categoryId,
+    status: product.status,
+    stockStatus: product.stockStatus,
+    variants: product.variants.map((v) => ({ id: v.id, sku: v.sku, name: v.name, price: effectivePrice(product, v) })),
+    createdBy: product.createdBy,
+    updatedBy: product.updatedBy,
+    createdAt: product.createdAt.toISOString(),
+    updatedAt: product.updatedAt.toISOString(),
+    deletedAt: product.deletedAt?.toISOString() ?? null,
+  };
+}
+
+/** Variants as events carry them: each with the price it sells at. */
+export function eventVariants(product: Product): ProductVariant[] {
+  return product.variants.map((v) => ({ variantId: v.id, sku: v.sku, name: v.name, price: effectivePrice(product, v) }));
+}

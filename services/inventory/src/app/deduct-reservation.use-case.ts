@@ -1,0 +1,36 @@
+import { inventoryDeducted, type StockLine } from '@shop/contracts';
+import { AppError } from '@shop/platform';
+import { findReservation, markDeducted } from '../db/reservation.repository';
+import { lockStockByVariants } from '../db/stock.repository';
+import { assertDeductible } from '../domain/reservation';
+import { deduct } from '../domain/stock';
+import type { InventoryDeps } from './deps';
+import { reservedStockOf, toReservationView } from './reservation-view';
+import { applyStockChange } from './stock-changes';
+
+/**
+ * SEQ-ORDER-003 step 3 (EVT-INV-005): the order shipped, so what it held leaves the shelf: on hand
+ * and reserved both drop by the order's quantities. Already deducted: the same answer, nothing
+ * changes; a released reservation has nothing to deduct.
+ */
+export async function deductReservation(deps: InventoryDeps, orderId: string) {
+  return deps.transaction(async (tx) => {
+    const reservation = await findReservation(tx, orderId, { forUpdate: true });
+    if (!reservation) throw new AppError('NOT_FOUND', 'this order has no reservation', { orderId });
+    if (reservation.status === 'deducted') return toReservationView(reservation);
+    assertDeductible(reservation);
+
+    const at = deps.now();
+    const stock = await lockStockByVariants(tx, reservation.lines.map((line) => line.variantId));
+    const deducted: StockLine[] = [];
+    for (const line of reservation.lines) {
+      const item = reservedStockOf(stock, line.variantId);
+      await applyStockChange(deps, tx, item, deduct(item, line.quantity), { action: 'deducted', at, orderId });
+      deducted.push({ variantId: item.variantId, productId: item.productId, quantity: line.quantity });
+    }
+    const updated = await markDeducted(tx, orderId, at);
+    await deps.outbox.add(tx, inventoryDeducted, { orderId, lines: deducted, deductedAt: at.toISOString() });
+    deps.logger.info('reservation deducted', { orderId });
+    return toReservationView(updated);
+  });
+}

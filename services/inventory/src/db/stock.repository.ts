@@ -1,0 +1,112 @@
+import type { Kysely, Selectable } from '@shop/db';
+import type { AlertState, StockItem, StockLevel } from '../domain/stock';
+import type { InventoryDatabase } from './schema';
+
+type Db = Kysely<InventoryDatabase>;
+type StockRow = Selectable<InventoryDatabase['stock_items']>;
+
+function toStockItem(row: StockRow): StockItem {
+  return {
+    id: row.id,
+    variantId: row.variant_id,
+    productId: row.product_id,
+    productName: row.product_name,
+    onHand: row.on_hand,
+    reserved: row.reserved,
+    lowStockThreshold: row.low_stock_threshold,
+    version: row.version,
+    lowStockAlerted: row.low_stock_alerted,
+    outOfStockAlerted: row.out_of_stock_alerted,
+  };
+}
+
+export async function findStockByVariant(db: Db, variantId: string, options: { forUpdate?: boolean } = {}): Promise<StockItem | undefined> {
+  let query = db.selectFrom('stock_items').selectAll().where('variant_id', '=', variantId);
+  if (options.forUpdate) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  return row && toStockItem(row);
+}
+
+/**
+ * Locks the stock rows of these variants in variant id order (rows are locked as the sorted scan
+ * returns them), so transactions locking several rows always take them in the same order and
+ * never deadlock. Unknown variants are simply absent from the result.
+ */
+export async function lockStockByVariants(db: Db, variantIds: string[]): Promise<Map<string, StockItem>> {
+  if (variantIds.length === 0) return new Map();
+  const rows = await db.selectFrom('stock_items').selectAll().where('variant_id', 'in', variantIds).orderBy('variant_id').forUpdate().execute();
+  return new Map(rows.map((row) => [row.variant_id, toStockItem(row)]));
+}
+
+/** Available stock of many variants in one query (unknown variants are left out). */
+export async function findStockLevels(db: Db, variantIds: string[]): Promise<StockItem[]> {
+  if (variantIds.length === 0) return [];
+  const rows = await db.selectFrom('stock_items').selectAll().where('variant_id', 'in', variantIds).execute();
+  return rows.map(toStockItem);
+}
+
+export interface NewStockItem {
+  id: string;
+  variantId: string;
+  productId: string;
+  productName: string;
+  productNameAt: Date;
+  onHand: number;
+  lowStockThreshold: number;
+  lowStockAlerted: boolean;
+  outOfStockAlerted: boolean;
+}
+
+/** Inserts the rows whose variant has none yet and returns only those; existing rows stay as they are. */
+export async function insertStockItems(db: Db, items: NewStockItem[]): Promise<StockItem[]> {
+  if (items.length === 0) return [];
+  const rows = await db
+    .insertInto('stock_items')
+    .values(
+      items.map((item) => ({
+        id: item.id,
+        variant_id: item.variantId,
+        product_id: item.productId,
+        product_name: item.productName,
+        product_name_at: item.productNameAt,
+        on_hand: item.onHand,
+        low_stock_threshold: item.lowStockThreshold,
+        low_stock_alerted: item.lowStockAlerted,
+        out_of_stock_alerted: item.outOfStockAlerted,
+      })),
+    )
+    .onConflict((oc) => oc.column('variant_id').doNothing())
+    .returningAll()
+    .execute();
+  return rows.map(toStockItem);
+}
+
+/** Writes a new level and alert state of a row the caller has locked; every change bumps the version. */
+export async function saveStockLevel(db: Db, id: string, level: StockLevel & AlertState, at: Date): Promise<StockItem> {
+  const row = await db
+    .updateTable('stock_items')
+    .set((eb) => ({
+      on_hand: level.onHand,
+      reserved: level.reserved,
+      low_stock_threshold: level.lowStockThreshold,
+      low_stock_alerted: level.lowStockAlerted,
+      out_of_stock_alerted: level.outOfStockAlerted,
+      version: eb('version', '+', 1),
+      updated_at: at,
+    }))
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toStockItem(row);
+}
+
+/** A rename reaches every variant of the product, unless a later rename got there first. */
+export async function renameProduct(db: Db, productId: string, name: string, at: Date): Promise<number> {
+  const result = await db
+    .updateTable('stock_items')
+    .set({ product_name: name, product_name_at: at })
+    .where('product_id', '=', productId)
+    .where('product_name_at', '<', at)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

@@ -1,0 +1,26 @@
+import type { Router } from 'express';
+import { reply, route } from '@shop/platform';
+import { deductReservation } from '../app/deduct-reservation.use-case';
+import type { InventoryDeps } from '../app/deps';
+import { queryStock } from '../app/query-stock.use-case';
+import { releaseReservation } from '../app/release-reservation.use-case';
+import { reserveStock } from '../app/reserve-stock.use-case';
+import * as schema from './inventory.schemas';
+
+/** Service-to-service routes for the order and cart services; the gateway never routes `/internal`. */
+export function internalRoutes(router: Router, deps: InventoryDeps): void {
+  // 201 when this call reserved, 200 when the order had already.
+  router.post(
+    '/internal/reservations',
+    route({ body: schema.reserveBody }, async ({ body }) => {
+      const { created, reservation } = await reserveStock(deps, body);
+      return reply(created ? 201 : 200, reservation);
+    }),
+  );
+  router.post(
+    '/internal/reservations/:orderId/release',
+    route({ params: schema.orderIdParams, body: schema.releaseBody }, ({ params, body }) => releaseReservation(deps, { orderId: params.orderId, reason: body.reason })),
+  );
+  router.post('/internal/reservations/:orderId/deduct', route({ params: schema.orderIdParams }, ({ params }) => deductReservation(deps, params.orderId)));
+  router.post('/internal/stock/query', route({ body: schema.stockQueryBody }, ({ body }) => queryStock(deps, body.variantIds)));
+}

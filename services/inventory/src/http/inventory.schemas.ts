@@ -1,0 +1,32 @@
+import Joi from 'joi';
+import { paginationKeys } from '@shop/platform';
+import { MAX_QUANTITY } from '../domain/stock';
+
+// Shapes and types only; the stock rules (no negative quantity, nothing below what is reserved)
+// are checked by the domain, which answers with its own error codes.
+const uuid = () => Joi.string().uuid();
+const reason = () => Joi.string().trim().min(1).max(500);
+
+export const variantIdParams = Joi.object({ variantId: uuid().required() });
+export const orderIdParams = Joi.object({ orderId: uuid().required() });
+
+/** Any integer, so a negative one reaches the domain and gets NEGATIVE_QUANTITY. */
+export const setQuantityBody = Joi.object({ quantity: Joi.number().integer().max(MAX_QUANTITY).required(), reason: reason().required() });
+export const adjustmentBody = Joi.object({
+  adjustment: Joi.number().integer().min(-MAX_QUANTITY).max(MAX_QUANTITY).invalid(0).required(),
+  reason: reason().required(),
+});
+export const restockBody = Joi.object({ quantity: Joi.number().integer().min(1).max(MAX_QUANTITY).required(), reason: reason() });
+export const thresholdBody = Joi.object({ lowStockThreshold: Joi.number().integer().min(0).max(MAX_QUANTITY).required() });
+export const auditQuery = Joi.object({ ...paginationKeys });
+
+export const reserveBody = Joi.object({
+  orderId: uuid().required(),
+  lines: Joi.array()
+    .items(Joi.object({ variantId: uuid().required(), quantity: Joi.number().integer().min(1).max(MAX_QUANTITY).required() }))
+    .min(1)
+    .max(200)
+    .required(),
+});
+export const releaseBody = Joi.object({ reason: reason().required() });
+export const stockQueryBody = Joi.object({ variantIds: Joi.array().items(uuid()).min(1).max(200).required() });
