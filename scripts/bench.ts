@@ -1,7 +1,9 @@
 /**
- * Benchmark (a script, not a test): starts the customer service and the gateway as their own
- * processes on a scratch database and vhost, loads them with autocannon, and writes the figures
- * to docs/benchmarks.md. `pnpm bench` (BENCH_SECONDS, BENCH_CONNECTIONS to change the load).
+ * Benchmark (a script, not a test): starts the customer service, the catalog service and the
+ * gateway as their own processes on scratch databases and a scratch vhost, fills the catalog with
+ * 10,000 products, loads them with autocannon, and writes the figures and the query plans of the
+ * shopper queries to docs/benchmarks.md. `pnpm bench` (BENCH_SECONDS, BENCH_CONNECTIONS,
+ * BENCH_PRODUCTS to change the load).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -10,20 +12,29 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
 import { deleteTestVhost, dropTestDatabases, testAmqpUrl, testDatabaseUrl } from '@shop/testkit';
+import { findListedProduct, browseProducts } from '../services/catalog/src/db/product.repository';
+import { subtreeIds } from '../services/catalog/src/db/category.repository';
+import type { CatalogDatabase } from '../services/catalog/src/db/schema';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const productCount = Number(process.env.BENCH_PRODUCTS ?? 10_000);
 const admin = { email: 'bench-admin@shop.local', password: 'Bench12345' };
 const children: ChildProcess[] = [];
 
 interface Scenario {
   name: string;
   method: 'GET' | 'POST';
-  path: string;
+  /** Path under the service; a list is cycled through, one path per request. */
+  path: string | string[];
   body?: unknown;
   token?: boolean;
+  /** The service that answers it directly. */
+  direct: string;
 }
 
 interface Result {
@@ -66,21 +77,105 @@ async function waitReady(url: string): Promise<void> {
 }
 
 async function run(base: string, scenario: Scenario, token: string): Promise<autocannon.Result> {
+  const paths = Array.isArray(scenario.path) ? scenario.path : [scenario.path];
+  const prefix = new URL(base).pathname.replace(/\/$/, '');
+  let next = 0;
   return autocannon({
-    url: `${base}${scenario.path}`,
-    method: scenario.method,
+    url: base,
     connections,
     duration: seconds,
-    headers: { 'content-type': 'application/json', ...(scenario.token ? { authorization: `Bearer ${token}` } : {}) },
-    body: scenario.body === undefined ? undefined : JSON.stringify(scenario.body),
+    requests: [
+      {
+        method: scenario.method,
+        headers: { 'content-type': 'application/json', ...(scenario.token ? { authorization: `Bearer ${token}` } : {}) },
+        body: scenario.body === undefined ? undefined : JSON.stringify(scenario.body),
+        setupRequest: (request) => {
+          next = (next + 1) % paths.length;
+          return { ...request, path: `${prefix}${paths[next]}` };
+        },
+      },
+    ],
   });
+}
+
+/**
+ * Fills the catalog's database the way an import would: a three-level tree (3 x 4 x 4) and the
+ * products spread over its leaves, one to three variants each, all active, most in stock.
+ */
+async function seedCatalog(db: Kysely<CatalogDatabase>): Promise<{ midCategory: string; productIds: string[] }> {
+  // gen_random_uuid() sits in each derived table's select list, so it runs once per row.
+  await sql`
+    WITH roots AS (
+      INSERT INTO categories (id, name, parent_id, depth, path)
+      SELECT r.id, 'Bench root ' || r.n, NULL, 1, ARRAY[r.id] FROM (SELECT gen_random_uuid() AS id, n FROM generate_series(1, 3) n) r
+      RETURNING id, path, name
+    ), mids AS (
+      INSERT INTO categories (id, name, parent_id, depth, path)
+      SELECT m.id, m.parent_name || ' / ' || m.n, m.parent_id, 2, m.parent_path || m.id
+      FROM (SELECT gen_random_uuid() AS id, roots.id AS parent_id, roots.path AS parent_path, roots.name AS parent_name, n
+            FROM roots, generate_series(1, 4) n) m
+      RETURNING id, path, name
+    )
+    INSERT INTO categories (id, name, parent_id, depth, path)
+    SELECT l.id, l.parent_name || ' / ' || l.n, l.parent_id, 3, l.parent_path || l.id
+    FROM (SELECT gen_random_uuid() AS id, mids.id AS parent_id, mids.path AS parent_path, mids.name AS parent_name, n
+          FROM mids, generate_series(1, 4) n) l`.execute(db);
+  const leaves = (await db.selectFrom('categories').select('id').where('depth', '=', 3).orderBy('name').execute()).map((r) => r.id);
+  const words = ['Mug', 'Lamp', 'Chair', 'Table', 'Shelf', 'Vase', 'Rug', 'Clock', 'Jacket', 'Kettle', 'Speaker', 'Backpack'];
+  await sql`
+    INSERT INTO products (id, name, description, price_amount, price_currency, category_id, status, stock_status, created_at, updated_at)
+    SELECT gen_random_uuid(),
+           (${words}::text[])[1 + i % ${words.length}] || ' ' || CASE WHEN i % 50 = 0 THEN 'ceramic ' ELSE '' END || 'No. ' || i,
+           'Sturdy, well made and easy to care for. Ships flat and assembles in minutes. Batch ' || md5(i::text),
+           100 + (i * 7919) % 50000, 'USD',
+           (${leaves}::uuid[])[1 + i % ${leaves.length}],
+           'active',
+           (ARRAY['in_stock', 'in_stock', 'in_stock', 'low_stock', 'out_of_stock'])[1 + i % 5],
+           now() - i * interval '1 minute', now() - i * interval '1 minute'
+    FROM generate_series(1, ${productCount}) AS i`.execute(db);
+  await sql`
+    INSERT INTO variants (id, product_id, position, sku, name)
+    SELECT gen_random_uuid(), p.id, v, 'BENCH-' || left(p.id::text, 13) || '-' || v, 'Variant ' || v
+    FROM products p, LATERAL generate_series(1, 1 + (hashtext(p.id::text) & 3) % 3) AS v`.execute(db);
+  await sql`
+    INSERT INTO variant_stock (variant_id, product_id, available, low_stock_threshold, stock_status, stock_version)
+    SELECT v.id, v.product_id, 20, 5, 'in_stock', 1 FROM variants v`.execute(db);
+  await sql`VACUUM ANALYZE`.execute(db);
+  const mid = await db.selectFrom('categories').select('id').where('depth', '=', 2).orderBy('name').executeTakeFirstOrThrow();
+  const ids = await db.selectFrom('products').select('id').orderBy(sql`random()`).limit(500).execute();
+  return { midCategory: mid.id, productIds: ids.map((r) => r.id) };
+}
+
+/** EXPLAIN (ANALYZE) of every statement a piece of repository code runs, with its real parameters. */
+async function plansOf(url: string, work: (db: Kysely<CatalogDatabase>) => Promise<unknown>): Promise<string[]> {
+  const captured: CompiledQuery[] = [];
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const db = new Kysely<CatalogDatabase>({
+    dialect: new PostgresDialect({ pool }),
+    log: (event) => {
+      if (event.level === 'query' && !event.query.sql.startsWith('EXPLAIN')) captured.push(event.query);
+    },
+  });
+  try {
+    await work(db);
+    const plans: string[] = [];
+    for (const query of captured.splice(0)) {
+      const { rows } = await db.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${query.sql}`, [...query.parameters]));
+      plans.push(`${query.sql}\n\n${rows.map((r) => r['QUERY PLAN']).join('\n')}`);
+    }
+    return plans;
+  } finally {
+    await db.destroy();
+  }
 }
 
 async function main(): Promise<void> {
   const amqp = await testAmqpUrl();
-  const [customerPort, gatewayPort] = [await freePort(), await freePort()];
+  const [customerPort, catalogPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
   const customerUrl = `http://127.0.0.1:${customerPort}`;
+  const catalogUrl = `http://127.0.0.1:${catalogPort}`;
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  const catalogDatabase = testDatabaseUrl('bench_catalog');
   startProcess('services/customer/src/main.ts', {
     PORT: String(customerPort),
     DATABASE_URL: testDatabaseUrl('bench_customer'),
@@ -88,26 +183,45 @@ async function main(): Promise<void> {
     ADMIN_EMAIL: admin.email,
     ADMIN_PASSWORD: admin.password,
   });
+  startProcess('services/catalog/src/main.ts', {
+    PORT: String(catalogPort),
+    DATABASE_URL: catalogDatabase,
+    AMQP_URL: amqp,
+    JWKS_URL: `${customerUrl}/auth/jwks`,
+  });
   await waitReady(customerUrl);
+  await waitReady(catalogUrl);
   startProcess('gateway/src/main.ts', {
     PORT: String(gatewayPort),
     AMQP_URL: amqp,
     CUSTOMER_SERVICE_URL: customerUrl,
+    CATALOG_SERVICE_URL: catalogUrl,
     RATE_LIMIT_MAX: '100000000',
     AUTH_RATE_LIMIT_MAX: '100000000',
   });
   await waitReady(gatewayUrl);
 
+  process.stdout.write(`seeding ${productCount} products ... `);
+  const seedPool = new pg.Pool({ connectionString: catalogDatabase, max: 1 });
+  const seedDb = new Kysely<CatalogDatabase>({ dialect: new PostgresDialect({ pool: seedPool }) });
+  const { midCategory, productIds } = await seedCatalog(seedDb).finally(() => seedDb.destroy());
+  process.stdout.write('done\n');
+
   const login = await fetch(`${customerUrl}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(admin) });
   const { accessToken } = (await login.json()) as { accessToken: string };
 
   const scenarios: Scenario[] = [
-    { name: 'POST /auth/login', method: 'POST', path: '/auth/login', body: admin },
-    { name: 'GET /customers/me', method: 'GET', path: '/customers/me', token: true },
+    { name: 'POST /auth/login', method: 'POST', path: '/auth/login', body: admin, direct: customerUrl },
+    { name: 'GET /customers/me', method: 'GET', path: '/customers/me', token: true, direct: customerUrl },
+    { name: 'GET /products?pageSize=20&categoryId=…', method: 'GET', path: `/products?pageSize=20&categoryId=${midCategory}`, direct: catalogUrl },
+    { name: 'GET /products?pageSize=20&q=ceramic', method: 'GET', path: '/products?pageSize=20&q=ceramic', direct: catalogUrl },
+    { name: 'GET /products/:id (500 ids in turn)', method: 'GET', path: productIds.map((id) => `/products/${id}`), direct: catalogUrl },
   ];
   const results: Result[] = [];
-  for (const scenario of scenarios) {
-    for (const [target, base] of [['direct', customerUrl], ['gateway', `${gatewayUrl}/api/v1`]] as const) {
+  // BENCH_ONLY=customers runs the scenarios whose name contains it (for a quick look, no report).
+  const only = process.env.BENCH_ONLY;
+  for (const scenario of scenarios.filter((s) => !only || s.name.includes(only))) {
+    for (const [target, base] of [['direct', scenario.direct], ['gateway', `${gatewayUrl}/api/v1`]] as const) {
       process.stdout.write(`${scenario.name} (${target}) ... `);
       const r = await run(base, scenario, accessToken);
       const result = { scenario: scenario.name, target, requestsPerSecond: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx + r.errors };
@@ -115,10 +229,20 @@ async function main(): Promise<void> {
       results.push(result);
     }
   }
-  await writeReport(results);
+
+  if (only) return;
+  const base = { sort: '-createdAt' as const, page: 1, pageSize: 20 };
+  const plans = {
+    'category filter (a level-2 category and its sub-categories), newest first': await plansOf(catalogDatabase, async (db) =>
+      browseProducts(db, { ...base, categoryIds: await subtreeIds(db, midCategory) }),
+    ),
+    'text query "ceramic", newest first': await plansOf(catalogDatabase, (db) => browseProducts(db, { ...base, q: 'ceramic' })),
+    'product details': await plansOf(catalogDatabase, (db) => findListedProduct(db, productIds[0] as string)),
+  };
+  await writeReport(results, plans);
 }
 
-async function writeReport(results: Result[]): Promise<void> {
+async function writeReport(results: Result[], plans: Record<string, string[]>): Promise<void> {
   const rows = results.map((r) => `| ${r.scenario} | ${r.target} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} |`);
   const overhead = [...new Set(results.map((r) => r.scenario))].map((scenario) => {
     const direct = results.find((r) => r.scenario === scenario && r.target === 'direct');
@@ -127,6 +251,9 @@ async function writeReport(results: Result[]): Promise<void> {
     const ratio = gateway.requestsPerSecond / direct.requestsPerSecond;
     return `| ${scenario} | ${ratio.toFixed(2)} | ${((1 - ratio) * 100).toFixed(1)}% |`;
   });
+  const planText = Object.entries(plans)
+    .map(([label, statements]) => `### ${label}\n\n${statements.map((p) => '```\n' + p + '\n```').join('\n\n')}`)
+    .join('\n\n');
   const text = `# Benchmarks
 
 Measured by \`pnpm bench\` (scripts/bench.ts) on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} CPU cores,
@@ -134,9 +261,11 @@ ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}. autocannon 
 on the same machine as the services (PostgreSQL and RabbitMQ local too), so the load generator competes with
 them for the cores: compare rows with each other rather than with other machines.
 
-The customer service and the gateway run as their own processes (one each). Login is dominated by
-argon2id (19 MiB, 2 passes) by design; \`GET /customers/me\` verifies the RS256 token and reads the
-customer and session in one query.
+The customer service, the catalog service and the gateway run as their own processes (one each).
+Login is dominated by argon2id (19 MiB, 2 passes) by design. \`GET /customers/me\` verifies the
+RS256 token, checks the session and the account's status in one query and reads the profile in a
+second. The catalog holds ${productCount.toLocaleString('en-US')} active products (one to three variants each) in
+a 3 x 4 x 4 category tree; its listing reads the stock status from its own read model.
 
 | route | target | requests/s | p50 ms | p99 ms | non-2xx |
 | --- | --- | ---: | ---: | ---: | ---: |
@@ -148,6 +277,15 @@ rate limits and the circuit breaker, and proxies over a keep-alive connection):
 | route | gateway / direct | gateway overhead |
 | --- | ---: | ---: |
 ${overhead.join('\n')}
+
+## Query plans of the shopper queries
+
+\`EXPLAIN (ANALYZE)\` of every statement the catalog runs for the routes above, with the real
+parameters, on the ${productCount.toLocaleString('en-US')}-product catalog. None scans the whole products table: the
+page and its count walk the partial indexes of listed products (\`products_listed_*\`), the text
+query the GIN index on the search vector, the details the primary keys.
+
+${planText}
 `;
   await writeFile(path.join(root, 'docs/benchmarks.md'), text);
   process.stdout.write('\nwritten to docs/benchmarks.md\n');

@@ -17,13 +17,24 @@ export const ACCESS_TOKEN_AUDIENCE = 'shop';
 
 export type TokenVerifier = (token: string) => Promise<Principal>;
 
+/** How many verified tokens a process remembers; a token is verified once, not on every request. */
+const VERIFIED_TOKENS_KEPT = 10_000;
+
 /**
  * Verifies RS256 access tokens against a JWKS. A remote JWKS is cached and refetched when a token
- * names an unknown `kid` (jose's createRemoteJWKSet does both).
+ * names an unknown `kid` (jose's createRemoteJWKSet does both). A token that verified is
+ * remembered until it expires: its signature cannot change, and revocation is checked apart
+ * (sessions-invalidated, session state), so only the RSA work is saved.
  */
 export function createTokenVerifier(keys: URL | JWTVerifyGetKey): TokenVerifier {
   const getKey = keys instanceof URL ? createRemoteJWKSet(keys, { cooldownDuration: 5_000, cacheMaxAge: 10 * 60_000 }) : keys;
+  const verified = new Map<string, { principal: Principal; expiresAtMs: number }>();
+
   return async (token) => {
+    const known = verified.get(token);
+    if (known && known.expiresAtMs > Date.now()) return known.principal;
+    if (known) verified.delete(token);
+
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, getKey, {
@@ -40,7 +51,11 @@ export function createTokenVerifier(keys: URL | JWTVerifyGetKey): TokenVerifier 
     if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || !isRole(role)) {
       throw new AppError('UNAUTHORIZED', 'invalid access token');
     }
-    return { customerId: payload.sub, role, sessionId: payload.sid, issuedAt: payload.iat as number };
+    const principal: Principal = { customerId: payload.sub, role, sessionId: payload.sid, issuedAt: payload.iat as number };
+    // Map keeps insertion order: when full, the oldest entry goes first.
+    if (verified.size >= VERIFIED_TOKENS_KEPT) verified.delete(verified.keys().next().value as string);
+    verified.set(token, { principal, expiresAtMs: (payload.exp as number) * 1000 });
+    return principal;
   };
 }
 
