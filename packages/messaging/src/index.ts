@@ -1,3 +1,4 @@
 export * from './topology';
 export * from './broker';
 export * from './consumer';
+export * from './backbone';

@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { connectDatabase, createOutbox, createOutboxRelay, migrate, pingDatabase, platformMigrations, transactionRunner } from '@shop/db';
-import { connectBroker } from '@shop/messaging';
+import { openBackbone } from '@shop/messaging';
 import { createApp, createLogger, createTokenVerifier, listen, type Logger } from '@shop/platform';
 import type { CatalogDeps } from './app/deps';
 import type { CatalogConfig } from './config';
@@ -22,58 +21,66 @@ export interface RunningCatalogService {
 }
 
 /**
- * Wires the catalog service: its database (created and migrated), the broker, the outbox relay,
- * the consumer that keeps the stock status read model, and the HTTP routes. Admin tokens are
- * verified against the customer service's JWKS; shopper routes need no token.
+ * Wires the catalog service: its backbone (database, broker, outbox relay), the consumer that
+ * keeps the stock status read model, and the HTTP routes. Admin tokens are verified against the
+ * customer service's JWKS; shopper routes need no token.
  */
 export async function startCatalogService(config: Readonly<CatalogConfig>, logger: Logger = createLogger('catalog', config.LOG_LEVEL)): Promise<RunningCatalogService> {
-  const db = await connectDatabase<CatalogDatabase>({ url: config.DATABASE_URL, logger });
-  await migrate(db, [platformMigrations, migrations], logger);
-  const broker = connectBroker({ url: config.AMQP_URL, name: 'catalog', logger });
-  const relay = createOutboxRelay({ db, publish: broker.publish, logger, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS });
-  const deps: CatalogDeps = {
-    db,
-    transaction: transactionRunner(db, relay.wake),
-    outbox: createOutbox('catalog'),
-    config,
-    verifyToken: createTokenVerifier(new URL(config.JWKS_URL)),
+  const backbone = await openBackbone<CatalogDatabase>({
+    service: 'catalog',
+    databaseUrl: config.DATABASE_URL,
+    amqpUrl: config.AMQP_URL,
+    migrations,
     logger,
-    now: () => new Date(),
-  };
-  const consumer = await startStockLevelConsumer({
-    broker,
-    db,
-    logger,
-    retryDelaysMs: config.CONSUMER_RETRY_DELAYS_MS,
-    afterCommit: relay.wake,
-    now: deps.now,
+    outboxPollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
   });
+  try {
+    const { db, broker, outbox, transaction, relay } = backbone;
+    const deps: CatalogDeps = {
+      db,
+      transaction,
+      outbox,
+      config,
+      verifyToken: createTokenVerifier(new URL(config.JWKS_URL)),
+      logger,
+      now: () => new Date(),
+    };
+    const consumer = await startStockLevelConsumer({
+      broker,
+      db,
+      logger,
+      retryDelaysMs: config.CONSUMER_RETRY_DELAYS_MS,
+      afterCommit: relay.wake,
+      now: deps.now,
+    });
 
-  const app = createApp({
-    name: 'catalog',
-    logger,
-    readiness: { database: () => pingDatabase(db), broker: broker.ping },
-    routes: (router) => {
-      categoryRoutes(router, deps);
-      productRoutes(router, deps);
-      adminRoutes(router, deps);
-    },
-  });
-  const server = await listen(app, config.PORT, config.HOST);
-  relay.start();
-  logger.info('catalog service listening', { url: server.url });
+    const app = createApp({
+      name: 'catalog',
+      logger,
+      readiness: backbone.readiness,
+      routes: (router) => {
+        categoryRoutes(router, deps);
+        productRoutes(router, deps);
+        adminRoutes(router, deps);
+      },
+    });
+    const server = await listen(app, config.PORT, config.HOST);
+    relay.start();
+    logger.info('catalog service listening', { url: server.url });
 
-  return {
-    url: server.url,
-    port: server.port,
-    deps,
-    drainOutbox: relay.drain,
-    async stop() {
-      await server.close();
-      await consumer.close();
-      await relay.stop();
-      await broker.close();
-      await db.destroy();
-    },
-  };
+    return {
+      url: server.url,
+      port: server.port,
+      deps,
+      drainOutbox: relay.drain,
+      async stop() {
+        await server.close();
+        await consumer.close();
+        await backbone.close();
+      },
+    };
+  } catch (err) {
+    await backbone.close();
+    throw err;
+  }
 }

@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { connectDatabase, createOutbox, createOutboxRelay, migrate, pingDatabase, platformMigrations, transactionRunner } from '@shop/db';
-import { connectBroker } from '@shop/messaging';
+import { openBackbone } from '@shop/messaging';
 import { createApp, createLogger, createTokenVerifier, listen, type Logger } from '@shop/platform';
 import type { InventoryDeps } from './app/deps';
 import type { InventoryConfig } from './config';
@@ -17,73 +16,65 @@ export interface RunningInventoryService {
   deps: InventoryDeps;
   /** Publishes pending outbox rows now (tests use it instead of waiting for a poll). */
   drainOutbox(): Promise<number>;
-  /** Closes the consumer, HTTP, the outbox relay, the broker and the database, in that order. */
+  /** Closes HTTP, the consumer, the outbox relay, the broker and the database, in that order. */
   stop(): Promise<void>;
 }
 
 /**
- * Wires the inventory service: its database (created and migrated), the broker, the outbox relay,
- * the consumer of the catalog's product events, and the admin and internal HTTP routes.
+ * Wires the inventory service: its backbone (database, broker, outbox relay), the consumer of the
+ * catalog's product events, and the admin and internal HTTP routes.
  */
 export async function startInventoryService(config: Readonly<InventoryConfig>, logger: Logger = createLogger('inventory', config.LOG_LEVEL)): Promise<RunningInventoryService> {
-  // Each step's undo, newest first: stop() runs them all, a failed start the ones it got to.
-  const undo: { name: string; run: () => Promise<void> | void }[] = [];
-  const stopAll = async () => {
-    const failed: string[] = [];
-    for (const step of undo.splice(0)) {
-      try {
-        await step.run();
-      } catch (err) {
-        failed.push(step.name);
-        logger.error('stopping failed', { step: step.name, error: String(err) });
-      }
-    }
-    if (failed.length > 0) throw new Error(`could not stop: ${failed.join(', ')}`);
-  };
-
+  const backbone = await openBackbone<InventoryDatabase>({
+    service: 'inventory',
+    databaseUrl: config.DATABASE_URL,
+    amqpUrl: config.AMQP_URL,
+    migrations,
+    logger,
+    outboxPollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+    poolSize: config.DATABASE_POOL_SIZE,
+  });
   try {
-    const db = await connectDatabase<InventoryDatabase>({ url: config.DATABASE_URL, logger, poolSize: config.DATABASE_POOL_SIZE });
-    undo.unshift({ name: 'database', run: () => db.destroy() });
-    await migrate(db, [platformMigrations, migrations], logger);
-
-    const broker = connectBroker({ url: config.AMQP_URL, name: 'inventory', logger });
-    undo.unshift({ name: 'broker', run: () => broker.close() });
-
-    const relay = createOutboxRelay({ db, publish: broker.publish, logger, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS });
+    const { db, broker, outbox, transaction, relay } = backbone;
     const deps: InventoryDeps = {
       db,
-      transaction: transactionRunner(db, relay.wake),
-      outbox: createOutbox('inventory'),
+      transaction,
+      outbox,
       config,
       verifyToken: createTokenVerifier(new URL(config.JWKS_URL)),
       logger,
       now: () => new Date(),
     };
     relay.start();
-    undo.unshift({ name: 'outbox relay', run: () => relay.stop() });
 
     const app = createApp({
       name: 'inventory',
       logger,
-      readiness: { database: () => pingDatabase(db), broker: broker.ping },
+      readiness: backbone.readiness,
       routes: (router) => {
         inventoryRoutes(router, deps);
         internalRoutes(router, deps);
       },
     });
     const server = await listen(app, config.PORT, config.HOST);
-    undo.unshift({ name: 'http', run: () => server.close() });
-
     // HTTP first: checkout must be able to reserve while RabbitMQ is down (events wait in the
-    // outbox); the consumer starts once the broker answers.
+    // outbox); the consumer starts consuming once the broker answers.
     const consumer = await startProductConsumers({ broker, deps, retryDelaysMs: config.CONSUMER_RETRY_DELAYS_MS, afterCommit: relay.wake });
-    undo.unshift({ name: 'consumer', run: () => consumer.close() });
 
     logger.info('inventory service listening', { url: server.url });
-    return { url: server.url, port: server.port, deps, drainOutbox: relay.drain, stop: stopAll };
+    return {
+      url: server.url,
+      port: server.port,
+      deps,
+      drainOutbox: relay.drain,
+      async stop() {
+        await server.close();
+        await consumer.close();
+        await backbone.close();
+      },
+    };
   } catch (err) {
-    // What could not be stopped is already logged; the start failure is the error to report.
-    await stopAll().catch(() => undefined);
+    await backbone.close();
     throw err;
   }
 }
