@@ -32,29 +32,45 @@ export interface Backbone<DB> {
   close(): Promise<void>;
 }
 
+/** The settings of a service's config the backbone reads. */
+export interface BackboneConfig {
+  DATABASE_URL: string;
+  AMQP_URL: string;
+  OUTBOX_POLL_INTERVAL_MS: number;
+  DATABASE_POOL_SIZE?: number;
+}
+
 export interface BackboneOptions {
   /** The service's name: source of its events, name of its broker connection. */
   service: string;
-  databaseUrl: string;
-  amqpUrl: string;
+  config: Readonly<BackboneConfig>;
   /** The service's own SQL migrations, applied after the outbox and inbox tables. */
   migrations: MigrationSource;
   logger: Logger;
-  outboxPollIntervalMs?: number;
-  poolSize?: number;
+}
+
+/** A started service as its tests and launcher see it. */
+export interface RunningService<Deps> {
+  url: string;
+  port: number;
+  deps: Deps;
+  /** Publishes pending outbox rows now (tests use it instead of waiting for a poll). */
+  drainOutbox(): Promise<number>;
+  /** Closes HTTP, the consumers, the outbox relay, the broker and the database, in that order. */
+  stop(): Promise<void>;
 }
 
 export async function openBackbone<DB>(options: BackboneOptions): Promise<Backbone<DB>> {
-  const { logger } = options;
-  const db = await connectDatabase<DB>({ url: options.databaseUrl, logger, poolSize: options.poolSize });
+  const { logger, config } = options;
+  const db = await connectDatabase<DB>({ url: config.DATABASE_URL, logger, poolSize: config.DATABASE_POOL_SIZE });
   try {
     await migrate(db, [platformMigrations, options.migrations], logger);
   } catch (err) {
     await db.destroy();
     throw err;
   }
-  const broker = connectBroker({ url: options.amqpUrl, name: options.service, logger });
-  const relay = createOutboxRelay({ db, publish: broker.publish, logger, pollIntervalMs: options.outboxPollIntervalMs });
+  const broker = connectBroker({ url: config.AMQP_URL, name: options.service, logger });
+  const relay = createOutboxRelay({ db, publish: broker.publish, logger, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS });
   return {
     db,
     broker,

@@ -7,3 +7,4 @@ export * from './http';
 export { startMailSink, type MailSink, type CapturedMail } from '@shop/mail-sink';
 export * from './tcp-proxy';
 export * from './token-issuer';
+export * from './errors';

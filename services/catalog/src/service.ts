@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { openBackbone } from '@shop/messaging';
+import { openBackbone, type RunningService } from '@shop/messaging';
 import { createApp, createLogger, createTokenVerifier, listen, type Logger } from '@shop/platform';
 import type { CatalogDeps } from './app/deps';
 import type { CatalogConfig } from './config';
@@ -11,14 +11,7 @@ import { startStockLevelConsumer } from './messaging/stock-levels.consumer';
 
 const migrations = { scope: 'catalog', directory: fileURLToPath(new URL('./db/migrations', import.meta.url)) };
 
-export interface RunningCatalogService {
-  url: string;
-  port: number;
-  deps: CatalogDeps;
-  /** Publishes pending outbox rows now (tests use it instead of waiting for a poll). */
-  drainOutbox(): Promise<number>;
-  stop(): Promise<void>;
-}
+export type RunningCatalogService = RunningService<CatalogDeps>;
 
 /**
  * Wires the catalog service: its backbone (database, broker, outbox relay), the consumer that
@@ -26,14 +19,7 @@ export interface RunningCatalogService {
  * customer service's JWKS; shopper routes need no token.
  */
 export async function startCatalogService(config: Readonly<CatalogConfig>, logger: Logger = createLogger('catalog', config.LOG_LEVEL)): Promise<RunningCatalogService> {
-  const backbone = await openBackbone<CatalogDatabase>({
-    service: 'catalog',
-    databaseUrl: config.DATABASE_URL,
-    amqpUrl: config.AMQP_URL,
-    migrations,
-    logger,
-    outboxPollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
-  });
+  const backbone = await openBackbone<CatalogDatabase>({ service: 'catalog', config, migrations, logger });
   try {
     const { db, broker, outbox, transaction, relay } = backbone;
     const deps: CatalogDeps = {

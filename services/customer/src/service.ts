@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { openBackbone } from '@shop/messaging';
+import { openBackbone, type RunningService } from '@shop/messaging';
 import { createApp, createLogger, listen, type Logger } from '@shop/platform';
 import { loadAccessTokens } from './app/access-tokens';
 import type { CustomerDeps } from './app/deps';
@@ -14,14 +14,7 @@ import { internalRoutes } from './http/internal.routes';
 
 const migrations = { scope: 'customer', directory: fileURLToPath(new URL('./db/migrations', import.meta.url)) };
 
-export interface RunningCustomerService {
-  url: string;
-  port: number;
-  deps: CustomerDeps;
-  /** Publishes pending outbox rows now (tests use it instead of waiting for a poll). */
-  drainOutbox(): Promise<number>;
-  stop(): Promise<void>;
-}
+export type RunningCustomerService = RunningService<CustomerDeps>;
 
 /**
  * Wires the customer service: its backbone (database, broker, outbox relay), the signing keys,
@@ -29,14 +22,7 @@ export interface RunningCustomerService {
  * the outbox.
  */
 export async function startCustomerService(config: Readonly<CustomerConfig>, logger: Logger = createLogger('customer', config.LOG_LEVEL)): Promise<RunningCustomerService> {
-  const backbone = await openBackbone<CustomerDatabase>({
-    service: 'customer',
-    databaseUrl: config.DATABASE_URL,
-    amqpUrl: config.AMQP_URL,
-    migrations,
-    logger,
-    outboxPollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
-  });
+  const backbone = await openBackbone<CustomerDatabase>({ service: 'customer', config, migrations, logger });
   try {
     const { db, outbox, transaction, relay } = backbone;
     const deps: CustomerDeps = {

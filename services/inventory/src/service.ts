@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { openBackbone } from '@shop/messaging';
+import { openBackbone, type RunningService } from '@shop/messaging';
 import { createApp, createLogger, createTokenVerifier, listen, type Logger } from '@shop/platform';
 import type { InventoryDeps } from './app/deps';
 import type { InventoryConfig } from './config';
@@ -10,30 +10,14 @@ import { startProductConsumers } from './messaging/product.consumers';
 
 const migrations = { scope: 'inventory', directory: fileURLToPath(new URL('./db/migrations', import.meta.url)) };
 
-export interface RunningInventoryService {
-  url: string;
-  port: number;
-  deps: InventoryDeps;
-  /** Publishes pending outbox rows now (tests use it instead of waiting for a poll). */
-  drainOutbox(): Promise<number>;
-  /** Closes HTTP, the consumer, the outbox relay, the broker and the database, in that order. */
-  stop(): Promise<void>;
-}
+export type RunningInventoryService = RunningService<InventoryDeps>;
 
 /**
  * Wires the inventory service: its backbone (database, broker, outbox relay), the consumer of the
  * catalog's product events, and the admin and internal HTTP routes.
  */
 export async function startInventoryService(config: Readonly<InventoryConfig>, logger: Logger = createLogger('inventory', config.LOG_LEVEL)): Promise<RunningInventoryService> {
-  const backbone = await openBackbone<InventoryDatabase>({
-    service: 'inventory',
-    databaseUrl: config.DATABASE_URL,
-    amqpUrl: config.AMQP_URL,
-    migrations,
-    logger,
-    outboxPollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
-    poolSize: config.DATABASE_POOL_SIZE,
-  });
+  const backbone = await openBackbone<InventoryDatabase>({ service: 'inventory', config, migrations, logger });
   try {
     const { db, broker, outbox, transaction, relay } = backbone;
     const deps: InventoryDeps = {

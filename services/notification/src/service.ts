@@ -24,14 +24,7 @@ export async function startNotificationService(
   config: Readonly<NotificationConfig>,
   logger: Logger = createLogger('notification', config.LOG_LEVEL),
 ): Promise<NotificationService> {
-  const backbone = await openBackbone<NotificationDatabase>({
-    service: 'notification',
-    databaseUrl: config.DATABASE_URL,
-    amqpUrl: config.AMQP_URL,
-    migrations,
-    logger,
-    outboxPollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
-  });
+  const backbone = await openBackbone<NotificationDatabase>({ service: 'notification', config, migrations, logger });
   const mailer = createSmtpMailer({
     host: config.SMTP_HOST,
     port: config.SMTP_PORT,

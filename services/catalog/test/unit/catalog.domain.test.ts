@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AppError } from '@shop/platform';
+import { errorCodeOf, errorOf } from '@shop/testkit';
 import { MAX_CATEGORY_DEPTH, placeUnder, toCategoryTree, type Category } from '../../src/domain/category';
 import { MAX_PRICE_AMOUNT, toPrice } from '../../src/domain/money';
 import {
@@ -13,16 +13,7 @@ import {
 } from '../../src/domain/product';
 import { productStockStatus, variantStockStatus } from '../../src/domain/stock-status';
 
-function errorOf(fn: () => unknown): AppError | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  return undefined;
-}
-const codeOf = (fn: () => unknown) => errorOf(fn)?.code;
+const codeOf = errorCodeOf;
 
 describe('catalog domain', () => {
   describe('price (INV-PROD: price >= 0.01)', () => {

@@ -1,19 +1,13 @@
 import { expect } from 'chai';
-import { AppError } from '@shop/platform';
+import type { AppError } from '@shop/platform';
+import { errorCodeOf } from '@shop/testkit';
 import { toShippingAddress } from '../../src/domain/address';
 import { assertNotSuspended, canTransition, toName } from '../../src/domain/customer';
 import { toEmail } from '../../src/domain/email';
 import { assertValidPassword, PASSWORD_RULES } from '../../src/domain/password';
 import { expiresAfter, hashToken, isExpired, newOpaqueToken } from '../../src/domain/tokens';
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return err instanceof AppError ? err.code : 'not an AppError';
-  }
-  return undefined;
-}
+const codeOf = errorCodeOf;
 
 describe('customer domain', () => {
   describe('password rules (INV-CUST-001)', () => {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { AppError } from '@shop/platform';
+import type { AppError } from '@shop/platform';
+import { errorCodeOf, errorOf as anyErrorOf } from '@shop/testkit';
 import { assertDeductible, assertReleasable, assertSameLines, assertStockCovers, shortfallsOf, toReservationLines } from '../../src/domain/reservation';
 import {
   adjust,
@@ -17,22 +18,13 @@ import {
   type StockLevel,
 } from '../../src/domain/stock';
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return err instanceof AppError ? err.code : 'not an AppError';
-  }
-  return undefined;
-}
+const codeOf = errorCodeOf;
 
+/** The AppError the call throws; a call that returns fails the test. */
 function errorOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof AppError) return err;
-  }
-  throw new Error('expected an AppError');
+  const error = anyErrorOf(fn);
+  if (!error) throw new Error('expected an AppError');
+  return error;
 }
 
 const level = (onHand: number, reserved = 0, lowStockThreshold = 5): StockLevel => ({ onHand, reserved, lowStockThreshold });
