@@ -3,13 +3,17 @@
  * config schemas, so the README's table cannot drift from the code: `pnpm exec tsx scripts/env-table.ts`.
  */
 import type Joi from 'joi';
+import { catalogConfigSchema } from '../services/catalog/src/config';
 import { customerConfigSchema } from '../services/customer/src/config';
+import { inventoryConfigSchema } from '../services/inventory/src/config';
 import { gatewayConfigSchema } from '../gateway/src/config';
 import { notificationConfigSchema } from '../services/notification/src/config';
 
 const schemas: Record<string, Joi.ObjectSchema> = {
   gateway: gatewayConfigSchema,
   'customer service': customerConfigSchema,
+  'catalog service': catalogConfigSchema,
+  'inventory service': inventoryConfigSchema,
   'notification worker': notificationConfigSchema,
 };
 

@@ -2,3 +2,4 @@ export * from './topology';
 export * from './broker';
 export * from './consumer';
 export * from './backbone';
+export * from './parking-lot';

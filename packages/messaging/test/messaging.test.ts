@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import amqplib from 'amqplib';
 import { customerProfileUpdated, routingKeyOf, type CustomerProfileUpdatedV1, type EventEnvelope } from '@shop/contracts';
 import { buildEnvelope, connectDatabase, countUnsent, createOutbox, createOutboxRelay, migrate, platformMigrations, sql, type Kysely } from '@shop/db';
-import { connectBroker, parkedQueueOf, startConsumer, on, type Broker, type Consumer } from '@shop/messaging';
+import { connectBroker, countParked, parkedQueueOf, replayParked, startConsumer, on, type Broker, type Consumer } from '@shop/messaging';
 import { eventually, startTcpProxy, testAmqpUrl, testDatabaseUrl, testLogger, type TcpProxy } from '@shop/testkit';
 
 const logger = testLogger('messaging-test');
@@ -139,6 +139,26 @@ describe('messaging: outbox, inbox, retries and parking', function () {
       await broker.publish([{ routingKey: routingKeyOf(envelope), envelope: broken }]);
       await eventually(async () => (await parkedCount(queue)) === 1, 5_000, 'parked message');
       expect(attempts).to.equal(0);
+    });
+
+    it('when parked events are replayed after the cause is fixed, then they are applied and the parking lot is empty', async () => {
+      const queue = `test.replay-${randomUUID()}`;
+      let fixed = false;
+      const applied: string[] = [];
+      await consume(queue, async (event) => {
+        if (!fixed) throw new Error('bug');
+        applied.push(event.data.firstName);
+      });
+      for (const name of ['one', 'two']) {
+        const envelope = buildEnvelope('messaging-test', customerProfileUpdated, profileUpdated(name));
+        await broker.publish([{ routingKey: routingKeyOf(envelope), envelope }]);
+      }
+      await eventually(async () => (await countParked(broker, queue)) === 2, 10_000, 'two parked');
+      fixed = true;
+      expect(await replayParked(broker, queue)).to.equal(2);
+      await eventually(() => applied.length === 2, 5_000, 'replayed events applied');
+      expect(applied.sort()).to.deep.equal(['one', 'two']);
+      expect(await countParked(broker, queue)).to.equal(0);
     });
 
     it('when a handler fails once, then the retry applies it', async () => {
