@@ -1,10 +1,7 @@
-import { AppError, type Principal } from '@shop/platform';
-import { findCustomerById } from '../db/customer.repository';
-import type { CustomerDeps } from './deps';
+import type { CustomerPrincipal } from './authenticate.use-case';
 import { toProfile } from './profile';
 
-export async function getProfile(deps: CustomerDeps, principal: Principal) {
-  const customer = await findCustomerById(deps.db, principal.customerId);
-  if (!customer) throw new AppError('UNAUTHORIZED', 'the account no longer exists');
-  return toProfile(customer);
+/** The signed-in customer's profile, as authentication just read it. */
+export function getProfile(principal: CustomerPrincipal) {
+  return toProfile(principal.customer);
 }

@@ -35,6 +35,27 @@ export async function findCustomerById(db: Db, id: string, options: { forUpdate?
   return row && toCustomer(row);
 }
 
+/**
+ * What the customer service checks on each authenticated request, in one round trip: the
+ * customer, and whether the token's session exists and is still live.
+ */
+export async function findCustomerWithSession(
+  db: Db,
+  customerId: string,
+  sessionId: string,
+): Promise<{ customer: StoredCustomer; sessionLive: boolean } | undefined> {
+  const row = await db
+    .selectFrom('customers as c')
+    .leftJoin('sessions as s', (join) => join.onRef('s.customer_id', '=', 'c.id').on('s.id', '=', sessionId))
+    .selectAll('c')
+    .select(['s.id as session_id', 's.revoked_at as session_revoked_at'])
+    .where('c.id', '=', customerId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { session_id, session_revoked_at, ...customer } = row;
+  return { customer: toCustomer(customer), sessionLive: session_id !== null && session_revoked_at === null };
+}
+
 export async function findCustomerByEmail(db: Db, email: string): Promise<StoredCustomer | undefined> {
   const row = await db.selectFrom('customers').selectAll().where('email', '=', email).executeTakeFirst();
   return row && toCustomer(row);

@@ -36,19 +36,6 @@ export async function revokeCustomerSessions(db: Db, customerId: string, reason:
   await query.execute();
 }
 
-/**
- * What the customer service checks on each authenticated request, in one round trip: the
- * customer's status and invalidation instant, and whether the token's session is still live.
- */
-export async function findAuthState(db: Db, customerId: string, sessionId: string) {
-  return db
-    .selectFrom('customers as c')
-    .leftJoin('sessions as s', (join) => join.onRef('s.customer_id', '=', 'c.id').on('s.id', '=', sessionId))
-    .select(['c.status', 'c.tokens_not_before', 's.revoked_at', 's.id as sessionId'])
-    .where('c.id', '=', customerId)
-    .executeTakeFirst();
-}
-
 export async function listSessionInvalidations(db: Db, since: Date) {
   return db
     .selectFrom('customers')

@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import { principalOf, requireAuth, route } from '@shop/platform';
 import { addAddress } from '../app/add-address.use-case';
-import { authenticate } from '../app/authenticate.use-case';
+import { authenticate, type CustomerPrincipal } from '../app/authenticate.use-case';
 import { changeEmail } from '../app/change-email.use-case';
 import { changePassword } from '../app/change-password.use-case';
 import type { CustomerDeps } from '../app/deps';
@@ -21,7 +21,8 @@ export function customerRoutes(router: Router, deps: CustomerDeps): void {
   router.post('/customers/verify', route({ body: schema.verifyBody }, ({ body }) => verifyEmail(deps, body)));
   router.post('/customers/verify/resend', route({ body: schema.resendBody, status: 202 }, ({ body }) => resendVerification(deps, body)));
 
-  router.get('/customers/me', signedIn, route({}, (input) => getProfile(deps, principalOf(input))));
+  // signedIn answers with a CustomerPrincipal: the profile comes with it.
+  router.get('/customers/me', signedIn, route({}, async (input) => getProfile(principalOf(input) as CustomerPrincipal)));
   router.patch('/customers/me', signedIn, route({ body: schema.updateProfileBody }, (input) => updateProfile(deps, principalOf(input), input.body)));
   router.put('/customers/me/email', signedIn, route({ body: schema.changeEmailBody }, (input) => changeEmail(deps, principalOf(input), input.body)));
   router.put('/customers/me/password', signedIn, route({ body: schema.changePasswordBody }, (input) => changePassword(deps, principalOf(input), input.body)));
