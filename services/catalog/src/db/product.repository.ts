@@ -164,25 +164,27 @@ export interface ProductDetails extends Product {
   variants: Array<Variant & { stockStatus: StockStatus }>;
 }
 
-/** An active, not deleted product, or undefined. */
+/** An active, not deleted product, or undefined. Product and variants are read in parallel. */
 export async function findListedProduct(db: Db, id: string): Promise<ProductDetails | undefined> {
-  const row = await db
-    .selectFrom('products as p')
-    .innerJoin('categories as c', 'c.id', 'p.category_id')
-    .select(productColumns.map((c) => `p.${c}` as const))
-    .select('c.name as category_name')
-    .where('p.id', '=', id)
-    .where('p.status', '=', sql.lit<ProductStatus>('active'))
-    .where('p.deleted_at', 'is', null)
-    .executeTakeFirst();
+  const [row, variants] = await Promise.all([
+    db
+      .selectFrom('products as p')
+      .innerJoin('categories as c', 'c.id', 'p.category_id')
+      .select(productColumns.map((c) => `p.${c}` as const))
+      .select('c.name as category_name')
+      .where('p.id', '=', id)
+      .where('p.status', '=', sql.lit<ProductStatus>('active'))
+      .where('p.deleted_at', 'is', null)
+      .executeTakeFirst(),
+    db
+      .selectFrom('variants as v')
+      .leftJoin('variant_stock as s', 's.variant_id', 'v.id')
+      .select(['v.id', 'v.sku', 'v.name', 'v.price_amount', 's.stock_status'])
+      .where('v.product_id', '=', id)
+      .orderBy('v.position')
+      .execute(),
+  ]);
   if (!row) return undefined;
-  const variants = await db
-    .selectFrom('variants as v')
-    .leftJoin('variant_stock as s', 's.variant_id', 'v.id')
-    .select(['v.id', 'v.sku', 'v.name', 'v.price_amount', 's.stock_status'])
-    .where('v.product_id', '=', id)
-    .orderBy('v.position')
-    .execute();
   return {
     ...toProduct(row, []),
     category: { id: row.category_id, name: row.category_name },
