@@ -72,17 +72,8 @@ export async function takenSkus(db: Db, skus: string[]): Promise<string[]> {
   return rows.map((r) => r.sku);
 }
 
-export interface NewProduct {
-  id: string;
-  name: string;
-  description: string;
-  price: Money;
-  categoryId: string;
-  status: ProductStatus;
-  variants: Variant[];
-  createdBy: string | null;
-  createdAt: Date;
-}
+/** A product as created: what the database fills in itself (stock status, update and delete marks) is left out. */
+export type NewProduct = Omit<Product, 'stockStatus' | 'updatedBy' | 'updatedAt' | 'deletedAt'>;
 
 export async function insertProduct(db: Db, product: NewProduct): Promise<Product> {
   try {
