@@ -9,6 +9,7 @@ module.exports = {
         'services/*/test/**/*.test.ts',
         'gateway/test/**/*.test.ts',
         'test/e2e/**/*.test.ts',
+        'test/process/**/*.test.ts',
       ],
   require: ['packages/testkit/src/mocha-hooks.ts'],
   reporter: 'packages/testkit/src/reporter.cjs',

@@ -1,59 +1,48 @@
-import type { Express, RequestHandler } from 'express';
+import type { RequestHandler, Router } from 'express';
 import client from 'prom-client';
-import { createApp, type Logger, type ReadinessCheck } from '@shop/platform';
-import type { TrustProxy, UpstreamKey } from './config';
 import type { BreakerState, Upstream } from './proxy';
 import { LOGIN_ROUTE, REGISTRATION_ROUTE, type RateLimits } from './rate-limits';
 import { resolvedRouteOf, resolveRoutes } from './route-resolution';
-import type { RouteResolver } from './routes';
+import { DEFAULT_GROUP, type GatewayRoute, type RouteResolver } from './routes';
 
-/** What the app is assembled from; `startGateway` builds each part. */
-export interface GatewayAppOptions {
-  logger: Logger;
-  trustProxy: TrustProxy;
+/** The key of an upstream breaker: the service and the row's group. */
+export const upstreamKeyOf = (route: Pick<GatewayRoute, 'upstream' | 'group'>) => `${route.upstream}|${route.group ?? DEFAULT_GROUP}`;
+
+/** What the routes are assembled from; `startGateway` builds each part. */
+export interface GatewayRouteOptions {
   resolveRoute: RouteResolver;
   authenticate: RequestHandler;
   rateLimits: RateLimits;
-  upstreams: ReadonlyMap<UpstreamKey, Upstream>;
-  readiness: Record<string, ReadinessCheck>;
-  readinessDetails: () => Record<string, unknown>;
+  upstreams: ReadonlyMap<string, Upstream>;
+}
+
+/**
+ * The gateway's routes on the platform's app (without a body parser: bodies stream through to the
+ * services untouched): rate limits, route resolution, token checks, then the proxy of the row's
+ * upstream and breaker group.
+ */
+export function mountGatewayRoutes(router: Router, options: GatewayRouteOptions): void {
+  const { upstreams } = options;
+  router.use(options.rateLimits.general);
+  router.post(LOGIN_ROUTE, options.rateLimits.login);
+  router.post(REGISTRATION_ROUTE, options.rateLimits.registration);
+  router.use(resolveRoutes(options.resolveRoute));
+  router.use(options.authenticate);
+  router.use((req, res, next) => {
+    const key = upstreamKeyOf(resolvedRouteOf(res).route);
+    const upstream = upstreams.get(key);
+    if (!upstream) throw new Error(`no upstream for ${key}`);
+    return upstream.forward(req, res, next);
+  });
 }
 
 const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
-/**
- * The gateway's Express app: the platform's app without a body parser (bodies stream through to
- * the services untouched), with rate limits, route resolution, token checks and the proxies.
- */
-export function createGatewayApp(options: GatewayAppOptions): Express {
-  const { upstreams } = options;
-  return createApp({
-    name: 'gateway',
-    logger: options.logger,
-    parseJson: false,
-    trustProxy: options.trustProxy,
-    readiness: options.readiness,
-    readinessDetails: options.readinessDetails,
-    registerMetrics: (registry) => registerBreakerGauge(registry, upstreams),
-    routes: (router) => {
-      router.use(options.rateLimits.general);
-      router.post(LOGIN_ROUTE, options.rateLimits.login);
-      router.post(REGISTRATION_ROUTE, options.rateLimits.registration);
-      router.use(resolveRoutes(options.resolveRoute));
-      router.use(options.authenticate);
-      router.use((req, res, next) => {
-        const upstream = upstreams.get(resolvedRouteOf(res).route.upstream);
-        if (!upstream) throw new Error(`no upstream for ${resolvedRouteOf(res).route.upstream}`);
-        return upstream.forward(req, res, next);
-      });
-    },
-  });
-}
-
-function registerBreakerGauge(registry: client.Registry, upstreams: ReadonlyMap<UpstreamKey, Upstream>): void {
+/** `gateway_circuit_breaker_state{upstream}`: 0 closed, 1 half-open, 2 open, per service and group. */
+export function registerBreakerGauge(registry: client.Registry, upstreams: ReadonlyMap<string, Upstream>): void {
   new client.Gauge({
     name: 'gateway_circuit_breaker_state',
-    help: 'State of the circuit breaker per upstream service: 0 closed, 1 half-open, 2 open',
+    help: 'State of the circuit breaker per upstream service and route group: 0 closed, 1 half-open, 2 open',
     labelNames: ['upstream'] as const,
     registers: [registry],
     collect() {

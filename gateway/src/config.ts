@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { amqpUrl, commonConfigKeys, loadConfig, type CommonConfig } from '@shop/platform';
+import { amqpUrl, commonConfigKeys, loadConfig, opsPort, type CommonConfig } from '@shop/platform';
 
 /** Which proxies in front of the gateway are trusted to name the client's IP (Express `trust proxy`). */
 export type TrustProxy = boolean | number | string;
@@ -39,9 +39,12 @@ const serviceUrl = (name: string, port: number) =>
 export const gatewayConfigSchema = Joi.object<GatewayConfig>({
   ...commonConfigKeys,
   PORT: Joi.number().port().default(8080).description('HTTP port of the gateway, the public entry point'),
+  OPS_PORT: opsPort(9080),
   TRUST_PROXY: Joi.alternatives(Joi.boolean(), Joi.number().integer().min(0), Joi.string())
-    .default('loopback')
-    .description("proxies in front of the gateway trusted for the client IP (Express 'trust proxy': hop count or address list); rate limits key on that IP"),
+    .default(false)
+    .description(
+      "proxies in front of the gateway whose X-Forwarded-For is believed (Express 'trust proxy': false, a hop count, or addresses/subnets such as '10.0.0.0/8'); rate limits key on the client IP this yields, so trust only your own ingress",
+    ),
   AMQP_URL: amqpUrl(),
   CUSTOMER_SERVICE_URL: serviceUrl('customer', 3001),
   CATALOG_SERVICE_URL: serviceUrl('catalog', 3002),

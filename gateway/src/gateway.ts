@@ -1,20 +1,23 @@
-import { connectBroker } from '@shop/messaging';
-import { createLogger, createTokenVerifier, listen, type Logger } from '@shop/platform';
-import { createGatewayApp } from './app';
+import { connectBroker, createMessagingMetrics } from '@shop/messaging';
+import { createLogger, createTokenVerifier, settledWithin, startHttp, type Logger, type ReadinessCheck } from '@shop/platform';
+import { mountGatewayRoutes, registerBreakerGauge, upstreamKeyOf } from './app';
 import { authenticate } from './auth';
-import type { GatewayConfig, UpstreamKey } from './config';
+import type { GatewayConfig } from './config';
 import { createUpstream, type Upstream } from './proxy';
 import { createRateLimits } from './rate-limits';
 import { createRevokedSessions, type RevokedSessions } from './revoked-sessions';
-import { createRouteResolver, routeTable } from './routes';
+import { createRouteResolver, DEFAULT_GROUP, routeTable } from './routes';
 import { createInvalidationLoader, subscribeToInvalidations } from './session-invalidations';
 
 /** A started gateway: where it listens, and how to stop it. */
 export interface RunningGateway {
   url: string;
   port: number;
+  /** Probes and metrics. */
+  opsUrl: string;
   /** Who may no longer use tokens issued before a given instant (for tests and operators). */
   revokedSessions: RevokedSessions;
+  /** Drains: readiness 503 at once, in-flight requests finish, keep-alive connections close. */
   stop(): Promise<void>;
 }
 
@@ -24,8 +27,9 @@ const BROKER_WAIT_MS = 5_000;
 const CLOCK_LEEWAY_MS = 60_000;
 
 /**
- * Starts the public entry point: subscribes to sessions invalidations, loads the recent ones,
- * then serves the route table with rate limits, token checks and a breaker per upstream.
+ * Starts the public entry point: subscribes to sessions invalidations and loads the recent ones,
+ * then serves the route table with rate limits, token checks and a breaker per upstream and
+ * route group. Probes and metrics answer on the operations port only.
  */
 export async function startGateway(config: Readonly<GatewayConfig>, logger: Logger = createLogger('gateway', config.LOG_LEVEL)): Promise<RunningGateway> {
   const retentionMs = config.ACCESS_TOKEN_TTL_SECONDS * 1_000 + CLOCK_LEEWAY_MS;
@@ -37,78 +41,86 @@ export async function startGateway(config: Readonly<GatewayConfig>, logger: Logg
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     logger,
   });
-
-  const broker = connectBroker({ url: config.AMQP_URL, name: 'gateway', logger });
-  const subscription = subscribeToInvalidations(broker, revokedSessions, logger).catch((err: unknown) => {
-    logger.error('could not subscribe to sessions invalidations', { error: String(err) });
-    return undefined;
+  const upstreams = createUpstreams(config, logger, revokedSessions);
+  const rateLimits = createRateLimits(config, logger);
+  const verify = createTokenVerifier(new URL(config.JWKS_URL));
+  // Filled once the broker exists; the operations app reads it on every probe.
+  const readiness: Record<string, ReadinessCheck> = {};
+  const http = await startHttp({
+    name: 'gateway',
+    logger,
+    host: config.HOST,
+    port: config.PORT,
+    opsPort: config.OPS_PORT,
+    parseJson: false,
+    trustProxy: config.TRUST_PROXY,
+    routes: (router) =>
+      mountGatewayRoutes(router, {
+        resolveRoute: createRouteResolver(routeTable),
+        authenticate: authenticate({ verify, revokedSessions, logger }),
+        rateLimits,
+        upstreams,
+      }),
+    readiness,
+    readinessDetails: () => ({
+      sessionInvalidations: loader.state(),
+      upstreams: Object.fromEntries([...upstreams.values()].map((u) => [u.name, { breaker: u.breakerState() }])),
+    }),
+    registerMetrics: (registry) => registerBreakerGauge(registry, upstreams),
   });
-  const consumer = await within(subscription, BROKER_WAIT_MS);
-  if (!consumer) logger.warn('broker unreachable at start-up; sessions invalidations will be heard once it is back');
+  const broker = connectBroker({ url: config.AMQP_URL, name: 'gateway', logger, metrics: createMessagingMetrics(http.metrics.registry) });
+  readiness.broker = broker.ping;
+  const subscription = subscribeToInvalidations(broker, revokedSessions, logger);
+  // Loaded before the queue is bound, what is published in between would be missed until a reconnect.
+  if (!(await settledWithin(subscription.consuming().then(() => true), BROKER_WAIT_MS))) {
+    logger.warn('broker unreachable at start-up; sessions invalidations will be heard once it is back');
+  }
   // A broadcast queue is gone while the connection is: what was published meanwhile is reloaded.
   broker.connection.on('connect', () => loader.reload());
   await loader.start();
-
-  const upstreams = createUpstreams(config, logger);
-  const rateLimits = createRateLimits(config, logger);
-  const app = createGatewayApp({
-    logger,
-    trustProxy: config.TRUST_PROXY,
-    resolveRoute: createRouteResolver(routeTable),
-    authenticate: authenticate({ verify: createTokenVerifier(new URL(config.JWKS_URL)), revokedSessions, logger }),
-    rateLimits,
-    upstreams,
-    readiness: { broker: broker.ping },
-    readinessDetails: () => ({
-      sessionInvalidations: loader.state(),
-      upstreams: Object.fromEntries([...new Set(upstreams.values())].map((u) => [u.name, { breaker: u.breakerState() }])),
-    }),
-  });
-  const server = await listen(app, config.PORT, config.HOST);
-  logger.info('gateway listening', { url: server.url });
+  http.open();
+  logger.info('gateway listening', { url: http.url, opsUrl: http.opsUrl });
 
   return {
-    url: server.url,
-    port: server.port,
+    url: http.url,
+    port: http.port,
+    opsUrl: http.opsUrl,
     revokedSessions,
     async stop() {
-      await server.close();
+      await http.drain(Math.max(100, config.SHUTDOWN_TIMEOUT_MS / 2));
       loader.stop();
       rateLimits.close();
-      for (const upstream of new Set(upstreams.values())) upstream.close();
-      await (consumer ?? (await within(subscription, 0)))?.close();
+      for (const upstream of upstreams.values()) upstream.close();
+      await settledWithin(subscription.stop(), 2_000);
       await broker.close();
+      await http.closeOps();
     },
   };
 }
 
-function createUpstreams(config: Readonly<GatewayConfig>, logger: Logger): Map<UpstreamKey, Upstream> {
-  const keys = [...new Set(routeTable.map((route) => route.upstream))];
-  return new Map(
-    keys.map((key) => [
+/** One proxy and breaker per upstream service and route group. */
+function createUpstreams(config: Readonly<GatewayConfig>, logger: Logger, revokedSessions: RevokedSessions): Map<string, Upstream> {
+  const upstreams = new Map<string, Upstream>();
+  for (const route of routeTable) {
+    const key = upstreamKeyOf(route);
+    if (upstreams.has(key)) continue;
+    const service = route.upstream.replace(/_SERVICE_URL$/, '').toLowerCase();
+    const group = route.group ?? DEFAULT_GROUP;
+    upstreams.set(
       key,
       createUpstream({
-        name: key.replace(/_SERVICE_URL$/, '').toLowerCase(),
-        target: config[key],
+        name: group === DEFAULT_GROUP ? service : `${service}:${group}`,
+        target: config[route.upstream],
         timeoutMs: config.UPSTREAM_TIMEOUT_MS,
         errorThresholdPercentage: config.BREAKER_ERROR_THRESHOLD_PERCENT,
         volumeThreshold: config.BREAKER_VOLUME_THRESHOLD,
         resetTimeoutMs: config.BREAKER_RESET_MS,
         logger,
+        // The replica that answered the logout refuses the token from its next request on; the
+        // others hear customer.sessions-invalidated.
+        sessionEnded: (principal) => revokedSessions.recordSessions([principal.sessionId], new Date()),
       }),
-    ]),
-  );
-}
-
-/** The promise's value if it settles within `ms`, else undefined (it keeps running). */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
+    );
   }
+  return upstreams;
 }

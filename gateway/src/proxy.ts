@@ -3,7 +3,7 @@ import https from 'node:https';
 import type { Request, RequestHandler, Response } from 'express';
 import { createProxyMiddleware, debugProxyErrorsPlugin, proxyEventsPlugin } from 'http-proxy-middleware';
 import CircuitBreaker from 'opossum';
-import { AppError, CORRELATION_HEADER, type Logger } from '@shop/platform';
+import { AppError, CORRELATION_HEADER, type Logger, type Principal } from '@shop/platform';
 import { resolvedRouteOf } from './route-resolution';
 
 /** A circuit breaker's state, as readiness and metrics report it. */
@@ -27,6 +27,8 @@ export interface UpstreamOptions {
   volumeThreshold: number;
   resetTimeoutMs: number;
   logger: Logger;
+  /** Called before the answer of a session-ending route (logout) reaches the client. */
+  sessionEnded?: (principal: Principal) => void;
 }
 
 /** Answers that mean the service (or what stands in front of it) is not serving: they count against the breaker. */
@@ -34,6 +36,12 @@ const UNAVAILABLE_STATUSES = new Set([502, 503, 504]);
 
 /** The upstream answered one of UNAVAILABLE_STATUSES; the answer itself has gone to the client. */
 class UnavailableAnswer extends Error {}
+
+/**
+ * The client stopped sending its request before it was complete, and the upstream waited for it
+ * in vain: the client's fault, answered 408 and never counted against the service's breaker.
+ */
+class ClientTimeout extends Error {}
 
 interface Settle {
   resolve(): void;
@@ -43,7 +51,8 @@ interface Settle {
 /**
  * A proxy (http-proxy-middleware) wrapped in an opossum breaker: each request is one `fire()`
  * that resolves when the service answered and rejects on a refused or reset connection, a
- * timeout, or a 502/503/504. While the breaker is open, requests get 503 without a call.
+ * timeout, or a 502/503/504. While the breaker is open, requests get 503 without a call. A
+ * request whose client never finished sending it is the client's fault: 408, not a failure.
  */
 export function createUpstream(options: UpstreamOptions): Upstream {
   const { name, logger } = options;
@@ -68,13 +77,15 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     ejectPlugins: true,
     plugins: [debugProxyErrorsPlugin, proxyEventsPlugin],
     on: {
-      proxyRes(proxyRes, req) {
+      proxyRes(proxyRes, req, res) {
         proxyRes.headers[CORRELATION_HEADER] = req.headers[CORRELATION_HEADER];
         const status = proxyRes.statusCode ?? 502;
+        const locals = (res as Response).locals;
+        if (status < 300 && locals?.principal && resolvedRouteOf(res as Response).route.endsSession) options.sessionEnded?.(locals.principal as Principal);
         settle(req, UNAVAILABLE_STATUSES.has(status) ? new UnavailableAnswer(`${name} answered ${status}`) : undefined);
       },
       error(err, req, res) {
-        settle(req, err);
+        settle(req, (req as http.IncomingMessage).complete ? err : new ClientTimeout('the client did not send the whole request'));
         // Failed halfway through an answer already under way: all the client can be told is a cut.
         if ('headersSent' in res && res.headersSent) res.destroy();
       },
@@ -97,6 +108,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     // The proxy's own timeout ends a silent call; a second clock here would answer while the proxy still writes.
     timeout: false,
     errorThresholdPercentage: options.errorThresholdPercentage,
+    errorFilter: (err: unknown) => err instanceof ClientTimeout,
     volumeThreshold: options.volumeThreshold,
     resetTimeout: options.resetTimeoutMs,
   });
@@ -109,6 +121,10 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       await breaker.fire(req, res);
     } catch (err) {
       if (res.headersSent || err instanceof UnavailableAnswer) return;
+      if (err instanceof ClientTimeout) {
+        res.setHeader('Connection', 'close');
+        throw new AppError('REQUEST_TIMEOUT', 'the request was not received in time');
+      }
       const reason = reasonOf(err);
       // An open breaker was logged when it opened; one line per rejected request would flood the logs.
       if (reason !== 'breaker open') logger.warn('upstream unavailable', { upstream: name, reason });

@@ -1,16 +1,19 @@
 import { issuedBefore, type Principal } from '@shop/platform';
 
 /**
- * Customers whose sessions were invalidated recently, with the instant before which their access
- * tokens no longer count. In memory per process: every replica hears every event and loads the
- * recent ones at start-up, so nothing here needs to survive a restart.
+ * Sessions that ended recently: customers all of whose tokens from before an instant are void
+ * (suspension), and single sessions (logout, password change, a stolen refresh token). In memory
+ * per process: every replica hears every event and loads the recent ones at start-up, so nothing
+ * here needs to survive a restart.
  */
 export interface RevokedSessions {
-  /** Records an invalidation; an older instant than the one known for the customer changes nothing. */
+  /** Records that a customer's tokens from before `notBefore` are void; an older instant than the one known changes nothing. */
   record(customerId: string, notBefore: Date): void;
+  /** Records that these sessions ended: their tokens are void, whenever they were issued. */
+  recordSessions(sessionIds: readonly string[], endedAt: Date): void;
   notBeforeOf(customerId: string): Date | undefined;
-  /** Whether the token of this principal was issued before its customer's sessions were invalidated. */
-  isRevoked(principal: Pick<Principal, 'customerId' | 'issuedAt'>): boolean;
+  /** Whether this principal's token belongs to an ended session or predates its customer's invalidation. */
+  isRevoked(principal: Pick<Principal, 'customerId' | 'sessionId' | 'issuedAt'>): boolean;
   size(): number;
 }
 
@@ -27,6 +30,7 @@ const PRUNE_EVERY_MS = 60_000;
 export function createRevokedSessions(options: RevokedSessionsOptions): RevokedSessions {
   const now = options.now ?? Date.now;
   const notBefore = new Map<string, Date>();
+  const endedSessions = new Map<string, number>();
   let prunedAt = now();
 
   function prune(): void {
@@ -36,6 +40,9 @@ export function createRevokedSessions(options: RevokedSessionsOptions): RevokedS
     for (const [customerId, instant] of notBefore) {
       if (instant.getTime() < horizon) notBefore.delete(customerId);
     }
+    for (const [sessionId, endedAt] of endedSessions) {
+      if (endedAt < horizon) endedSessions.delete(sessionId);
+    }
   }
 
   return {
@@ -44,15 +51,22 @@ export function createRevokedSessions(options: RevokedSessionsOptions): RevokedS
       const known = notBefore.get(customerId);
       if (!known || known < instant) notBefore.set(customerId, instant);
     },
+    recordSessions(sessionIds, endedAt) {
+      prune();
+      for (const sessionId of sessionIds) {
+        const key = sessionId.toLowerCase();
+        endedSessions.set(key, Math.max(endedSessions.get(key) ?? 0, endedAt.getTime()));
+      }
+    },
     notBeforeOf(customerId) {
       return notBefore.get(customerId);
     },
     isRevoked(principal) {
-      return issuedBefore(principal, notBefore.get(principal.customerId));
+      return endedSessions.has(principal.sessionId.toLowerCase()) || issuedBefore(principal, notBefore.get(principal.customerId));
     },
     size() {
       prune();
-      return notBefore.size;
+      return notBefore.size + endedSessions.size;
     },
   };
 }

@@ -8,7 +8,7 @@ import type { ResolvedRoute, RouteResolver } from './routes';
  */
 export function resolveRoutes(resolve: RouteResolver): RequestHandler {
   return (req, res, next) => {
-    const resolved = resolve(req.url);
+    const resolved = resolve(req.method, req.url);
     if (!resolved) {
       notFoundHandler(req, res, next);
       return;

@@ -9,7 +9,23 @@ export interface GatewayRoute {
   upstream: UpstreamKey;
   /** Roles a verified token must have; absent means the route is open and the service decides. */
   roles?: readonly Role[];
+  /** Only this method (a row without one serves every method). */
+  method?: string;
+  /** Only the prefix itself, not the paths below it. */
+  exact?: boolean;
+  /**
+   * The circuit breaker the row's calls count against, beside the service's own: slow routes
+   * (password hashing) have their own, so they cannot open the breaker of the service's fast ones.
+   */
+  group?: string;
+  /** A 2xx answer ends the caller's session: the gateway refuses its token from that moment. */
+  endsSession?: boolean;
 }
+
+/** The breaker group of rows without one. */
+export const DEFAULT_GROUP = 'default';
+/** Routes that hash or verify a password: argon2 makes them slow by design. */
+const CREDENTIALS = 'credentials';
 
 /** Where the public API starts; the services serve the same paths without it. */
 export const PUBLIC_BASE_PATH = '/api/v1';
@@ -23,7 +39,12 @@ const ADMIN: readonly Role[] = ['admin'];
  */
 export const routeTable: readonly GatewayRoute[] = [
   { prefix: '/api/v1/customers', upstream: 'CUSTOMER_SERVICE_URL' },
+  { prefix: '/api/v1/customers', method: 'POST', exact: true, upstream: 'CUSTOMER_SERVICE_URL', group: CREDENTIALS },
+  { prefix: '/api/v1/customers/me/password', upstream: 'CUSTOMER_SERVICE_URL', group: CREDENTIALS },
+  { prefix: '/api/v1/customers/me/email', upstream: 'CUSTOMER_SERVICE_URL', group: CREDENTIALS },
   { prefix: '/api/v1/auth', upstream: 'CUSTOMER_SERVICE_URL' },
+  { prefix: '/api/v1/auth/login', upstream: 'CUSTOMER_SERVICE_URL', group: CREDENTIALS },
+  { prefix: '/api/v1/auth/logout', upstream: 'CUSTOMER_SERVICE_URL', endsSession: true },
   { prefix: '/api/v1/admin/customers', upstream: 'CUSTOMER_SERVICE_URL', roles: ADMIN },
 
   { prefix: '/api/v1/categories', upstream: 'CATALOG_SERVICE_URL' },
@@ -54,13 +75,14 @@ export interface ResolvedRoute {
   upstreamUrl: string;
 }
 
-/** Finds the row for a request URL (path and query), or undefined when none serves it. */
-export type RouteResolver = (url: string) => ResolvedRoute | undefined;
+/** Finds the row for a request (method, URL with its query), or undefined when none serves it. */
+export type RouteResolver = (method: string, url: string) => ResolvedRoute | undefined;
 
 interface CompiledRoute {
   route: GatewayRoute;
   pattern: RegExp;
-  segments: number;
+  /** Rows are tried most specific first: longer prefixes, then exact ones, then method-bound ones. */
+  rank: number;
 }
 
 /**
@@ -73,15 +95,16 @@ export function createRouteResolver(table: readonly GatewayRoute[] = routeTable)
     assertWellFormed(route);
     const segments = route.prefix.split('/').filter(Boolean);
     const source = segments.map((s) => (s.startsWith(':') ? '[^/]+' : escapeRegExp(s))).join('/');
-    return { route, pattern: new RegExp(`^/${source}(?:/|$)`), segments: segments.length };
+    const ending = route.exact ? '/?$' : '(?:/|$)';
+    return { route, pattern: new RegExp(`^/${source}${ending}`), rank: segments.length * 4 + (route.exact ? 2 : 0) + (route.method ? 1 : 0) };
   });
-  compiled.sort((a, b) => b.segments - a.segments);
+  compiled.sort((a, b) => b.rank - a.rank);
 
-  return (url) => {
+  return (method, url) => {
     const queryAt = url.indexOf('?');
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
     if (hasDotSegment(path)) return undefined;
-    const match = compiled.find((c) => c.pattern.test(path));
+    const match = compiled.find((c) => (!c.route.method || c.route.method === method) && c.pattern.test(path));
     if (!match) return undefined;
     return { route: match.route, upstreamUrl: url.slice(PUBLIC_BASE_PATH.length) };
   };

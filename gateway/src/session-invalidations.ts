@@ -5,25 +5,42 @@ import { startBroadcastConsumer, type Broker, type Consumer } from '@shop/messag
 import { CORRELATION_HEADER, currentContext, type Logger } from '@shop/platform';
 import type { RevokedSessions } from './revoked-sessions';
 
+/** The subscription, and when its queue is bound: from then on no invalidation is missed. */
+export interface InvalidationSubscription extends Consumer {
+  /** Resolves once the queue is declared, bound and consumed (the broker may not be reachable yet). */
+  consuming(): Promise<void>;
+}
+
 /**
  * Subscribes this process to `customer.sessions-invalidated` on a queue of its own, so every
  * replica rejects the outlawed tokens at once.
  */
-export function subscribeToInvalidations(broker: Broker, revokedSessions: RevokedSessions, logger: Logger): Promise<Consumer> {
-  return startBroadcastConsumer({
-    broker,
+export function subscribeToInvalidations(broker: Broker, revokedSessions: RevokedSessions, logger: Logger): InvalidationSubscription {
+  // The consumer does not say when its queue is bound; the channel it opens does.
+  let channel: ReturnType<Broker['openChannel']> | undefined;
+  const watched: Broker = { ...broker, openChannel: (name, setup) => (channel = broker.openChannel(name, setup)) };
+  const consumer = startBroadcastConsumer({
+    broker: watched,
     queue: `gateway.sessions.${randomUUID()}`,
     logger,
     handlers: [
       {
         contract: customerSessionsInvalidated,
         handle(event: EventEnvelope<CustomerSessionsInvalidatedV1>) {
-          revokedSessions.record(event.data.customerId, new Date(event.data.notBefore));
-          logger.info('sessions invalidated', { customerId: event.data.customerId, notBefore: event.data.notBefore, correlationId: event.correlationId });
+          const { customerId, notBefore, sessionIds, reason } = event.data;
+          if (sessionIds) revokedSessions.recordSessions(sessionIds, new Date(notBefore));
+          else revokedSessions.record(customerId, new Date(notBefore));
+          logger.info('sessions invalidated', { customerId, notBefore, sessions: sessionIds?.length ?? 'all', reason, correlationId: event.correlationId });
         },
       },
     ],
   });
+  return {
+    stop: () => consumer.stop(),
+    consuming: async () => {
+      await channel?.waitForConnect();
+    },
+  };
 }
 
 /** Whether the recent invalidations have been loaded, are being (re)loaded, or could not be before they stopped mattering. */
@@ -59,10 +76,14 @@ const invalidationsSchema = Joi.object({
   items: Joi.array()
     .items(Joi.object({ customerId: Joi.string().uuid().required(), notBefore: Joi.string().isoDate().required() }).unknown(true))
     .required(),
+  sessions: Joi.array()
+    .items(Joi.object({ sessionId: Joi.string().uuid().required(), revokedAt: Joi.string().isoDate().required() }).unknown(true))
+    .default([]),
 }).unknown(true);
 
 interface Invalidations {
   items: { customerId: string; notBefore: string }[];
+  sessions: { sessionId: string; revokedAt: string }[];
 }
 
 const MAX_RETRY_DELAY_MS = 30_000;
@@ -91,10 +112,11 @@ export function createInvalidationLoader(options: InvalidationLoaderOptions): In
       if (!response.ok) throw new Error(`customer service answered ${response.status}`);
       const { value, error } = invalidationsSchema.validate(await response.json());
       if (error) throw new Error(`unexpected invalidations body: ${error.message}`);
-      const { items } = value as Invalidations;
+      const { items, sessions } = value as Invalidations;
       for (const item of items) revokedSessions.record(item.customerId, new Date(item.notBefore));
+      for (const session of sessions) revokedSessions.recordSessions([session.sessionId], new Date(session.revokedAt));
       state = 'loaded';
-      logger.info('recent session invalidations loaded', { count: items.length, since });
+      logger.info('recent session invalidations loaded', { customers: items.length, sessions: sessions.length, since });
       return true;
     } catch (err) {
       if (!stopped) logger.warn('could not load recent session invalidations', { error: describe(err) });

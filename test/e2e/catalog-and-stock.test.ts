@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import amqplib from 'amqplib';
 import { eventually, testAmqpUrl } from '@shop/testkit';
-import { ADMIN, startShop, type Shop } from './shop.fixture';
+import { ADMIN, sharedShop, type Shop } from './shop.fixture';
 
 const usd = (amount: number) => ({ amount, currency: 'USD' });
 
@@ -15,7 +15,7 @@ describe('end to end: catalog and stock, through the gateway', function () {
   let outOfStockQueue: string;
 
   before(async () => {
-    shop = await startShop();
+    shop = await sharedShop();
     admin = (await shop.api.post('/auth/login', ADMIN)).body.accessToken;
     // A queue of the test's own, to see what the inventory service publishes.
     connection = await amqplib.connect(await testAmqpUrl());
@@ -26,7 +26,6 @@ describe('end to end: catalog and stock, through the gateway', function () {
   });
   after(async () => {
     await connection.close();
-    await shop.stop();
   });
 
   async function outOfStockEventFor(variantId: string) {

@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { eventually } from '@shop/testkit';
-import { ADMIN, startShop, type Shop } from './shop.fixture';
+import { ADMIN, sharedShop, type Shop } from './shop.fixture';
 
 describe('end to end: a customer from sign-up to suspension, through the gateway', function () {
   this.timeout(60_000);
   let shop: Shop;
   before(async () => {
-    shop = await startShop();
+    shop = await sharedShop();
   });
-  after(() => shop.stop());
 
   it('register -> verification mail -> verify -> login -> profile -> suspended -> old token refused at once -> login ACCOUNT_SUSPENDED', async () => {
     const email = `journey-${randomUUID().slice(0, 8)}@example.com`;

@@ -8,7 +8,7 @@ import { loadInventoryConfig } from '@shop/inventory/src/config';
 import { startInventoryService } from '@shop/inventory/src/service';
 import { loadNotificationConfig } from '@shop/notification/src/config';
 import { startNotificationService } from '@shop/notification/src/service';
-import { httpClient, startMailSink, testAmqpUrl, testDatabaseUrl, testLogger, type HttpClient, type MailSink } from '@shop/testkit';
+import { atRunEnd, httpClient, startMailSink, testAmqpUrl, testDatabaseUrl, testLogger, type HttpClient, type MailSink } from '@shop/testkit';
 
 export const ADMIN = { email: 'admin@shop.test', password: 'Admin12345' };
 
@@ -18,12 +18,37 @@ export interface Shop {
   stop(): Promise<void>;
 }
 
+let shared: Promise<Shop> | undefined;
+
+/**
+ * The whole shop, started once for every end-to-end test file of this process and stopped when
+ * the run ends (the files make their own data, so they can share it).
+ */
+export function sharedShop(): Promise<Shop> {
+  if (!shared) {
+    const starting = startShop();
+    shared = starting;
+    atRunEnd(async () => {
+      shared = undefined;
+      await (await starting).stop();
+    });
+  }
+  return shared;
+}
+
 /** The whole shop in this process, on random ports, with this run's own databases and vhost. */
 export async function startShop(): Promise<Shop> {
   const amqp = await testAmqpUrl();
   const mail = await startMailSink({ smtpPort: 0, httpPort: 0 });
   const customer = await startCustomerService(
-    loadCustomerConfig({ DATABASE_URL: testDatabaseUrl('e2e_customer'), AMQP_URL: amqp, PORT: '0', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }),
+    loadCustomerConfig({
+      DATABASE_URL: testDatabaseUrl('e2e_customer'),
+      AMQP_URL: amqp,
+      PORT: '0',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      REFRESH_RETRY_GRACE_SECONDS: '1',
+    }),
     testLogger('customer'),
   );
   const jwks = `${customer.url}/auth/jwks`;

@@ -56,6 +56,12 @@ export interface ProductChangedFields {
 
 export interface ProductUpdatedV1 {
   productId: string;
+  /**
+   * The product's name and price after the update, changed or not: a consumer that missed or
+   * skipped an earlier update (a stale one arriving late) still ends with the current values.
+   */
+  name?: string;
+  price?: Money;
   /** New values of the fields that changed. */
   changedFields: ProductChangedFields;
   /** All current variants after the update. */
@@ -65,6 +71,8 @@ export interface ProductUpdatedV1 {
 }
 export const productUpdated = defineEvent<ProductUpdatedV1>('product.updated', 1, {
   productId: uuid().required(),
+  name: Joi.string().max(200),
+  price: money(),
   changedFields: Joi.object<ProductChangedFields>({
     name: Joi.string().max(200),
     description: Joi.string().max(5000).allow(''),

@@ -121,12 +121,40 @@ export interface CustomerSessionsInvalidatedV1 {
   customerId: string;
   /** Access tokens issued before this instant are rejected. */
   notBefore: string;
+  /**
+   * When present, only these sessions ended (a logout, a password change ending the other
+   * sessions, a stolen refresh token); when absent, every session of the customer did.
+   */
+  sessionIds?: string[];
+  /** Why: suspended, logout, password changed, refresh token reused. */
+  reason?: string;
 }
 export const customerSessionsInvalidated = defineEvent<CustomerSessionsInvalidatedV1>(
   'customer.sessions-invalidated',
   1,
-  { customerId: uuid().required(), notBefore: isoDate().required() },
+  {
+    customerId: uuid().required(),
+    notBefore: isoDate().required(),
+    sessionIds: Joi.array().items(uuid()).max(1000),
+    reason: Joi.string().max(100),
+  },
 );
+
+export interface CustomerReactivatedV1 {
+  customerId: string;
+  /** The status the account had before its suspension. */
+  status: 'unverified' | 'verified';
+  reason: string;
+  reactivatedBy: string;
+  reactivatedAt: string;
+}
+export const customerReactivated = defineEvent<CustomerReactivatedV1>('customer.reactivated', 1, {
+  customerId: uuid().required(),
+  status: Joi.string().valid('unverified', 'verified').required(),
+  reason: Joi.string().max(500).required(),
+  reactivatedBy: uuid().required(),
+  reactivatedAt: isoDate().required(),
+});
 
 export interface CustomerShippingAddressAddedV1 {
   customerId: string;

@@ -8,3 +8,4 @@ export * from './inventory.events';
 export * from './order.events';
 export * from './payment.events';
 export * from './notification.events';
+export * from './subscriptions';

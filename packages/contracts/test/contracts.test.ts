@@ -125,6 +125,7 @@ const samples: Sample[] = [
   sample(c.customerPasswordChanged, { customerId, changedAt: at }),
   sample(c.customerSuspended, { customerId, email: 'ada@example.com', reason: 'fraud suspected', suspendedAt: at }),
   sample(c.customerSessionsInvalidated, { customerId, notBefore: at }),
+  sample(c.customerReactivated, { customerId, status: 'verified', reason: 'appeal granted', reactivatedBy: id(), reactivatedAt: at }),
   sample(c.customerShippingAddressAdded, { customerId, addressId: id(), address: shippingAddress, addedAt: at }),
   sample(c.customerDataErased, { customerId, anonymizedId: id(), erasedAt: at }),
 
@@ -449,9 +450,24 @@ describe('contracts', () => {
       source: 'order',
       correlationId: id(),
       causationId: null,
+      aggregate: { type: 'order', id: id(), version: 1 },
       data: sampleOf(c.orderPlaced),
     };
     expect(c.envelopeSchema.validate(envelope).error).to.equal(undefined);
+  });
+
+  it('when a logout ends one session, then the invalidation names it; a suspension names none', () => {
+    expect(errorOf(c.customerSessionsInvalidated, { customerId: id(), notBefore: at, sessionIds: [id()], reason: 'logout' })).to.equal(undefined);
+    expect(errorOf(c.customerSessionsInvalidated, { customerId: id(), notBefore: at, sessionIds: ['not-a-uuid'] })).to.not.equal(undefined);
+  });
+
+  it('when every subscription is listed, then each queue is named <consumer>.<purpose> and binds only registered contracts', () => {
+    for (const subscription of c.allSubscriptions()) {
+      expect(subscription.queue).to.match(/^[a-z]+\.[a-z-]+$/);
+      for (const contract of subscription.events) expect(c.findContract(contract.type, contract.version), contract.type).to.equal(contract);
+    }
+    expect(c.hasSubscribers(c.customerRegistered)).to.equal(true);
+    expect(c.hasSubscribers(c.categoryCreated)).to.equal(false);
   });
 
   it('when a cart belongs to a guest, then a null customerId is accepted', () => {

@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
-import type { Logger } from '@shop/platform';
+import { backoffDelay, sleep, type Logger } from '@shop/platform';
 
 // bigint columns (counts, bigserial ids) come back as strings by default; these stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -12,14 +12,59 @@ export interface DatabaseOptions {
   url: string;
   logger: Logger;
   poolSize?: number;
+  /** PostgreSQL cancels a statement running longer than this; 0 never. */
+  statementTimeoutMs?: number;
 }
 
-/** A Kysely instance over a pg pool, creating the database first if it does not exist yet. */
+/**
+ * A Kysely instance over a pg pool, without touching the network yet. Every connection has an
+ * error listener for its whole life: pg emits 'error' on a connection PostgreSQL drops, also while
+ * a query is using it, and an unheard 'error' would end the process. The failed query rejects;
+ * the pool discards the broken connection and opens a new one when asked.
+ */
+export function createDatabase<DB>(options: DatabaseOptions): Kysely<DB> {
+  const { logger } = options;
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 5_000,
+    keepAlive: true,
+    statement_timeout: options.statementTimeoutMs ?? 15_000,
+    // A transaction left open by a hung client must not hold its locks for ever.
+    idle_in_transaction_session_timeout: 60_000,
+  });
+  pool.on('connect', (client) => {
+    client.on('error', (err) => logger.warn('database connection failed', { error: err.message }));
+  });
+  pool.on('error', (err) => logger.warn('idle database connection failed', { error: err.message }));
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Creates the database if needed, then a Kysely instance over it (tests and scripts; services use `waitForDatabase`). */
 export async function connectDatabase<DB>(options: DatabaseOptions): Promise<Kysely<DB>> {
   await ensureDatabaseExists(options.url, options.logger);
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000 });
-  pool.on('error', (err) => options.logger.warn('idle database connection failed', { error: err.message }));
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return createDatabase<DB>(options);
+}
+
+/**
+ * Waits until PostgreSQL answers, creating the service's database on the way, retrying with capped
+ * backoff for as long as it takes (a service started before its database waits instead of
+ * crash-looping). Rejects only when `signal` aborts.
+ */
+export async function waitForDatabase(url: string, logger: Logger, signal?: AbortSignal): Promise<void> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await ensureDatabaseExists(url, logger);
+      if (attempt > 0) logger.info('database reachable');
+      return;
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      const delay = backoffDelay(attempt, 250, 10_000);
+      if (attempt === 0 || delay === 10_000) logger.warn('database unreachable, waiting', { error: describe(err), retryInMs: delay });
+      await sleep(delay);
+      if (signal?.aborted) throw signal.reason;
+    }
+  }
 }
 
 /** Each service owns its database and creates it on first start (ARCHITECTURE.md). */
@@ -29,7 +74,8 @@ export async function ensureDatabaseExists(url: string, logger: Logger): Promise
   if (!/^[a-z0-9_]{1,63}$/.test(name)) throw new Error(`database name "${name}" must be lower-case letters, digits and underscores`);
   const admin = new URL(url);
   admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
+  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5_000 });
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -42,11 +88,16 @@ export async function ensureDatabaseExists(url: string, logger: Logger): Promise
       if ((err as { code?: string }).code !== '42P04' && (err as { code?: string }).code !== '23505') throw err;
     }
   } finally {
-    await client.end();
+    await client.end().catch(() => undefined);
   }
 }
 
 /** Readiness probe: one round trip. */
 export async function pingDatabase(db: Kysely<any>): Promise<void> {
   await sql`SELECT 1`.execute(db);
+}
+
+function describe(err: unknown): string {
+  if (err instanceof AggregateError) return err.errors.map(String).join('; ');
+  return err instanceof Error ? err.message || err.name : String(err);
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { EventEnvelope } from '@shop/contracts';
 import type { Logger } from '@shop/platform';
@@ -19,6 +20,10 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Sent rows older than this are deleted; the outbox is a queue, not an archive. */
   retentionHours?: number;
+  /** Inbox rows older than this are deleted: far longer than any redelivery or retry can take. */
+  inboxRetentionHours?: number;
+  /** How long the relay's lease lasts without renewal; another replica takes over after it. */
+  leaseMs?: number;
 }
 
 export interface OutboxRelay {
@@ -27,52 +32,60 @@ export interface OutboxRelay {
   wake(): void;
   /** Publishes what is pending, for tests: resolves with the number of rows sent. */
   drain(): Promise<number>;
+  /** Finishes the batch under way, then gives up the lease so another replica can take over at once. */
   stop(): Promise<void>;
 }
 
-// One relay per database publishes at a time, so a service's events leave in commit order.
-const RELAY_LOCK = 727_274_002;
+const LEASE_NAME = 'outbox';
 
 /**
- * Moves outbox rows to the broker: locks the oldest unsent rows, publishes them with confirms,
- * marks them sent in the same transaction. If the broker is down nothing is marked and the same
- * rows go out, in the same order, once it is back.
+ * Moves outbox rows to the broker: the replica holding the relay lease reads the oldest unsent
+ * rows, publishes them with confirms, then marks them sent, each step on its own (no transaction
+ * stays open while the broker is asked). If the broker is down nothing is marked and the same rows
+ * go out, in the same order, once it is back. A crash between publish and mark publishes a row
+ * twice, which consumers' inboxes absorb.
  */
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
-  const { db, publish, logger } = options;
+  const { publish, logger } = options;
+  const db = options.db as Kysely<OutboxTables>;
   const pollIntervalMs = options.pollIntervalMs ?? 1_000;
   const batchSize = options.batchSize ?? 200;
+  const leaseMs = options.leaseMs ?? 10_000;
+  const holder = randomUUID();
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
+  // Drain and the poll cycle share one chain, so this process never publishes a row twice at once.
+  let chain: Promise<unknown> = Promise.resolve();
+  let cycling = false;
   let again = false;
   let stopped = true;
   let failing = false;
   let lastPrune = 0;
 
-  async function sendBatch(): Promise<number> {
-    return (db as Kysely<OutboxTables>).transaction().execute(async (tx) => {
-      const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(${RELAY_LOCK}) AS locked`.execute(tx);
-      if (!rows[0]?.locked) return 0;
-      const pending = await tx
-        .selectFrom('outbox')
-        .select(['id', 'routing_key', 'envelope'])
-        .where('sent_at', 'is', null)
-        .orderBy('id')
-        .limit(batchSize)
-        .forUpdate()
-        .execute();
-      if (pending.length === 0) return 0;
-      await publish(pending.map((row) => ({ routingKey: row.routing_key, envelope: row.envelope })));
-      await tx
-        .updateTable('outbox')
-        .set({ sent_at: new Date() })
-        .where('id', 'in', pending.map((row) => row.id))
-        .execute();
-      return pending.length;
-    });
+  async function holdLease(): Promise<boolean> {
+    const { rows } = await sql<{ holder: string }>`
+      INSERT INTO outbox_relay_lease (name, holder, expires_at)
+      VALUES (${LEASE_NAME}, ${holder}, now() + make_interval(secs => ${leaseMs / 1000}::double precision))
+      ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+        WHERE outbox_relay_lease.holder = excluded.holder OR outbox_relay_lease.expires_at < now()
+      RETURNING holder`.execute(db);
+    return rows.length > 0;
   }
 
-  async function drain(): Promise<number> {
+  async function sendBatch(): Promise<number> {
+    if (!(await holdLease())) return 0;
+    const pending = await db.selectFrom('outbox').select(['id', 'routing_key', 'envelope']).where('sent_at', 'is', null).orderBy('id').limit(batchSize).execute();
+    if (pending.length === 0) return 0;
+    await publish(pending.map((row) => ({ routingKey: row.routing_key, envelope: row.envelope })));
+    await db
+      .updateTable('outbox')
+      .set({ sent_at: new Date() })
+      .where('id', 'in', pending.map((row) => row.id))
+      .where('sent_at', 'is', null)
+      .execute();
+    return pending.length;
+  }
+
+  async function drainNow(): Promise<number> {
     let total = 0;
     for (;;) {
       const sent = await sendBatch();
@@ -81,18 +94,24 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
   }
 
+  function serialized<T>(work: () => Promise<T>): Promise<T> {
+    const run = chain.then(work, work);
+    chain = run.catch(() => undefined);
+    return run;
+  }
+
   async function prune() {
     if (Date.now() - lastPrune < 3_600_000) return;
     lastPrune = Date.now();
-    const hours = options.retentionHours ?? 72;
-    await sql`DELETE FROM outbox WHERE sent_at < now() - make_interval(hours => ${hours})`.execute(db);
+    await sql`DELETE FROM outbox WHERE sent_at < now() - make_interval(hours => ${options.retentionHours ?? 72})`.execute(db);
+    await sql`DELETE FROM inbox WHERE processed_at < now() - make_interval(hours => ${options.inboxRetentionHours ?? 168})`.execute(db);
   }
 
   async function cycle() {
     do {
       again = false;
       try {
-        await drain();
+        await serialized(drainNow);
         await prune();
         if (failing) logger.info('outbox relay publishing again');
         failing = false;
@@ -112,12 +131,13 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   function tick() {
     if (stopped) return;
-    if (running) {
+    if (cycling) {
       again = true;
       return;
     }
-    running = cycle().finally(() => {
-      running = undefined;
+    cycling = true;
+    void cycle().finally(() => {
+      cycling = false;
       schedule();
     });
   }
@@ -130,11 +150,12 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     wake() {
       if (!failing) tick();
     },
-    drain,
+    drain: () => serialized(drainNow),
     async stop() {
       stopped = true;
       clearTimeout(timer);
-      await running;
+      await chain;
+      await sql`DELETE FROM outbox_relay_lease WHERE name = ${LEASE_NAME} AND holder = ${holder}`.execute(db).catch(() => undefined);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Generated, type Kysely, type Transaction } from 'kysely';
-import { routingKeyOf, type EventContract, type EventEnvelope } from '@shop/contracts';
+import { routingKeyOf, type AggregateRef, type EventContract, type EventEnvelope } from '@shop/contracts';
 import { currentContext } from '@shop/platform';
 
 export interface OutboxTables {
@@ -16,16 +16,17 @@ export interface OutboxTables {
 
 /**
  * Writes events into the outbox inside the caller's transaction, so a state change and its
- * events commit together or not at all.
+ * events commit together or not at all. Each event names the aggregate it is about and that
+ * aggregate's version after the change.
  */
 export interface Outbox {
-  add<D>(tx: Transaction<any>, contract: EventContract<D>, data: D): Promise<EventEnvelope<D>>;
+  add<D>(tx: Transaction<any>, contract: EventContract<D>, data: D, aggregate: AggregateRef): Promise<EventEnvelope<D>>;
 }
 
 export function createOutbox(source: string): Outbox {
   return {
-    async add(tx, contract, data) {
-      const envelope = buildEnvelope(source, contract, data);
+    async add(tx, contract, data, aggregate) {
+      const envelope = buildEnvelope(source, contract, data, aggregate);
       await (tx as Transaction<OutboxTables>)
         .insertInto('outbox')
         .values({ event_id: envelope.id, routing_key: routingKeyOf(envelope), envelope: JSON.stringify(envelope) as never })
@@ -39,7 +40,7 @@ export function createOutbox(source: string): Outbox {
  * A new envelope for an event of this service. The payload is validated against its contract on
  * publish, so an invalid event fails the use case instead of reaching consumers.
  */
-export function buildEnvelope<D>(source: string, contract: EventContract<D>, data: D): EventEnvelope<D> {
+export function buildEnvelope<D>(source: string, contract: EventContract<D>, data: D, aggregate: AggregateRef): EventEnvelope<D> {
   const { value, error } = contract.schema.validate(data, { abortEarly: false });
   if (error) throw new Error(`event ${contract.type}.v${contract.version} is invalid: ${error.message}`);
   const context = currentContext();
@@ -51,6 +52,7 @@ export function buildEnvelope<D>(source: string, contract: EventContract<D>, dat
     source,
     correlationId: context.correlationId,
     causationId: context.causationId,
+    aggregate: { type: aggregate.type, id: aggregate.id, version: aggregate.version },
     data: value as D,
   };
 }

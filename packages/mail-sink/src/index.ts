@@ -3,9 +3,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHttpApp } from './http';
 import { MailStore, startSmtp } from './sink';
-import type { CapturedMail } from './sink';
+import type { CapturedMail, RecipientPolicy } from './sink';
 
-export type { CapturedMail, MailAddress } from './sink';
+export type { CapturedMail, MailAddress, RecipientPolicy, SmtpRefusal } from './sink';
 
 /** Where the sink listens. Port 0 picks a free port; the real one is reported on {@link MailSink}. */
 export interface MailSinkOptions {
@@ -32,6 +32,10 @@ export interface MailSink {
   waitForMail(predicate: (m: CapturedMail) => boolean, timeoutMs?: number): Promise<CapturedMail>;
   /** Forgets all captured mail. */
   clear(): void;
+  /** Refuses recipients from now on as the policy decides (undefined: accept every one again). */
+  refuseRecipients(policy: RecipientPolicy | undefined): void;
+  /** Answers each mail only this long after it was sent (0: at once), as a slow mail server would. */
+  delayAcceptance(ms: number): void;
   /** Stops both listeners and rejects pending {@link MailSink.waitForMail} calls. */
   close(): Promise<void>;
 }
@@ -40,7 +44,9 @@ export interface MailSink {
 export async function startMailSink(options: MailSinkOptions = {}): Promise<MailSink> {
   const { smtpPort = 1025, httpPort = 8025, host = '127.0.0.1' } = options;
   const store = new MailStore();
-  const smtp = await startSmtp(store, host, smtpPort);
+  let policy: RecipientPolicy | undefined;
+  let acceptDelayMs = 0;
+  const smtp = await startSmtp(store, host, smtpPort, () => policy, () => acceptDelayMs);
 
   let http: Server;
   try {
@@ -56,6 +62,12 @@ export async function startMailSink(options: MailSinkOptions = {}): Promise<Mail
     messages: () => store.list(),
     waitForMail: (predicate, timeoutMs = 10_000) => store.waitFor(predicate, timeoutMs),
     clear: () => store.clear(),
+    refuseRecipients(next) {
+      policy = next;
+    },
+    delayAcceptance(ms) {
+      acceptDelayMs = ms;
+    },
     async close() {
       store.close();
       const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));

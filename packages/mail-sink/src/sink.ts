@@ -117,8 +117,23 @@ export interface SmtpListener {
   close(): Promise<void>;
 }
 
+/** An SMTP reply refusing a recipient, e.g. `{ code: 550, message: 'mailbox unavailable' }` (4xx: try later, 5xx: never). */
+export interface SmtpRefusal {
+  code: number;
+  message: string;
+}
+
+/** Decides, per recipient address, whether the sink refuses it (tests of a mail server's rejections). */
+export type RecipientPolicy = (address: string) => SmtpRefusal | undefined;
+
 /** Starts an SMTP server without auth or TLS that parses every message into `store`. */
-export function startSmtp(store: MailStore, host: string, port: number): Promise<SmtpListener> {
+export function startSmtp(
+  store: MailStore,
+  host: string,
+  port: number,
+  policy: () => RecipientPolicy | undefined = () => undefined,
+  acceptDelayMs: () => number = () => 0,
+): Promise<SmtpListener> {
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -126,6 +141,11 @@ export function startSmtp(store: MailStore, host: string, port: number): Promise
     logger: false,
     // Pooled clients may keep connections open; don't hold close() for smtp-server's default 30 s.
     closeTimeout: 1000,
+    onRcptTo(address, _session, callback) {
+      const refusal = policy()?.(address.address);
+      if (!refusal) return callback();
+      callback(Object.assign(new Error(refusal.message), { responseCode: refusal.code }));
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -133,10 +153,13 @@ export function startSmtp(store: MailStore, host: string, port: number): Promise
       stream.on('end', () => {
         const raw = Buffer.concat(chunks);
         const envelopeTo = session.envelope.rcptTo;
-        parseMail(raw, envelopeTo).then((mail) => {
-          store.add(mail);
-          callback();
-        }, callback);
+        // A slow mail server (tests of what is in flight) answers only after the delay.
+        setTimeout(() => {
+          parseMail(raw, envelopeTo).then((mail) => {
+            store.add(mail);
+            callback();
+          }, callback);
+        }, acceptDelayMs());
       });
     },
   });

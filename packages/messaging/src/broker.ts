@@ -1,13 +1,19 @@
-import amqp, { type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
-import type { ConfirmChannel } from 'amqplib';
+import amqp, { type AmqpConnectionManager, type ChannelWrapper, type SetupFunc } from 'amqp-connection-manager';
+import type { ConfirmChannel, Message } from 'amqplib';
+import { hasSubscribers } from '@shop/contracts';
 import type { Logger } from '@shop/platform';
 import type { OutgoingMessage, PublishBatch } from '@shop/db';
-import { declareExchange, EVENTS_EXCHANGE } from './topology';
+import { createMessagingMetrics, type MessagingMetrics } from './metrics';
+import { declareTopology, EVENTS_EXCHANGE, ROUTING_KEY_HEADER, UNROUTABLE_QUEUE } from './topology';
 
 export interface Broker {
   connection: AmqpConnectionManager;
   /** Publishes in order with publisher confirms; fails fast while the broker is unreachable. */
   publish: PublishBatch;
+  /** A channel that survives reconnects and whose every error is heard (see `openChannel`). */
+  openChannel(name: string, setup: (channel: ConfirmChannel) => Promise<void>): ChannelWrapper;
+  metrics: MessagingMetrics;
+  logger: Logger;
   isConnected(): boolean;
   /** Readiness probe. */
   ping(): Promise<void>;
@@ -19,41 +25,118 @@ export interface BrokerOptions {
   name: string;
   logger: Logger;
   publishTimeoutMs?: number;
+  metrics?: MessagingMetrics;
 }
 
 /**
  * One connection per process that reconnects by itself (amqp-connection-manager re-runs every
- * channel's setup, so topology and consumers come back after a broker restart).
+ * channel's setup, so topology and consumers come back after a broker restart). The publisher
+ * channel declares the shop's whole topology before anything is published, and publishes with
+ * `mandatory`: an event no queue took comes back, and is kept in `shop.events.unroutable` for
+ * replay when a subscription expects it.
  */
 export function connectBroker(options: BrokerOptions): Broker {
   const { logger } = options;
+  const metrics = options.metrics ?? createMessagingMetrics();
   const connection = amqp.connect([options.url], {
     heartbeatIntervalInSeconds: 10,
     reconnectTimeInSeconds: 1,
     connectionOptions: { clientProperties: { connection_name: options.name } },
   });
   let connected = false;
+  let closing = false;
+  let failedSince: number | undefined;
   connection.on('connect', () => {
     connected = true;
+    failedSince = undefined;
     logger.info('broker connected');
   });
   connection.on('disconnect', ({ err }) => {
     if (connected) logger.warn('broker disconnected', { error: err?.message });
     connected = false;
   });
-  const channel: ChannelWrapper = connection.createChannel({
-    name: `${options.name}-publisher`,
-    confirm: true,
-    publishTimeout: options.publishTimeoutMs ?? 5_000,
-    setup: (ch: ConfirmChannel) => declareExchange(ch),
+  connection.on('connectFailed', ({ err }) => {
+    // Logged once per outage, then once a minute: the manager retries every second.
+    const now = Date.now();
+    if (failedSince === undefined || now - failedSince > 60_000) {
+      failedSince = now;
+      logger.warn('broker unreachable, retrying', { error: err?.message });
+    }
   });
+  connection.on('blocked', ({ reason }) => logger.warn('broker blocked publishing', { reason }));
+
+  let reconnectQueued = false;
+  /**
+   * A channel the broker closed with an error (a refused declaration, an unknown delivery tag) is
+   * not re-created until the connection is: reconnect, so no channel stays dead while the
+   * process looks healthy.
+   */
+  function recoverChannel(name: string) {
+    if (closing || reconnectQueued || !connection.isConnected()) return;
+    reconnectQueued = true;
+    logger.warn('broker channel lost, reconnecting', { channel: name });
+    setTimeout(() => {
+      reconnectQueued = false;
+      if (!closing) connection.reconnect();
+    }, 1_000).unref();
+  }
+
+  function openChannel(name: string, setup: (channel: ConfirmChannel) => Promise<void>): ChannelWrapper {
+    let wrapperClosed = false;
+    const wrapper = connection.createChannel({
+      name,
+      confirm: true,
+      setup: (async (channel: ConfirmChannel) => {
+        channel.on('error', (err: Error) => logger.error('broker channel error', { channel: name, error: err.message }));
+        channel.on('close', () => {
+          if (!wrapperClosed) recoverChannel(name);
+        });
+        await setup(channel);
+      }) as SetupFunc,
+    });
+    wrapper.on('error', (err: Error) => logger.error('broker channel setup failed', { channel: name, error: err.message }));
+    wrapper.on('close', () => {
+      wrapperClosed = true;
+    });
+    return wrapper;
+  }
+
+  // Returned messages of the publisher channel, by message id, until their batch looks at them.
+  const returned = new Map<string, Message>();
+  const publisher = openChannel(`${options.name}-publisher`, async (channel) => {
+    channel.on('return', (message: Message) => {
+      if (message.properties.messageId) returned.set(String(message.properties.messageId), message);
+    });
+    await declareTopology(channel);
+  });
+
+  async function keepUnroutable(messages: OutgoingMessage[]): Promise<void> {
+    for (const { routingKey, envelope } of messages) {
+      const message = returned.get(envelope.id);
+      if (!message) continue;
+      returned.delete(envelope.id);
+      if (!hasSubscribers(envelope)) {
+        metrics.unroutable.inc({ type: envelope.type, outcome: 'no-subscriber' });
+        continue;
+      }
+      // The row is marked sent only after this copy is confirmed: nothing a subscriber expects is lost.
+      await publisher.sendToQueue(UNROUTABLE_QUEUE, message.content, {
+        ...message.properties,
+        persistent: true,
+        headers: { ...message.properties.headers, [ROUTING_KEY_HEADER]: routingKey },
+      });
+      metrics.unroutable.inc({ type: envelope.type, outcome: 'kept' });
+      logger.error('event reached no queue; kept for replay', { eventId: envelope.id, type: envelope.type, routingKey, keptIn: UNROUTABLE_QUEUE });
+    }
+  }
 
   async function publish(messages: OutgoingMessage[]): Promise<void> {
     if (!connection.isConnected()) throw new Error('broker is not connected');
     await Promise.all(
       messages.map(({ routingKey, envelope }) =>
-        channel.publish(EVENTS_EXCHANGE, routingKey, Buffer.from(JSON.stringify(envelope)), {
+        publisher.publish(EVENTS_EXCHANGE, routingKey, Buffer.from(JSON.stringify(envelope)), {
           persistent: true,
+          mandatory: true,
           contentType: 'application/json',
           messageId: envelope.id,
           type: envelope.type,
@@ -62,17 +145,23 @@ export function connectBroker(options: BrokerOptions): Broker {
         }),
       ),
     );
+    // RabbitMQ returns an unroutable message before it confirms it, so every return is in by now.
+    if (returned.size > 0) await keepUnroutable(messages);
   }
 
   return {
     connection,
     publish,
+    openChannel,
+    metrics,
+    logger,
     isConnected: () => connection.isConnected(),
     async ping() {
       if (!connection.isConnected()) throw new Error('broker is not connected');
     },
     async close() {
-      await channel.close();
+      closing = true;
+      await publisher.close();
       await connection.close();
     },
   };

@@ -1,108 +1,244 @@
 import type { ChannelWrapper } from 'amqp-connection-manager';
-import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { Channel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { envelopeSchema, findContract, routingKeyOf, type EventContract, type EventEnvelope } from '@shop/contracts';
-import { runInContext, type Logger } from '@shop/platform';
+import { envelopeSchema, findContract, routingKeyOf, type EventContract, type EventEnvelope, type Subscription } from '@shop/contracts';
+import { isTransientError, runInContext, withTimeout, type Logger, type Stoppable } from '@shop/platform';
 import type { Broker } from './broker';
-import { declareBroadcastQueue, declareConsumerQueue, parkedQueueOf, RETRY_DELAYS_MS, retryQueueOf } from './topology';
+import type { ConsumeOutcome } from './metrics';
+import { declareBroadcastQueue, declareExchange, declareRetryQueues, declareSubscription, parkedQueueOf, retryQueueOf, ROUTING_KEY_HEADER } from './topology';
 
 /** Applies one event inside the transaction that also records it in the inbox. */
-export interface EventHandler<D = any> {
+export interface EventHandler<D = any, DB = any> {
   contract: EventContract<D>;
-  handle(event: EventEnvelope<D>, tx: Transaction<any>): Promise<void>;
+  handle(event: EventEnvelope<D>, tx: Transaction<DB>): Promise<void>;
 }
 
-/** Pairs a contract with its handler, keeping the payload type. */
-export function on<D>(contract: EventContract<D>, handle: EventHandler<D>['handle']): EventHandler<D> {
+/** Pairs a contract with its handler, keeping the payload type and the service's database type. */
+export function on<D, DB = any>(contract: EventContract<D>, handle: EventHandler<D, DB>['handle']): EventHandler<D, DB> {
   return { contract, handle };
 }
 
-export interface ConsumerOptions {
+/** How a consumer retries events that failed for a transient reason. */
+export interface RetryPolicy {
+  /** Backoff before each retry; the last one repeats until the window ends. */
+  delaysMs: readonly number[];
+  /** How long after the first failure an event is still retried; after that it is parked. */
+  windowMs: number;
+}
+
+export interface ConsumerOptions<DB> {
   broker: Broker;
-  /** `<consumer>.<purpose>`, e.g. `notification.emails`; also the inbox's consumer name. */
-  queue: string;
-  handlers: EventHandler[];
+  /** The queue and its events, from the subscriptions in contracts; also the inbox's consumer name. */
+  subscription: Subscription;
+  handlers: EventHandler<any, DB>[];
   /** The consuming service's database, where the inbox and the handler's effects live. */
-  db: Kysely<any>;
+  db: Kysely<DB>;
   logger: Logger;
+  retry: RetryPolicy;
+  /** A handler running longer fails transiently, so one hung handler cannot stall its queue. */
+  handlerTimeoutMs?: number;
   prefetch?: number;
-  /** Waits before each retry; a queue keeps the delays it was first declared with. */
-  retryDelaysMs?: readonly number[];
   /** Called after a handler's transaction commits: wakes the outbox relay for events it wrote. */
   afterCommit?: () => void;
-  /** How long start-up waits for the queue to be consumed before going on without it. */
-  startTimeoutMs?: number;
 }
 
-export interface Consumer {
-  close(): Promise<void>;
-}
+/** A running consumer: `stop()` takes no more messages, lets the one in hand finish, closes the channel. */
+export type Consumer = Stoppable;
 
-/** A message that can never succeed (bad JSON, envelope or payload): parked at once, not retried. */
+/** A message that can never succeed (bad JSON, envelope or payload): parked at once, never retried. */
 class Unprocessable extends Error {}
 
-const RETRY_HEADER = 'x-retries';
+const RETRIES_HEADER = 'x-retries';
+const FIRST_FAILURE_HEADER = 'x-first-failed-at';
+const LAST_ERROR_HEADER = 'x-last-error';
 
 /**
- * Consumes a durable queue: validates envelope and payload, applies each event exactly once (the
- * event id goes into the inbox in the handler's transaction, so a redelivery is a no-op), retries
- * a failing handler after 1 s, 5 s and 25 s, then parks the message in `<queue>.parked`.
+ * Consumes a durable queue of the shop's topology. Each message is validated, then applied once:
+ * the event id goes into the inbox and the aggregate's version into `inbox_aggregates` in the
+ * handler's transaction, so a redelivery is a no-op and an event older than one already applied
+ * for its aggregate is skipped as stale. A transient failure (a dependency down, a timeout) is
+ * retried with capped backoff until the retry window ends; anything else is parked at once in
+ * `<queue>.parked`. Messages are handled one after another, in delivery order, and acknowledged
+ * on the channel they came on: after a reconnect an old delivery is not acknowledged at all (the
+ * broker redelivers it and the inbox absorbs it).
  */
-export async function startConsumer(options: ConsumerOptions): Promise<Consumer> {
-  const { broker, queue, db, logger } = options;
-  const retryDelaysMs = options.retryDelaysMs ?? RETRY_DELAYS_MS;
+export function startConsumer<DB>(options: ConsumerOptions<DB>): Consumer {
+  const { broker, subscription, db, logger, retry } = options;
+  const { queue } = subscription;
   const byKey = new Map(options.handlers.map((h) => [routingKeyOf(h.contract), h]));
-  const channel = broker.connection.createChannel({
-    name: `${queue}-consumer`,
-    confirm: true,
-    setup: (ch: ConfirmChannel) => declareConsumerQueue(ch, queue, [...byKey.keys()], retryDelaysMs),
+  assertCoversSubscription(subscription, byKey);
+  const handlerTimeoutMs = options.handlerTimeoutMs ?? 30_000;
+  const count = (outcome: ConsumeOutcome) => broker.metrics.consumed.inc({ queue, outcome });
+
+  const closedChannels = new WeakSet<Channel>();
+  let current: { channel: ConfirmChannel; consumerTag: string } | undefined;
+  let closing = false;
+  // The one chain every delivery joins; a failure of one link never breaks it.
+  let chain: Promise<void> = Promise.resolve();
+
+  async function subscribe(channel: ConfirmChannel): Promise<void> {
+    await declareExchange(channel);
+    await declareSubscription(channel, subscription);
+    await declareRetryQueues(channel, queue, retry.delaysMs);
+    if (closing) return;
+    await channel.prefetch(options.prefetch ?? 10);
+    const { consumerTag } = await channel.consume(queue, (message) => {
+      if (message) enqueue(channel, message);
+      // Cancelled by the broker (the queue was deleted): declare it again and go on consuming.
+      else if (!closing) void subscribe(channel).catch((err: unknown) => logger.error('could not consume again', { queue, error: String(err) }));
+    });
+    current = { channel, consumerTag };
+  }
+
+  const wrapper: ChannelWrapper = broker.openChannel(`${queue}-consumer`, async (channel) => {
+    channel.on('close', () => {
+      closedChannels.add(channel);
+      if (current?.channel === channel) current = undefined;
+    });
+    await subscribe(channel);
   });
 
-  async function apply(event: EventEnvelope, handler: EventHandler): Promise<'applied' | 'duplicate'> {
+  function enqueue(channel: ConfirmChannel, message: ConsumeMessage): void {
+    chain = chain
+      .then(() => handle(channel, message))
+      .catch((err: unknown) => {
+        logger.error('message handling failed unexpectedly', { queue, error: String(err) });
+      });
+  }
+
+  async function handle(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
+    // Shutting down: leave it unacknowledged; the broker gives it to another replica or to us later.
+    if (closing) return;
+    let event: EventEnvelope | undefined;
+    let handler: EventHandler<any, DB>;
+    try {
+      ({ event, handler } = parse(message, byKey));
+    } catch (err) {
+      await park(channel, message, err, undefined);
+      return;
+    }
+    const parsed = event;
+    try {
+      const outcome = await withTimeout(
+        runInContext({ correlationId: parsed.correlationId, causationId: parsed.id }, () => apply(parsed, handler)),
+        handlerTimeoutMs,
+        `handler of ${parsed.type}`,
+      );
+      if (outcome === 'applied') options.afterCommit?.();
+      count(outcome);
+      logger.debug('event handled', { queue, eventId: parsed.id, type: parsed.type, outcome, correlationId: parsed.correlationId });
+      ack(channel, message);
+    } catch (err) {
+      if (isTransientError(err)) await retryLater(channel, message, err, parsed);
+      else await park(channel, message, err, parsed);
+    }
+  }
+
+  async function apply(event: EventEnvelope, handler: EventHandler<any, DB>): Promise<'applied' | 'duplicate' | 'stale'> {
     return db.transaction().execute(async (tx) => {
+      // An attempt that timed out may still hold this event's inbox row: wait for its lock only
+      // briefly (a transient failure, retried later), and let PostgreSQL end a transaction its
+      // handler left idle past the timeout, so its locks do not outlive it.
+      await sql`SELECT set_config('lock_timeout', ${`${Math.ceil(handlerTimeoutMs / 2)}ms`}, true),
+        set_config('idle_in_transaction_session_timeout', ${`${handlerTimeoutMs}ms`}, true)`.execute(tx);
       const inserted = await sql`INSERT INTO inbox (consumer, event_id, event_type) VALUES (${queue}, ${event.id}, ${event.type})
         ON CONFLICT DO NOTHING`.execute(tx);
       if (Number(inserted.numAffectedRows ?? 0) === 0) return 'duplicate';
+      if (event.aggregate && !(await isCurrent(tx, event))) return 'stale';
       await handler.handle(event, tx);
       return 'applied';
     });
   }
 
-  async function onMessage(message: ConsumeMessage): Promise<void> {
-    let event: EventEnvelope | undefined;
+  /** Records the aggregate's version unless a newer one was applied already (then the event is stale). */
+  async function isCurrent(tx: Transaction<DB>, event: EventEnvelope): Promise<boolean> {
+    const { type, id, version } = event.aggregate;
+    const { rows } = await sql`INSERT INTO inbox_aggregates (consumer, aggregate_type, aggregate_id, version) VALUES (${queue}, ${type}, ${id}, ${version})
+      ON CONFLICT (consumer, aggregate_type, aggregate_id) DO UPDATE SET version = excluded.version
+        WHERE inbox_aggregates.version <= excluded.version
+      RETURNING version`.execute(tx);
+    return rows.length > 0;
+  }
+
+  function ack(channel: ConfirmChannel, message: ConsumeMessage): void {
+    if (closedChannels.has(channel)) {
+      logger.debug('ack dropped: the channel it came on is gone; the redelivery will be a duplicate', { queue });
+      return;
+    }
     try {
-      const parsed = parse(message, byKey);
-      event = parsed.event;
-      const current = event;
-      const outcome = await runInContext({ correlationId: current.correlationId, causationId: current.id }, () => apply(current, parsed.handler));
-      if (outcome === 'applied') options.afterCommit?.();
-      logger.debug('event handled', { queue, eventId: current.id, type: current.type, outcome, correlationId: current.correlationId });
       channel.ack(message);
     } catch (err) {
-      await retryOrPark(channel, queue, message, err, logger, event, retryDelaysMs);
+      logger.debug('ack dropped', { queue, error: String(err) });
     }
   }
 
-  // Messages are handled one after another, in delivery order; prefetch only saves round trips.
-  let previous = Promise.resolve();
-  const consuming = channel
-    .waitForConnect()
-    .then(() => channel.consume(queue, (message) => (previous = previous.then(() => onMessage(message))), { prefetch: options.prefetch ?? 10 }))
-    .then(() => true)
-    .catch((err: unknown) => {
-      logger.error('could not start consuming', { queue, error: String(err) });
+  /** Sends a copy where it must go, confirmed, then acknowledges the original; if that fails the broker redelivers it. */
+  async function moveTo(channel: ConfirmChannel, target: string, message: ConsumeMessage, headers: Record<string, unknown>): Promise<boolean> {
+    if (closedChannels.has(channel)) return false;
+    const properties: Options.Publish = { ...(message.properties as Options.Publish), persistent: true, headers: { ...message.properties.headers, ...headers } };
+    try {
+      await new Promise<void>((resolve, reject) => {
+        channel.sendToQueue(target, message.content, properties, (err) => (err ? reject(err) : resolve()));
+      });
+    } catch (err) {
+      logger.warn('could not move the message aside; the broker will redeliver it', { queue, target, error: String(err) });
       return false;
+    }
+    ack(channel, message);
+    return true;
+  }
+
+  async function retryLater(channel: ConfirmChannel, message: ConsumeMessage, err: unknown, event: EventEnvelope): Promise<void> {
+    const headers = message.properties.headers ?? {};
+    const retries = Number(headers[RETRIES_HEADER] ?? 0);
+    const firstFailedAt = Number(headers[FIRST_FAILURE_HEADER] ?? Date.now());
+    const delay = retry.delaysMs[Math.min(retries, retry.delaysMs.length - 1)] ?? 1_000;
+    if (Date.now() + delay - firstFailedAt > retry.windowMs) {
+      await park(channel, message, err, event);
+      return;
+    }
+    const reason = describe(err);
+    const moved = await moveTo(channel, retryQueueOf(queue, delay), message, {
+      [RETRIES_HEADER]: retries + 1,
+      [FIRST_FAILURE_HEADER]: firstFailedAt,
+      [LAST_ERROR_HEADER]: reason.slice(0, 500),
+      [ROUTING_KEY_HEADER]: message.fields.routingKey,
     });
-  // With the broker down the service still starts: consuming begins whenever the connection is up.
-  if (!(await settledWithin(consuming, options.startTimeoutMs ?? 5_000))) logger.warn('broker unreachable; consuming starts once it is back', { queue });
+    if (!moved) return;
+    count('retried');
+    logger.warn('event failed for a transient reason, will retry', { queue, eventId: event.id, type: event.type, correlationId: event.correlationId, retries, retryInMs: delay, error: reason });
+  }
+
+  async function park(channel: ConfirmChannel, message: ConsumeMessage, err: unknown, event: EventEnvelope | undefined): Promise<void> {
+    const reason = describe(err);
+    const moved = await moveTo(channel, parkedQueueOf(queue), message, { [LAST_ERROR_HEADER]: reason.slice(0, 500), [ROUTING_KEY_HEADER]: message.fields.routingKey });
+    if (!moved) return;
+    count('parked');
+    logger.error('event parked for manual review', { queue, eventId: event?.id, type: event?.type, correlationId: event?.correlationId, error: reason, parkedIn: parkedQueueOf(queue) });
+  }
+
   return {
-    async close() {
-      await channel.cancelAll();
-      // Let the message in hand finish, so shutdown never interrupts a handler half-way.
-      await previous;
-      await channel.close();
+    async stop() {
+      closing = true;
+      const consuming = current;
+      if (consuming) await consuming.channel.cancel(consuming.consumerTag).catch(() => undefined);
+      // The message in hand finishes; the ones waiting behind it are skipped and redelivered.
+      await chain;
+      await wrapper.close();
     },
   };
+}
+
+function assertCoversSubscription(subscription: Subscription, byKey: Map<string, unknown>): void {
+  const expected = subscription.events.map(routingKeyOf).sort();
+  const handled = [...byKey.keys()].sort();
+  if (expected.join() !== handled.join()) {
+    throw new Error(`consumer of ${subscription.queue} handles [${handled.join(', ')}] but subscribes to [${expected.join(', ')}]`);
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message || err.name : String(err);
 }
 
 function parse<H extends { contract: EventContract<any> }>(message: ConsumeMessage, handlers: Map<string, H>): { event: EventEnvelope; handler: H } {
@@ -122,36 +258,6 @@ function parse<H extends { contract: EventContract<any> }>(message: ConsumeMessa
   return { event: { ...envelope, data: payload.value }, handler };
 }
 
-async function retryOrPark(
-  channel: ChannelWrapper,
-  queue: string,
-  message: ConsumeMessage,
-  err: unknown,
-  logger: Logger,
-  event: EventEnvelope | undefined,
-  retryDelaysMs: readonly number[],
-): Promise<void> {
-  const retries = Number(message.properties.headers?.[RETRY_HEADER] ?? 0);
-  const reason = err instanceof Error ? err.message : String(err);
-  const park = err instanceof Unprocessable || retries >= retryDelaysMs.length;
-  const target = park ? parkedQueueOf(queue) : retryQueueOf(queue, retries + 1);
-  const meta = { queue, eventId: event?.id, type: event?.type, correlationId: event?.correlationId, retries, error: reason };
-  try {
-    await channel.sendToQueue(target, message.content, {
-      ...message.properties,
-      persistent: true,
-      headers: { ...message.properties.headers, [RETRY_HEADER]: park ? retries : retries + 1, 'x-last-error': reason.slice(0, 500) },
-    });
-    if (park) logger.error('event parked for manual review', { ...meta, parkedIn: target });
-    else logger.warn('event handler failed, will retry', { ...meta, retryIn: retryDelaysMs[retries] });
-    channel.ack(message);
-  } catch (publishError) {
-    // Could not move it aside: give it back to the broker rather than lose it.
-    logger.error('could not schedule retry, requeueing', { ...meta, publishError: String(publishError) });
-    channel.nack(message, false, true);
-  }
-}
-
 export interface BroadcastOptions {
   broker: Broker;
   queue: string;
@@ -161,46 +267,37 @@ export interface BroadcastOptions {
 
 /**
  * A subscription of one process alone, for effects that are idempotent by nature and kept in
- * memory (the gateway's revoked sessions). No inbox, no retries: a failure is logged and dropped.
+ * memory (revoked sessions). No inbox, no retries, no acknowledgements: a failure is logged and
+ * dropped. Consuming starts whenever the broker is reachable.
  */
-export async function startBroadcastConsumer(options: BroadcastOptions): Promise<Consumer> {
+export function startBroadcastConsumer(options: BroadcastOptions): Consumer {
   const { broker, queue, logger } = options;
   const byKey = new Map(options.handlers.map((h) => [routingKeyOf(h.contract), h]));
-  const channel = broker.connection.createChannel({
-    name: `${queue}-broadcast`,
-    setup: (ch: ConfirmChannel) => declareBroadcastQueue(ch, queue, [...byKey.keys()]),
+  let current: { channel: Channel; consumerTag: string } | undefined;
+  const wrapper = broker.openChannel(`${queue}-broadcast`, async (channel) => {
+    await declareBroadcastQueue(channel, queue, [...byKey.keys()]);
+    const { consumerTag } = await channel.consume(
+      queue,
+      (message) => {
+        if (!message) return;
+        void (async () => {
+          try {
+            const { event, handler } = parse(message, byKey);
+            await handler.handle(event);
+          } catch (err) {
+            logger.error('broadcast event dropped', { queue, error: String(err) });
+          }
+        })();
+      },
+      { noAck: true },
+    );
+    current = { channel, consumerTag };
   });
-  await channel.waitForConnect();
-  await channel.consume(
-    queue,
-    async (message) => {
-      try {
-        const { event, handler } = parse(message, byKey);
-        await handler.handle(event);
-      } catch (err) {
-        logger.error('broadcast event dropped', { queue, error: String(err) });
-      }
-      channel.ack(message);
-    },
-    { prefetch: 50 },
-  );
   return {
-    async close() {
-      await channel.cancelAll();
-      await channel.close();
+    async stop() {
+      const consuming = current;
+      if (consuming) await consuming.channel.cancel(consuming.consumerTag).catch(() => undefined);
+      await wrapper.close();
     },
   };
-}
-
-/** Whether the promise resolved to true within `ms`; it keeps running either way. */
-async function settledWithin(promise: Promise<boolean>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -3,3 +3,4 @@ export * from './broker';
 export * from './consumer';
 export * from './backbone';
 export * from './parking-lot';
+export * from './metrics';

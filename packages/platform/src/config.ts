@@ -18,8 +18,15 @@ export const commonConfigKeys = {
   NODE_ENV: Joi.string().valid('development', 'test', 'production').default('development').description('runtime mode'),
   LOG_LEVEL: Joi.string().valid('error', 'warn', 'info', 'http', 'debug').default('info').description('winston log level'),
   HOST: Joi.string().default('127.0.0.1').description('interface the HTTP server binds to'),
-  SHUTDOWN_TIMEOUT_MS: Joi.number().integer().min(100).default(10_000).description('grace period for draining on SIGTERM'),
+  SHUTDOWN_TIMEOUT_MS: Joi.number().integer().min(100).default(10_000).description('grace period for draining on SIGTERM; the process exits 1 if it has not stopped by then'),
 };
+
+/** `OPS_PORT`: the operations port of a process (probes and metrics), never published to clients. */
+export const opsPort = (defaultPort: number) =>
+  Joi.number()
+    .port()
+    .default((parent: { PORT?: number }) => (parent.PORT === 0 ? 0 : defaultPort))
+    .description(`operations port: /health/live, /health/ready and /metrics, never to be published (default ${defaultPort}; a random one when PORT is 0)`);
 
 export const databaseUrl = () =>
   Joi.string()
@@ -35,13 +42,19 @@ export interface CommonConfig {
   LOG_LEVEL: string;
   HOST: string;
   PORT: number;
+  OPS_PORT: number;
   SHUTDOWN_TIMEOUT_MS: number;
 }
 
 // Frozen: joi hands out this very array as the default, to every config it builds.
-const DEFAULT_RETRY_DELAYS_MS: readonly number[] = Object.freeze([1_000, 5_000, 25_000]);
+const DEFAULT_RETRY_DELAYS_MS: readonly number[] = Object.freeze([1_000, 5_000, 25_000, 60_000]);
 
-/** `CONSUMER_RETRY_DELAYS_MS`: `'1000,5000,25000'` -> `[1000, 5000, 25000]`, the waits before each retry of a failed event. */
+/**
+ * `CONSUMER_RETRY_DELAYS_MS`: `'1000,5000,25000,60000'` -> `[1000, 5000, 25000, 60000]`, the
+ * backoff before each retry of an event that failed for a transient reason; the last wait repeats
+ * until CONSUMER_RETRY_WINDOW_MS has passed. Each delay has a retry queue of its own, so the ladder
+ * can be changed at any time.
+ */
 export const retryDelaysMs = () =>
   Joi.string()
     .trim()
@@ -52,7 +65,47 @@ export const retryDelaysMs = () =>
       return delays;
     })
     .default(DEFAULT_RETRY_DELAYS_MS)
-    .description('comma-separated waits before each retry of a failed event, after which it is parked; RabbitMQ keeps the delays a queue was first declared with');
+    .description('backoff before each retry of an event that failed for a transient reason (comma-separated ms); the last one repeats until the retry window ends');
+
+/** What every event consumer of a process reads: the retry ladder, how long to keep retrying, the handler timeout. */
+export const consumerConfigKeys = () => ({
+  CONSUMER_RETRY_DELAYS_MS: retryDelaysMs(),
+  CONSUMER_RETRY_WINDOW_MS: Joi.number()
+    .integer()
+    .min(0)
+    .default(600_000)
+    .description('how long an event that keeps failing for a transient reason (database, broker or SMTP down) is retried before it is parked'),
+  CONSUMER_HANDLER_TIMEOUT_MS: Joi.number()
+    .integer()
+    .min(100)
+    .default(30_000)
+    .description('an event handler still running after this long counts as a transient failure, so one hung handler cannot stall its queue'),
+});
+
+/** The settings behind `consumerConfigKeys`. */
+export interface ConsumerConfig {
+  CONSUMER_RETRY_DELAYS_MS: readonly number[];
+  CONSUMER_RETRY_WINDOW_MS: number;
+  CONSUMER_HANDLER_TIMEOUT_MS: number;
+}
+
+/** A service's own database: where it is, how many connections, how long one statement may run. */
+export const databaseConfigKeys = (defaultUrl: string, poolDescription = 'connections to PostgreSQL') => ({
+  DATABASE_URL: databaseUrl().default(defaultUrl),
+  DATABASE_POOL_SIZE: Joi.number().integer().min(1).max(200).default(10).description(poolDescription),
+  DATABASE_STATEMENT_TIMEOUT_MS: Joi.number()
+    .integer()
+    .min(0)
+    .default(15_000)
+    .description('PostgreSQL cancels a statement that runs longer (0: never); migrations are exempt'),
+});
+
+/** The settings behind `databaseConfigKeys`. */
+export interface DatabaseConfig {
+  DATABASE_URL: string;
+  DATABASE_POOL_SIZE: number;
+  DATABASE_STATEMENT_TIMEOUT_MS: number;
+}
 
 /** `OUTBOX_POLL_INTERVAL_MS`: the relay publishes right after each commit; the poll is the fallback. */
 export const outboxPollIntervalMs = () =>

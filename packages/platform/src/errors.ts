@@ -4,7 +4,7 @@
  */
 export class AppError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details: Record<string, unknown> = {},
   ) {
@@ -13,16 +13,19 @@ export class AppError extends Error {
   }
 }
 
-/** Code -> HTTP status, for every code in API.md. Unknown codes are 500. */
-const statusByCode: Record<string, number> = {
+/** Code -> HTTP status, for every code in API.md. */
+const statusByCode = {
+  BAD_REQUEST: 400,
   VALIDATION_ERROR: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  REQUEST_TIMEOUT: 408,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  HEADERS_TOO_LARGE: 431,
   INTERNAL: 500,
   SERVICE_UNAVAILABLE: 503,
   // customers and auth
@@ -36,6 +39,9 @@ const statusByCode: Record<string, number> = {
   INVALID_POSTAL_CODE: 422,
   PENDING_ORDERS_EXIST: 409,
   CUSTOMER_NOT_FOUND: 404,
+  ADDRESS_LIMIT_REACHED: 409,
+  CANNOT_SUSPEND_SELF: 409,
+  INVALID_STATUS_TRANSITION: 409,
   // catalog and stock
   CATEGORY_NAME_TAKEN: 409,
   CATEGORY_NOT_FOUND: 404,
@@ -48,6 +54,7 @@ const statusByCode: Record<string, number> = {
   NEGATIVE_QUANTITY: 422,
   NEGATIVE_STOCK: 422,
   INSUFFICIENT_STOCK: 409,
+  RESERVATION_EXPIRED: 409,
   // cart
   OUT_OF_STOCK: 409,
   QUANTITY_EXCEEDS_STOCK: 409,
@@ -63,18 +70,21 @@ const statusByCode: Record<string, number> = {
   PAYMENT_FAILED: 402,
   ORDER_NOT_FOUND: 404,
   CANCELLATION_NOT_ALLOWED: 409,
-  INVALID_STATUS_TRANSITION: 409,
   PAYMENT_PROVIDER_ERROR: 502,
   INVALID_SIGNATURE: 401,
-};
+} as const satisfies Record<string, number>;
 
+/** Every error code of the shop; a typo in a code is a compile error. */
+export type ErrorCode = keyof typeof statusByCode;
+
+/** The HTTP status of a code; an unknown code (from outside the type system) is a 500. */
 export function statusOf(code: string): number {
-  return statusByCode[code] ?? 500;
+  return (statusByCode as Record<string, number>)[code] ?? 500;
 }
 
 /** The error body of API.md: `{ error: { code, message, details } }`. */
-export function errorBody(code: string, message: string, details: Record<string, unknown> = {}) {
+export function errorBody(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
   return { error: { code, message, details } };
 }
 
-export const notFound = (code: string, what: string) => new AppError(code, `${what} not found`);
+export const notFound = (code: ErrorCode, what: string) => new AppError(code, `${what} not found`);

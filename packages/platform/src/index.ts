@@ -12,3 +12,7 @@ export * from './http/correlation';
 export * from './http/validate';
 export * from './http/errors';
 export * from './http/metrics';
+export * from './http/service';
+export * from './transient';
+export * from './timeout';
+export * from './periodic';

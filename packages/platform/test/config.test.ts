@@ -11,7 +11,7 @@ const schema = Joi.object({
 describe('platform: configuration', () => {
   it('when settings are valid, then they come back converted and frozen, unknown variables left out', () => {
     const config = loadConfig(schema, { PORT: '3001', DATABASE_URL: 'postgres://h/db', PATH: '/bin' }) as Record<string, unknown>;
-    expect(config).to.deep.equal({ PORT: 3001, DATABASE_URL: 'postgres://h/db', CONSUMER_RETRY_DELAYS_MS: [1000, 5000, 25000] });
+    expect(config).to.deep.equal({ PORT: 3001, DATABASE_URL: 'postgres://h/db', CONSUMER_RETRY_DELAYS_MS: [1000, 5000, 25000, 60000] });
     expect(Object.isFrozen(config)).to.equal(true);
   });
 

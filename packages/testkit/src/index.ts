@@ -8,3 +8,6 @@ export { startMailSink, type MailSink, type CapturedMail } from '@shop/mail-sink
 export * from './tcp-proxy';
 export * from './token-issuer';
 export * from './errors';
+export * from './event-tap';
+export * from './outbox';
+export * from './process';

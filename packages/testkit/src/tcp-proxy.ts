@@ -2,14 +2,20 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A TCP proxy between a client under test and a real server, to cut the line and restore it:
- * the way tests make RabbitMQ "go away" without stopping the machine's broker.
+ * A TCP proxy between a client under test and a real server (PostgreSQL, RabbitMQ, SMTP), to cut
+ * the line and restore it: the way fault tests make a dependency "go away" without stopping the
+ * machine's server.
  */
 export interface TcpProxy {
   port: number;
+  /** `url` with its port pointed at this proxy (a database or broker URL to give the client under test). */
+  via(url: string): string;
   /** Drops every open connection and refuses new ones. */
   cut(): void;
+  /** Accepts connections again. */
   restore(): void;
+  /** How many connections are open through it now. */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -30,11 +36,20 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
         upstream.destroy();
       });
     }
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
     client.pipe(upstream).pipe(client);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
+    via(url) {
+      const proxied = new URL(url);
+      proxied.hostname = '127.0.0.1';
+      proxied.port = String(port);
+      return proxied.toString();
+    },
     cut() {
       open = false;
       for (const socket of sockets) socket.destroy();
@@ -42,10 +57,21 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     restore() {
       open = true;
     },
+    connections: () => Math.floor(sockets.size / 2),
     close() {
       open = false;
       for (const socket of sockets) socket.destroy();
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A proxy in front of this machine's PostgreSQL (from a database URL's port). */
+export function startPostgresProxy(databaseUrl: string): Promise<TcpProxy> {
+  return startTcpProxy(Number(new URL(databaseUrl).port || 5432));
+}
+
+/** A proxy in front of this machine's RabbitMQ (from an AMQP URL's port). */
+export function startBrokerProxy(amqpUrl: string): Promise<TcpProxy> {
+  return startTcpProxy(Number(new URL(amqpUrl).port || 5672));
 }

@@ -1,19 +1,30 @@
 import Joi from 'joi';
-import { amqpUrl, commonConfigKeys, databaseUrl, jwksUrl, loadConfig, outboxPollIntervalMs, retryDelaysMs, type CommonConfig } from '@shop/platform';
+import {
+  amqpUrl,
+  commonConfigKeys,
+  consumerConfigKeys,
+  databaseConfigKeys,
+  jwksUrl,
+  loadConfig,
+  opsPort,
+  outboxPollIntervalMs,
+  type CommonConfig,
+  type ConsumerConfig,
+  type DatabaseConfig,
+} from '@shop/platform';
 
-export interface CatalogConfig extends CommonConfig {
-  DATABASE_URL: string;
+export interface CatalogConfig extends CommonConfig, DatabaseConfig, ConsumerConfig {
   AMQP_URL: string;
   JWKS_URL: string;
   SHOP_CURRENCY: string;
   OUTBOX_POLL_INTERVAL_MS: number;
-  CONSUMER_RETRY_DELAYS_MS: readonly number[];
 }
 
 export const catalogConfigSchema = Joi.object<CatalogConfig>({
   ...commonConfigKeys,
   PORT: Joi.number().port().default(3002).description('HTTP port of the catalog service'),
-  DATABASE_URL: databaseUrl().default('postgres://postgres@127.0.0.1:5432/shop_catalog'),
+  OPS_PORT: opsPort(9002),
+  ...databaseConfigKeys('postgres://postgres@127.0.0.1:5432/shop_catalog'),
   AMQP_URL: amqpUrl(),
   JWKS_URL: jwksUrl(),
   SHOP_CURRENCY: Joi.string()
@@ -23,7 +34,7 @@ export const catalogConfigSchema = Joi.object<CatalogConfig>({
     .default('USD')
     .description('the one currency (ISO 4217) every price in the catalog is in'),
   OUTBOX_POLL_INTERVAL_MS: outboxPollIntervalMs(),
-  CONSUMER_RETRY_DELAYS_MS: retryDelaysMs(),
+  ...consumerConfigKeys(),
 });
 
 /** Reads the catalog's settings from the environment; throws naming every bad key. */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { buildEnvelope, sql } from '@shop/db';
+import { buildEnvelope } from '@shop/db';
 import { inventoryStockChanged, routingKeyOf, type EventEnvelope, type InventoryStockChangedV1 } from '@shop/contracts';
 import { connectBroker, type Broker } from '@shop/messaging';
 import type { Principal } from '@shop/platform';
-import { eventually, httpClient, startTokenIssuer, testAmqpUrl, testDatabaseUrl, testLogger, type HttpClient, type TokenIssuer } from '@shop/testkit';
+import { eventually, httpClient, publishedEvents, startTokenIssuer, tapEvents, testAmqpUrl, testDatabaseUrl, testLogger, type HttpClient, type TokenIssuer } from '@shop/testkit';
 import { loadCatalogConfig } from '../src/config';
 import { startCatalogService, type RunningCatalogService } from '../src/service';
 
@@ -22,7 +22,7 @@ export interface CatalogFixture {
   createCategory(overrides?: { name?: string; parentCategoryId?: string }): Promise<Record<string, any>>;
   /** Creates a product over HTTP (a valid default body, overridden) and returns the response body. */
   createProduct(overrides?: Record<string, unknown>): Promise<Record<string, any>>;
-  /** Payloads of the outbox events of a type, oldest first. */
+  /** The events of a type the service published (seen on the broker), oldest first. */
   events(type: string): Promise<Array<{ id: string; data: Record<string, any> }>>;
   /** Publishes envelopes to the broker, as the inventory service's relay would. */
   publish(...envelopes: EventEnvelope[]): Promise<void>;
@@ -37,18 +37,23 @@ export function stockChanged(variant: { variantId: string; productId: string }, 
   const available = fields.available ?? 10;
   const lowStockThreshold = fields.lowStockThreshold ?? 5;
   const stockStatus = fields.stockStatus ?? (available === 0 ? 'out_of_stock' : available <= lowStockThreshold ? 'low_stock' : 'in_stock');
-  return buildEnvelope('inventory', inventoryStockChanged, {
-    inventoryId: randomUUID(),
-    onHand: available,
-    reserved: 0,
-    changedAt: new Date().toISOString(),
-    ...fields,
-    variantId: variant.variantId,
-    productId: variant.productId,
-    available,
-    lowStockThreshold,
-    stockStatus,
-  });
+  return buildEnvelope(
+    'inventory',
+    inventoryStockChanged,
+    {
+      inventoryId: randomUUID(),
+      onHand: available,
+      reserved: 0,
+      changedAt: new Date().toISOString(),
+      ...fields,
+      variantId: variant.variantId,
+      productId: variant.productId,
+      available,
+      lowStockThreshold,
+      stockStatus,
+    },
+    { type: 'stock', id: variant.variantId, version: fields.stockVersion },
+  );
 }
 
 export async function startCatalogFixture(env: Record<string, string> = {}): Promise<CatalogFixture> {
@@ -60,10 +65,9 @@ export async function startCatalogFixture(env: Record<string, string> = {}): Pro
     JWKS_URL: issuer.jwksUrl,
     PORT: '0',
     OUTBOX_POLL_INTERVAL_MS: '50',
-    // CONSUMER_RETRY_DELAYS_MS stays at its default: RabbitMQ keeps the delays `catalog.stock-levels`
-    // was first declared with, and any later catalog in this run's vhost (end-to-end tests) uses the default.
     ...env,
   });
+  const tap = await tapEvents(amqpUrl);
   const service = await startCatalogService(config, testLogger('catalog'));
   const api = httpClient(service.url);
   const adminId = randomUUID();
@@ -95,10 +99,7 @@ export async function startCatalogFixture(env: Record<string, string> = {}): Pro
       return response.body;
     },
     async events(type) {
-      const { rows } = await sql<{ envelope: { id: string; data: Record<string, any> } }>`SELECT envelope FROM outbox WHERE envelope->>'type' = ${type} ORDER BY id`.execute(
-        service.deps.db,
-      );
-      return rows.map((r) => ({ id: r.envelope.id, data: r.envelope.data }));
+      return (await publishedEvents(service, tap, type)).map((e) => ({ id: e.id, data: e.data }));
     },
     async publish(...envelopes) {
       broker ??= connectBroker({ url: amqpUrl, name: 'catalog-test-inventory', logger: testLogger('catalog-test') });
@@ -108,6 +109,7 @@ export async function startCatalogFixture(env: Record<string, string> = {}): Pro
     },
     async stop() {
       await broker?.close();
+      await tap.close();
       await service.stop();
       await issuer.close();
     },

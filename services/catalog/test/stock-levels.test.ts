@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { sql } from '@shop/db';
 import { eventually } from '@shop/testkit';
-import { STOCK_LEVELS_QUEUE } from '../src/messaging/stock-levels.consumer';
+import { subscriptions } from '@shop/contracts';
 import { startCatalogFixture, stockChanged, type CatalogFixture } from './catalog.fixture';
 
 describe('catalog service: stock status read model (inventory.stock-changed)', function () {
@@ -33,7 +33,7 @@ describe('catalog service: stock status read model (inventory.stock-changed)', f
   const storedVersion = async (variantId: string) =>
     (await f.service.deps.db.selectFrom('variant_stock').select(['stock_version', 'available']).where('variant_id', '=', variantId).executeTakeFirst()) ?? null;
   const inboxCount = async (eventId: string) =>
-    (await sql<{ n: number }>`SELECT count(*)::int AS n FROM inbox WHERE consumer = ${STOCK_LEVELS_QUEUE} AND event_id = ${eventId}`.execute(f.service.deps.db)).rows[0]?.n ?? 0;
+    (await sql<{ n: number }>`SELECT count(*)::int AS n FROM inbox WHERE consumer = ${subscriptions.catalogStockLevels.queue} AND event_id = ${eventId}`.execute(f.service.deps.db)).rows[0]?.n ?? 0;
   /** Whether the consumer has taken this event in (applied, or found older than what it has). */
   const processed = async (eventId: string) => (await inboxCount(eventId)) > 0;
 

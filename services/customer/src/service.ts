@@ -1,12 +1,13 @@
 import { fileURLToPath } from 'node:url';
-import { openBackbone, type RunningService } from '@shop/messaging';
-import { createApp, createLogger, listen, type Logger } from '@shop/platform';
+import { startService, type RunningService } from '@shop/messaging';
+import { createLogger, startPeriodicJob, type Logger } from '@shop/platform';
 import { loadAccessTokens } from './app/access-tokens';
 import type { CustomerDeps } from './app/deps';
 import { ensureAdmin } from './app/ensure-admin.use-case';
 import { createPasswords } from './app/passwords';
 import type { CustomerConfig } from './config';
 import type { CustomerDatabase } from './db/schema';
+import { pruneLimits } from './db/throttle.repository';
 import { adminRoutes } from './http/admin.routes';
 import { authRoutes } from './http/auth.routes';
 import { customerRoutes } from './http/customer.routes';
@@ -17,53 +18,42 @@ const migrations = { scope: 'customer', directory: fileURLToPath(new URL('./db/m
 export type RunningCustomerService = RunningService<CustomerDeps>;
 
 /**
- * Wires the customer service: its backbone (database, broker, outbox relay), the signing keys,
- * the bootstrap admin and the HTTP routes. RabbitMQ being down does not stop it: events wait in
- * the outbox.
+ * The customer service: the signing keys and the bootstrap admin once its database is ready, then
+ * the HTTP routes. RabbitMQ being down does not stop it: events wait in the outbox.
  */
-export async function startCustomerService(config: Readonly<CustomerConfig>, logger: Logger = createLogger('customer', config.LOG_LEVEL)): Promise<RunningCustomerService> {
-  const backbone = await openBackbone<CustomerDatabase>({ service: 'customer', config, migrations, logger });
-  try {
-    const { db, outbox, transaction, relay } = backbone;
-    const deps: CustomerDeps = {
-      db,
-      transaction,
-      outbox,
-      config,
-      tokens: await loadAccessTokens(db, config.JWT_PRIVATE_KEY, config.ACCESS_TOKEN_TTL_SECONDS),
-      passwords: await createPasswords(),
-      logger,
-      now: () => new Date(),
-    };
-    if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) await ensureAdmin(deps, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
-
-    const app = createApp({
-      name: 'customer',
-      logger,
-      readiness: backbone.readiness,
-      routes: (router) => {
-        customerRoutes(router, deps);
-        authRoutes(router, deps);
-        adminRoutes(router, deps);
-        internalRoutes(router, deps);
-      },
-    });
-    const server = await listen(app, config.PORT, config.HOST);
-    relay.start();
-    logger.info('customer service listening', { url: server.url });
-
-    return {
-      url: server.url,
-      port: server.port,
-      deps,
-      drainOutbox: relay.drain,
-      async stop() {
-        await server.close();
-        await backbone.close();
-      },
-    };
-  } catch (err) {
-    await backbone.close();
-    throw err;
-  }
+export function startCustomerService(
+  config: Readonly<CustomerConfig>,
+  logger: Logger = createLogger('customer', config.LOG_LEVEL),
+  signal?: AbortSignal,
+): Promise<RunningCustomerService> {
+  return startService<CustomerDatabase, CustomerDeps>({
+    name: 'customer',
+    config,
+    migrations,
+    logger,
+    signal,
+    async build({ db, outbox, transaction }) {
+      const deps: CustomerDeps = {
+        db,
+        transaction,
+        outbox,
+        config,
+        tokens: await loadAccessTokens(db, config.JWT_PRIVATE_KEY, config.ACCESS_TOKEN_TTL_SECONDS),
+        passwords: await createPasswords(),
+        logger,
+        now: () => new Date(),
+      };
+      if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) await ensureAdmin(deps, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
+      return deps;
+    },
+    background: (deps) => [
+      startPeriodicJob({ name: 'prune login and mail limits', intervalMs: 600_000, logger, run: () => pruneLimits(deps.db, config.LOGIN_FAILURE_WINDOW_SECONDS) }),
+    ],
+    routes(router, deps) {
+      customerRoutes(router, deps);
+      authRoutes(router, deps);
+      adminRoutes(router, deps);
+      internalRoutes(router, deps);
+    },
+  });
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import { httpClient } from '@shop/testkit';
 import { startInventoryFixture, type InventoryFixture } from './inventory.fixture';
 
 describe('inventory service: admin stock management', function () {
@@ -268,8 +269,10 @@ describe('inventory service: admin stock management', function () {
   });
 
   describe('health', () => {
-    it('then /health/ready reports the database and the broker', async () => {
-      expect((await f.api.get('/health/ready')).body).to.deep.equal({ status: 'ok', checks: { database: 'ok', broker: 'ok' } });
+    it('then /health/ready on the operations port reports the database and the broker; the service port has only /health/live', async () => {
+      expect((await httpClient(f.service.opsUrl).get('/health/ready')).body).to.deep.equal({ status: 'ok', serving: true, checks: { database: 'ok', broker: 'ok' } });
+      expect((await f.api.get('/health/ready')).status).to.equal(404);
+      expect((await f.api.get('/health/live')).status).to.equal(200);
     });
   });
 });

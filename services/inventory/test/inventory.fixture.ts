@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { productCreated, routingKeyOf, type EventEnvelope, type ProductCreatedV1 } from '@shop/contracts';
-import { buildEnvelope, sql } from '@shop/db';
+import { productCreated, routingKeyOf, type EventContract, type EventEnvelope, type ProductCreatedV1 } from '@shop/contracts';
+import { buildEnvelope } from '@shop/db';
 import { connectBroker, type Broker } from '@shop/messaging';
-import { eventually, httpClient, startTokenIssuer, testAmqpUrl, testDatabaseUrl, testLogger, type HttpClient, type TokenIssuer } from '@shop/testkit';
+import { eventually, httpClient, publishedEvents, startTokenIssuer, tapEvents, testAmqpUrl, testDatabaseUrl, testLogger, type HttpClient, type TokenIssuer } from '@shop/testkit';
 import { loadInventoryConfig } from '../src/config';
 import { findStockByVariant } from '../src/db/stock.repository';
 import { startInventoryService, type RunningInventoryService } from '../src/service';
@@ -22,7 +22,9 @@ export interface InventoryFixture {
   publish(envelope: EventEnvelope): Promise<void>;
   /** A new product published as product.created; resolves once the consumer has created its stock rows. */
   createProduct(options?: { initialStock?: number; variants?: number; name?: string }): Promise<{ productId: string; variantIds: string[] }>;
-  /** Payloads of the outbox events of a type, oldest first; with a variantId, only those about that variant. */
+  /** An envelope of a catalog product event, at a product version (1 unless given). */
+  productEvent<D>(contract: EventContract<D>, data: D & { productId: string }, version?: number): EventEnvelope<D>;
+  /** Payloads of the events of a type the service published (seen on the broker), oldest first; with a variantId, only those about that variant. */
   events(type: string, variantId?: string): Promise<Array<Record<string, any>>>;
   stop(): Promise<void>;
 }
@@ -38,6 +40,7 @@ export async function startInventoryFixture(env: Record<string, string> = {}): P
     ...env,
   });
   const logger = testLogger('inventory');
+  const tap = await tapEvents(amqpUrl);
   const service = await startInventoryService(config, logger);
   const publisher: Broker = connectBroker({ url: amqpUrl, name: 'inventory-test-catalog', logger });
   await eventually(() => publisher.isConnected(), 10_000, 'broker connection');
@@ -69,9 +72,12 @@ export async function startInventoryFixture(env: Record<string, string> = {}): P
   }
 
   async function events(type: string, variantId?: string) {
-    const { rows } = await sql<{ envelope: { data: Record<string, any> } }>`SELECT envelope FROM outbox WHERE envelope->>'type' = ${type} ORDER BY id`.execute(service.deps.db);
-    const all = rows.map((r) => r.envelope.data);
+    const all = (await publishedEvents(service, tap, type)).map((e) => e.data);
     return variantId === undefined ? all : all.filter((data) => data.variantId === variantId);
+  }
+
+  function productEvent<D>(contract: EventContract<D>, data: D & { productId: string }, version = 1): EventEnvelope<D> {
+    return buildEnvelope('catalog', contract, data, { type: 'product', id: data.productId, version });
   }
 
   return {
@@ -82,10 +88,11 @@ export async function startInventoryFixture(env: Record<string, string> = {}): P
     adminToken: await issuer.token({ role: 'admin', customerId: adminId }),
     customerToken: await issuer.token({ role: 'customer' }),
     productCreatedData,
+    productEvent,
     publish,
     async createProduct(options) {
       const data = productCreatedData(options);
-      await publish(buildEnvelope('catalog', productCreated, data));
+      await publish(productEvent(productCreated, data));
       const variantIds = data.variants.map((v) => v.variantId);
       await eventually(async () => (await Promise.all(variantIds.map((id) => findStockByVariant(service.deps.db, id)))).every(Boolean), 10_000, 'stock rows');
       return { productId: data.productId, variantIds };
@@ -93,6 +100,7 @@ export async function startInventoryFixture(env: Record<string, string> = {}): P
     events,
     async stop() {
       await publisher.close();
+      await tap.close();
       await service.stop();
       await issuer.close();
     },

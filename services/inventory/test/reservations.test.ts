@@ -1,18 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { sql } from '@shop/db';
+import { eventually } from '@shop/testkit';
 import { startInventoryFixture, type InventoryFixture } from './inventory.fixture';
 
 describe('inventory service: reservations (internal)', function () {
   this.timeout(60_000);
   let f: InventoryFixture;
   before(async () => {
-    f = await startInventoryFixture();
+    f = await startInventoryFixture({ RESERVATION_SWEEP_INTERVAL_MS: '200' });
   });
   after(() => f.stop());
 
   const reserve = (orderId: string, lines: Array<{ variantId: string; quantity: number }>) => f.api.post('/internal/reservations', { orderId, lines });
   const release = (orderId: string, reason = 'order cancelled') => f.api.post(`/internal/reservations/${orderId}/release`, { reason });
+  const commit = (orderId: string) => f.api.post(`/internal/reservations/${orderId}/commit`);
   const deduct = (orderId: string) => f.api.post(`/internal/reservations/${orderId}/deduct`);
   const stock = async (variantId: string) => (await f.api.get(`/admin/inventory/${variantId}`, { token: f.adminToken })).body;
   const eventsOf = async (type: string, orderId: string) => (await f.events(type)).filter((e) => e.orderId === orderId);
@@ -259,6 +261,7 @@ describe('inventory service: reservations (internal)', function () {
       const { variantIds } = await f.createProduct({ initialStock: 10 });
       const orderId = randomUUID();
       await reserve(orderId, [{ variantId: variantIds[0]!, quantity: 4 }]);
+      await commit(orderId);
       await deduct(orderId);
       const response = await release(orderId);
       expect(response.status).to.equal(409);
@@ -267,7 +270,98 @@ describe('inventory service: reservations (internal)', function () {
     });
   });
 
+  describe('holds that expire, and POST /internal/reservations/:orderId/commit', () => {
+    it('when a hold is made, then it says when it expires (RESERVATION_TTL_SECONDS unless the caller gives ttlSeconds)', async () => {
+      const { variantIds } = await f.createProduct({ initialStock: 10 });
+      const before = Date.now();
+      const standard = await reserve(randomUUID(), [{ variantId: variantIds[0]!, quantity: 1 }]);
+      expect(standard.body.status).to.equal('reserved');
+      expect(Date.parse(standard.body.expiresAt) - before).to.be.within(899_000, 901_000);
+      const short = await f.api.post('/internal/reservations', { orderId: randomUUID(), lines: [{ variantId: variantIds[0]!, quantity: 1 }], ttlSeconds: 60 });
+      expect(Date.parse(short.body.expiresAt) - before).to.be.within(59_000, 61_000);
+    });
+
+    it('when the order commits its hold, then 200 committed with no expiry; again, 200 and no change', async () => {
+      const { variantIds } = await f.createProduct({ initialStock: 10 });
+      const orderId = randomUUID();
+      await reserve(orderId, [{ variantId: variantIds[0]!, quantity: 3 }]);
+      const committed = await commit(orderId);
+      expect(committed.status).to.equal(200);
+      expect(committed.body).to.include({ orderId, status: 'committed', expiresAt: null });
+      expect(committed.body.committedAt).to.be.a('string');
+      const again = await commit(orderId);
+      expect(again.status).to.equal(200);
+      expect(again.body).to.deep.equal(committed.body);
+      expect(await stock(variantIds[0]!)).to.include({ reserved: 3, available: 7 });
+    });
+
+    it('when nobody commits a hold before it expires, then the sweep releases it (inventory.released, reason expired) and stock is available again', async () => {
+      const { variantIds } = await f.createProduct({ initialStock: 10 });
+      const abandoned = randomUUID();
+      const placed = randomUUID();
+      await f.api.post('/internal/reservations', { orderId: abandoned, lines: [{ variantId: variantIds[0]!, quantity: 4 }], ttlSeconds: 1 });
+      await f.api.post('/internal/reservations', { orderId: placed, lines: [{ variantId: variantIds[0]!, quantity: 2 }], ttlSeconds: 1 });
+      await commit(placed);
+      expect(await stock(variantIds[0]!)).to.include({ reserved: 6, available: 4 });
+
+      await eventually(async () => (await stock(variantIds[0]!)).reserved === 2, 5_000, 'the abandoned hold released');
+      expect(await stock(variantIds[0]!)).to.include({ onHand: 10, reserved: 2, available: 8 });
+      const [released] = await eventsOf('inventory.released', abandoned);
+      expect(released).to.include({ orderId: abandoned, reason: 'expired' });
+      expect(await eventsOf('inventory.released', placed), 'a committed reservation lasts').to.have.length(0);
+      const audit = await f.api.get(`/admin/inventory/${variantIds[0]}/audit`, { token: f.adminToken });
+      expect(audit.body.items.find((e: { action: string; orderId: string }) => e.action === 'released' && e.orderId === abandoned)).to.include({ reason: 'expired', delta: -4 });
+    });
+
+    it('when an order commits a hold that has expired, then 409 RESERVATION_EXPIRED and the stock is (or stays) released', async () => {
+      const { variantIds } = await f.createProduct({ initialStock: 10 });
+      const orderId = randomUUID();
+      await f.api.post('/internal/reservations', { orderId, lines: [{ variantId: variantIds[0]!, quantity: 4 }], ttlSeconds: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      const response = await commit(orderId);
+      expect(response.status).to.equal(409);
+      expect(response.body.error.code).to.equal('RESERVATION_EXPIRED');
+      expect(await stock(variantIds[0]!)).to.include({ reserved: 0, available: 10 });
+      expect((await commit(orderId)).body.error.code, 'asked again').to.equal('RESERVATION_EXPIRED');
+      expect(await eventsOf('inventory.released', orderId)).to.have.length(1);
+    });
+
+    it('when the hold was released (checkout undone), then commit is 409 CONFLICT; an unknown order, 404 NOT_FOUND', async () => {
+      const { variantIds } = await f.createProduct({ initialStock: 10 });
+      const orderId = randomUUID();
+      await reserve(orderId, [{ variantId: variantIds[0]!, quantity: 1 }]);
+      await release(orderId, 'payment declined');
+      expect((await commit(orderId)).body.error.code).to.equal('CONFLICT');
+      const unknown = await commit(randomUUID());
+      expect(unknown.status).to.equal(404);
+      expect(unknown.body.error.code).to.equal('NOT_FOUND');
+    });
+
+    it('when sweeps run at once (several replicas), then each expired hold is released exactly once', async () => {
+      const { variantIds } = await f.createProduct({ initialStock: 50 });
+      const orderIds = Array.from({ length: 12 }, () => randomUUID());
+      for (const orderId of orderIds) await f.api.post('/internal/reservations', { orderId, lines: [{ variantId: variantIds[0]!, quantity: 1 }], ttlSeconds: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      const { expireReservations } = await import('../src/app/expire-reservations.use-case');
+      await Promise.all([expireReservations(f.service.deps, 3), expireReservations(f.service.deps, 3), expireReservations(f.service.deps, 3)]);
+      await eventually(async () => (await stock(variantIds[0]!)).reserved === 0, 5_000, 'all released');
+      const released = (await f.events('inventory.released')).filter((e) => orderIds.includes(e.orderId));
+      expect(released).to.have.length(12);
+      expect(await stock(variantIds[0]!)).to.include({ onHand: 50, reserved: 0, available: 50 });
+    });
+  });
+
   describe('POST /internal/reservations/:orderId/deduct (SEQ-ORDER-003 step 3)', () => {
+    it('when the hold was never committed (no order stands behind it), then 409 CONFLICT and nothing changes', async () => {
+      const { variantIds } = await f.createProduct({ initialStock: 10 });
+      const orderId = randomUUID();
+      await reserve(orderId, [{ variantId: variantIds[0]!, quantity: 2 }]);
+      const response = await deduct(orderId);
+      expect(response.status).to.equal(409);
+      expect(response.body.error.code).to.equal('CONFLICT');
+      expect(await stock(variantIds[0]!)).to.include({ onHand: 10, reserved: 2 });
+    });
+
     it('when the order ships, then 200, on hand and reserved both drop and inventory.deducted lists the lines', async () => {
       const { productId, variantIds } = await f.createProduct({ initialStock: 10, variants: 2 });
       const [a, b] = variantIds as [string, string];
@@ -277,6 +371,7 @@ describe('inventory service: reservations (internal)', function () {
         { variantId: b, quantity: 1 },
       ]);
       await reserve(randomUUID(), [{ variantId: a, quantity: 2 }]);
+      await commit(orderId);
 
       const response = await deduct(orderId);
       expect(response.status).to.equal(200);
@@ -296,6 +391,7 @@ describe('inventory service: reservations (internal)', function () {
       const { variantIds } = await f.createProduct({ initialStock: 10 });
       const orderId = randomUUID();
       await reserve(orderId, [{ variantId: variantIds[0]!, quantity: 4 }]);
+      await commit(orderId);
       const responses = await Promise.all([deduct(orderId), deduct(orderId), deduct(orderId)]);
       expect(responses.map((r) => r.status)).to.deep.equal([200, 200, 200]);
       expect(responses[1]?.body).to.deep.equal(responses[0]?.body);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { countUnsent } from '@shop/db';
-import { eventually } from '@shop/testkit';
+import { eventually, tapEvents, testAmqpUrl } from '@shop/testkit';
 import { startInventoryFixture, type InventoryFixture } from './inventory.fixture';
 
 describe('inventory service: stock events and alerts', function () {
@@ -26,6 +26,7 @@ describe('inventory service: stock events and alerts', function () {
       await reserve(variantId, 2, orderA);
       await reserve(variantId, 3, orderB);
       await f.api.post(`/internal/reservations/${orderA}/release`, { reason: 'cancelled' });
+      await f.api.post(`/internal/reservations/${orderB}/commit`);
       await f.api.post(`/internal/reservations/${orderB}/deduct`);
 
       const changed = await f.events('inventory.stock-changed', variantId);
@@ -39,12 +40,21 @@ describe('inventory service: stock events and alerts', function () {
       ]);
     });
 
-    it('when the relay runs, then the events leave the outbox', async () => {
-      const { variantIds } = await f.createProduct({ initialStock: 1 });
-      await f.api.post(`/admin/inventory/${variantIds[0]}/restock`, { quantity: 1 }, admin);
-      // The relay was woken by the commit; drain() helps unless the relay holds the lock right now.
-      await f.service.drainOutbox();
-      await eventually(async () => (await countUnsent(f.service.deps.db)) === 0, 10_000, 'an empty outbox');
+    it('when stock is restocked, then inventory.restocked and inventory.stock-changed reach the broker (a consumer of them would see them) and the outbox is empty', async () => {
+      const tap = await tapEvents(await testAmqpUrl(), ['inventory.restocked.v1', 'inventory.stock-changed.v1']);
+      try {
+        const { variantIds } = await f.createProduct({ initialStock: 1 });
+        const restocked = await f.api.post(`/admin/inventory/${variantIds[0]}/restock`, { quantity: 4, reason: 'delivery' }, admin);
+        expect(restocked.status).to.equal(200);
+        expect(restocked.body).to.include({ onHand: 5, available: 5 });
+        const event = await tap.waitFor<{ variantId: string; previous: number; new: number; reason: string }>('inventory.restocked', (d) => d.variantId === variantIds[0]);
+        expect(event.data).to.include({ previous: 1, new: 5, reason: 'delivery' });
+        expect(event.aggregate).to.deep.equal({ type: 'stock', id: variantIds[0], version: 2 });
+        await tap.waitFor<{ variantId: string; onHand: number }>('inventory.stock-changed', (d) => d.variantId === variantIds[0] && d.onHand === 5);
+        await eventually(async () => (await countUnsent(f.service.deps.db)) === 0, 10_000, 'an empty outbox');
+      } finally {
+        await tap.close();
+      }
     });
   });
 

@@ -1,9 +1,19 @@
 import Joi from 'joi';
-import { amqpUrl, commonConfigKeys, databaseUrl, loadConfig, outboxPollIntervalMs, retryDelaysMs, type CommonConfig } from '@shop/platform';
+import {
+  amqpUrl,
+  commonConfigKeys,
+  consumerConfigKeys,
+  databaseConfigKeys,
+  loadConfig,
+  opsPort,
+  outboxPollIntervalMs,
+  type CommonConfig,
+  type ConsumerConfig,
+  type DatabaseConfig,
+} from '@shop/platform';
 
 /** The notification worker's settings, validated once at start-up. */
-export interface NotificationConfig extends CommonConfig {
-  DATABASE_URL: string;
+export interface NotificationConfig extends CommonConfig, DatabaseConfig, ConsumerConfig {
   AMQP_URL: string;
   SMTP_HOST: string;
   SMTP_PORT: number;
@@ -12,14 +22,16 @@ export interface NotificationConfig extends CommonConfig {
   SMTP_PASSWORD?: string;
   MAIL_FROM: string;
   SHOP_NAME: string;
-  CONSUMER_RETRY_DELAYS_MS: readonly number[];
+  MAIL_POLL_INTERVAL_MS: number;
+  MAIL_CLAIM_LEASE_MS: number;
   OUTBOX_POLL_INTERVAL_MS: number;
 }
 
 export const notificationConfigSchema = Joi.object<NotificationConfig>({
   ...commonConfigKeys,
-  PORT: Joi.number().port().default(3007).description('HTTP port of the worker (health probes and metrics only)'),
-  DATABASE_URL: databaseUrl().default('postgres://postgres@127.0.0.1:5432/shop_notification'),
+  PORT: Joi.number().port().default(3007).description('HTTP port of the worker'),
+  OPS_PORT: opsPort(9007),
+  ...databaseConfigKeys('postgres://postgres@127.0.0.1:5432/shop_notification'),
   AMQP_URL: amqpUrl(),
   SMTP_HOST: Joi.string().hostname().default('127.0.0.1').description('SMTP server that delivers the mails'),
   SMTP_PORT: Joi.number().port().default(1025).description('SMTP server port (1025: the local sink / Mailpit)'),
@@ -28,8 +40,14 @@ export const notificationConfigSchema = Joi.object<NotificationConfig>({
   SMTP_PASSWORD: Joi.string().description('SMTP password; set together with SMTP_USER'),
   MAIL_FROM: Joi.string().default('"Shop" <no-reply@shop.local>').description('From header of every mail'),
   SHOP_NAME: Joi.string().max(100).default('Shop').description('shop name used in subjects and greetings'),
-  CONSUMER_RETRY_DELAYS_MS: retryDelaysMs(),
+  MAIL_POLL_INTERVAL_MS: Joi.number().integer().min(10).default(1_000).description('how often queued mails that are due are looked for (a new mail is sent at once)'),
+  MAIL_CLAIM_LEASE_MS: Joi.number()
+    .integer()
+    .min(1_000)
+    .default(300_000)
+    .description('a mail claimed this long ago without an outcome (its worker died mid-send) is claimed and sent again'),
   OUTBOX_POLL_INTERVAL_MS: outboxPollIntervalMs(),
+  ...consumerConfigKeys(),
 }).and('SMTP_USER', 'SMTP_PASSWORD');
 
 /** Reads the worker's settings from the environment; throws naming every bad key. */

@@ -1,71 +1,91 @@
 import { fileURLToPath } from 'node:url';
-import { openBackbone } from '@shop/messaging';
-import { createApp, createLogger, listen, type Logger } from '@shop/platform';
-import { createSmtpMailer } from './app/mailer';
+import type { Kysely } from '@shop/db';
+import { startService, type RunningService } from '@shop/messaging';
+import { createLogger, startPeriodicJob, type Logger } from '@shop/platform';
+import { dispatchDueMails } from './app/dispatch-mails.use-case';
+import { createSmtpMailer, type SmtpMailer } from './app/mailer';
 import type { NotificationConfig } from './config';
 import type { NotificationDatabase } from './db/schema';
-import { startNotificationConsumers } from './messaging/notification.consumers';
-
-/** A started worker: where its probes answer, and how to stop it. */
-export interface NotificationService {
-  url: string;
-  port: number;
-  /** Closes HTTP, the consumer, the mailer, the outbox relay, the broker and the database, in that order. */
-  stop(): Promise<void>;
-}
+import { startNotificationConsumer } from './messaging/notification.consumers';
 
 const migrations = { scope: 'notification', directory: fileURLToPath(new URL('./db/migrations', import.meta.url)) };
 
+/** What the worker is built from. */
+export interface NotificationDeps {
+  db: Kysely<NotificationDatabase>;
+  mailer: SmtpMailer;
+}
+
+export type NotificationService = RunningService<NotificationDeps>;
+
 /**
- * Starts the notification worker: its backbone (database, broker, outbox relay), the SMTP mailer,
- * the consumer of `notification.emails`, and an HTTP server for health and metrics.
+ * The notification worker: the consumer of `notification.emails` queues each mail in the
+ * database, and the dispatcher sends what is due over SMTP, retrying transient failures. HTTP
+ * serves the probes.
  */
-export async function startNotificationService(
+export function startNotificationService(
   config: Readonly<NotificationConfig>,
   logger: Logger = createLogger('notification', config.LOG_LEVEL),
+  signal?: AbortSignal,
 ): Promise<NotificationService> {
-  const backbone = await openBackbone<NotificationDatabase>({ service: 'notification', config, migrations, logger });
-  const mailer = createSmtpMailer({
-    host: config.SMTP_HOST,
-    port: config.SMTP_PORT,
-    secure: config.SMTP_SECURE,
-    user: config.SMTP_USER,
-    password: config.SMTP_PASSWORD,
-    from: config.MAIL_FROM,
-  });
-  try {
-    const { db, broker, outbox, transaction, relay } = backbone;
-    relay.start();
-    const consumer = await startNotificationConsumers({
-      broker,
+  return startService<NotificationDatabase, NotificationDeps>({
+    name: 'notification',
+    config,
+    migrations,
+    logger,
+    signal,
+    build: ({ db }) => ({
       db,
-      logger,
-      retryDelaysMs: config.CONSUMER_RETRY_DELAYS_MS,
-      afterCommit: relay.wake,
-      useCases: { mailer, outbox, shopName: config.SHOP_NAME, runInTransaction: transaction },
-    });
-
-    const app = createApp({
-      name: 'notification',
-      logger,
-      readiness: { ...backbone.readiness, smtp: mailer.verify },
-      routes: () => {},
-    });
-    const server = await listen(app, config.PORT, config.HOST);
-    logger.info('notification worker started', { url: server.url });
-    return {
-      url: server.url,
-      port: server.port,
-      async stop() {
-        await server.close();
-        await consumer.close();
-        mailer.close();
-        await backbone.close();
-      },
-    };
-  } catch (err) {
-    mailer.close();
-    await backbone.close();
-    throw err;
-  }
+      mailer: createSmtpMailer({
+        host: config.SMTP_HOST,
+        port: config.SMTP_PORT,
+        secure: config.SMTP_SECURE,
+        user: config.SMTP_USER,
+        password: config.SMTP_PASSWORD,
+        from: config.MAIL_FROM,
+      }),
+    }),
+    readiness: (deps) => ({ smtp: deps.mailer.verify }),
+    background(deps, backbone) {
+      const stopping = new AbortController();
+      const dispatcher = startPeriodicJob({
+        name: 'send due mails',
+        intervalMs: config.MAIL_POLL_INTERVAL_MS,
+        logger,
+        runAtStart: true,
+        run: () =>
+          dispatchDueMails({
+            db: backbone.db,
+            transaction: backbone.transaction,
+            outbox: backbone.outbox,
+            mailer: deps.mailer,
+            logger,
+            retry: backbone.retry,
+            leaseMs: config.MAIL_CLAIM_LEASE_MS,
+            stopping: stopping.signal,
+            now: () => new Date(),
+          }),
+      });
+      const consumer = startNotificationConsumer(
+        {
+          logger,
+          shopName: config.SHOP_NAME,
+          mailQueued: () => {
+            backbone.relay.wake();
+            dispatcher.wake();
+          },
+        },
+        backbone,
+      );
+      // Stopped in reverse: the consumer first, then the dispatcher finishes the mail in hand.
+      const dispatching = {
+        async stop() {
+          stopping.abort();
+          await dispatcher.stop();
+          deps.mailer.close();
+        },
+      };
+      return [dispatching, consumer];
+    },
+  });
 }

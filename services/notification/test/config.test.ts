@@ -12,7 +12,7 @@ describe('notification config', () => {
     expect(config.SMTP_SECURE).to.equal(false);
     expect(config.MAIL_FROM).to.equal('"Shop" <no-reply@shop.local>');
     expect(config.SHOP_NAME).to.equal('Shop');
-    expect(config.CONSUMER_RETRY_DELAYS_MS).to.deep.equal([1000, 5000, 25000]);
+    expect(config.CONSUMER_RETRY_DELAYS_MS).to.deep.equal([1000, 5000, 25000, 60000]);
     expect(config.OUTBOX_POLL_INTERVAL_MS).to.equal(1000);
   });
 

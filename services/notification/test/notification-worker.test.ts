@@ -2,27 +2,39 @@ import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import amqplib from 'amqplib';
 import {
   customerEmailChanged,
   customerRegistered,
   customerVerificationRequested,
   routingKeyOf,
+  subscriptions,
   type CustomerEmailChangedV1,
   type CustomerRegisteredV1,
   type EventContract,
   type EventEnvelope,
 } from '@shop/contracts';
 import { buildEnvelope, connectDatabase, sql, type Kysely } from '@shop/db';
-import { connectBroker, parkedQueueOf, retryQueueOf, type Broker } from '@shop/messaging';
-import { eventually, httpClient, startMailSink, testAmqpUrl, testDatabaseUrl, testLogger, type MailSink } from '@shop/testkit';
+import { connectBroker, countParked, type Broker } from '@shop/messaging';
+import {
+  eventually,
+  httpClient,
+  startMailSink,
+  startPostgresProxy,
+  startTcpProxy,
+  tapEvents,
+  testAmqpUrl,
+  testDatabaseUrl,
+  testLogger,
+  type EventTap,
+  type MailSink,
+  type TcpProxy,
+} from '@shop/testkit';
 import { loadNotificationConfig } from '../src/config';
 import type { NotificationDatabase } from '../src/db/schema';
-import { EMAILS_QUEUE } from '../src/messaging/notification.consumers';
 import { startNotificationService, type NotificationService } from '../src/service';
 
 const logger = testLogger('notification-test');
-const RETRY_DELAYS = '50,50,50';
+const EMAILS_QUEUE = subscriptions.notificationEmails.queue;
 
 const uniqueEmail = (label: string) => `${label}-${randomUUID().slice(0, 8)}@example.test`;
 const token = () => `tok-${randomUUID()}`;
@@ -45,47 +57,36 @@ describe('notification worker', function () {
   this.timeout(30_000);
   let amqpUrl: string;
   let publisher: Broker;
+  let tap: EventTap;
 
   before(async () => {
     amqpUrl = await testAmqpUrl();
     publisher = connectBroker({ url: amqpUrl, name: 'notification-test-publisher', logger });
     await eventually(() => publisher.isConnected(), 10_000, 'broker connection');
+    tap = await tapEvents(amqpUrl, ['notification.#']);
   });
 
   after(async () => {
+    await tap.close();
     await publisher.close();
-    // The queues keep the retry delays they were declared with; remove them so no later test in
-    // this run's vhost inherits them.
-    await withChannel(async (channel) => {
-      for (const queue of [EMAILS_QUEUE, ...[1, 2, 3].map((n) => retryQueueOf(EMAILS_QUEUE, n)), parkedQueueOf(EMAILS_QUEUE)]) {
-        await channel.deleteQueue(queue);
-      }
-    });
   });
 
-  async function publish<D>(contract: EventContract<D>, data: D): Promise<EventEnvelope<D>> {
-    const envelope = buildEnvelope('customer', contract, data);
+  async function publish<D extends { customerId: string }>(contract: EventContract<D>, data: D): Promise<EventEnvelope<D>> {
+    const envelope = buildEnvelope('customer', contract, data, { type: 'customer', id: data.customerId, version: 1 });
     await publisher.publish([{ routingKey: routingKeyOf(envelope), envelope }]);
     return envelope;
   }
 
-  async function withChannel<T>(work: (channel: amqplib.Channel) => Promise<T>): Promise<T> {
-    const connection = await amqplib.connect(amqpUrl);
-    try {
-      return await work(await connection.createChannel());
-    } finally {
-      await connection.close();
-    }
-  }
-
-  async function startWorker(env: Record<string, string>): Promise<{ service: NotificationService; db: Kysely<NotificationDatabase> }> {
-    const databaseUrl = testDatabaseUrl('notification');
+  /** A worker with its own database; the queue is shared, so each test's mails go to addresses of its own. */
+  async function startWorker(env: Record<string, string>, databaseUrl = testDatabaseUrl('notification')): Promise<{ service: NotificationService; db: Kysely<NotificationDatabase> }> {
     const config = loadNotificationConfig({
       PORT: '0',
       DATABASE_URL: databaseUrl,
       AMQP_URL: amqpUrl,
-      CONSUMER_RETRY_DELAYS_MS: RETRY_DELAYS,
+      CONSUMER_RETRY_DELAYS_MS: '100,200',
+      CONSUMER_RETRY_WINDOW_MS: '60000',
       OUTBOX_POLL_INTERVAL_MS: '50',
+      MAIL_POLL_INTERVAL_MS: '100',
       ...env,
     });
     const service = await startNotificationService(config, logger);
@@ -97,13 +98,7 @@ describe('notification worker', function () {
     return db.selectFrom('notifications').selectAll().where('event_id', '=', eventId).execute();
   }
 
-  /** The published outbox event of `type` that the given event caused. */
-  async function publishedOutboxEvent(db: Kysely<NotificationDatabase>, type: string, causeId: string) {
-    const { rows } = await sql<{ envelope: EventEnvelope<{ eventId: string; attempts: number; to: string }> }>`
-      SELECT envelope FROM outbox
-      WHERE envelope->>'type' = ${type} AND envelope->'data'->>'eventId' = ${causeId} AND sent_at IS NOT NULL`.execute(db);
-    return rows[0]?.envelope;
-  }
+  const mailsTo = (sink: MailSink, address: string) => sink.messages().filter((mail) => mail.to.some((to) => to.address === address));
 
   describe('with a working SMTP server', () => {
     let sink: MailSink;
@@ -121,9 +116,7 @@ describe('notification worker', function () {
       await sink?.close();
     });
 
-    const mailsTo = (address: string) => sink.messages().filter((mail) => mail.to.some((to) => to.address === address));
-
-    it('when a customer registers, then one verification mail with the link and token reaches them and is recorded as sent', async () => {
+    it('when a customer registers, then one verification mail with the link and token reaches them, is recorded as sent without its body, and notification.sent is published', async () => {
       const email = uniqueEmail('registered');
       const data = registered(email);
 
@@ -137,19 +130,21 @@ describe('notification worker', function () {
       expect(mail.html).to.include(data.verificationToken);
       const [row] = await eventually(async () => {
         const rows = await notificationsFor(db, event.id);
-        return rows.length > 0 && rows;
-      }, 5_000, 'notifications row');
+        return rows[0]?.status === 'sent' && rows;
+      }, 5_000, 'a sent notification row');
       expect(row).to.include({ status: 'sent', recipient: email, event_type: 'customer.registered', template: 'verification-email', attempts: 1 });
       expect(row?.sent_at).to.be.instanceOf(Date);
       expect(row?.message_id).to.be.a('string').with.length.greaterThan(0);
-      const sent = await eventually(() => publishedOutboxEvent(db, 'notification.sent', event.id), 5_000, 'notification.sent published');
+      expect(row?.text_body, 'the link is not kept once sent').to.equal(null);
+      expect(row?.html_body).to.equal(null);
+      const sent = await tap.waitFor<{ eventId: string; to: string; attempts: number }>('notification.sent', (d) => d.eventId === event.id);
       expect(sent.data).to.include({ to: email, attempts: 1 });
       expect(sent.causationId).to.equal(event.id);
     });
 
     it('when the same customer.registered event is delivered twice, then only one mail is sent', async () => {
       const email = uniqueEmail('twice');
-      const envelope = buildEnvelope('customer', customerRegistered, registered(email));
+      const envelope = buildEnvelope('customer', customerRegistered, registered(email), { type: 'customer', id: randomUUID(), version: 1 });
       const message = { routingKey: routingKeyOf(envelope), envelope };
 
       await publisher.publish([message]);
@@ -162,7 +157,7 @@ describe('notification worker', function () {
       // Give the second delivery time to arrive and be dropped.
       await new Promise((resolve) => setTimeout(resolve, 750));
 
-      expect(mailsTo(email)).to.have.length(1);
+      expect(mailsTo(sink, email)).to.have.length(1);
       expect(await notificationsFor(db, envelope.id)).to.have.length(1);
     });
 
@@ -189,7 +184,7 @@ describe('notification worker', function () {
       expect(mail.text).to.include(verificationToken);
       expect(mail.text).to.include('Hi Grace,');
       await eventually(async () => (await notificationsFor(db, event.id))[0]?.status === 'sent', 5_000, 'sent row');
-      expect(mailsTo(oldEmail)).to.have.length(0);
+      expect(mailsTo(sink, oldEmail)).to.have.length(0);
     });
 
     it('when a customer asks for a new verification link, then it is mailed to them', async () => {
@@ -213,20 +208,39 @@ describe('notification worker', function () {
       expect(mail.text).to.include(verificationToken);
     });
 
-    it('when asked for readiness, then 200 with database, broker and SMTP ok', async () => {
-      const response = await httpClient(service.url).get('/health/ready');
+    it('when the SMTP server refuses a recipient for good (550), then the mail is not retried: failed at once, notification.failed published, nothing parked', async () => {
+      const email = uniqueEmail('refused');
+      sink.refuseRecipients((address) => (address === email ? { code: 550, message: 'mailbox unavailable' } : undefined));
+      try {
+        const event = await publish(customerRegistered, registered(email));
+        const [row] = await eventually(async () => {
+          const rows = await notificationsFor(db, event.id);
+          return rows[0]?.status === 'failed' && rows;
+        }, 5_000, 'a failed row');
+        expect(row).to.include({ attempts: 1, recipient: email });
+        expect(row?.error).to.match(/mailbox unavailable/);
+        const failed = await tap.waitFor<{ eventId: string; attempts: number }>('notification.failed', (d) => d.eventId === event.id);
+        expect(failed.data.attempts).to.equal(1);
+        expect(await countParked(publisher, EMAILS_QUEUE)).to.equal(0);
+      } finally {
+        sink.refuseRecipients(undefined);
+      }
+    });
+
+    it('when asked for readiness on the operations port, then 200 with database, broker and SMTP ok', async () => {
+      const response = await httpClient(service.opsUrl).get('/health/ready');
 
       expect(response.status).to.equal(200);
       expect(response.body.checks).to.deep.equal({ database: 'ok', broker: 'ok', smtp: 'ok' });
     });
   });
 
-  describe('with the SMTP server down', () => {
+  describe('with the SMTP server unreachable for good', () => {
     let service: NotificationService;
     let db: Kysely<NotificationDatabase>;
 
     before(async () => {
-      ({ service, db } = await startWorker({ SMTP_PORT: String(await closedPort()) }));
+      ({ service, db } = await startWorker({ SMTP_PORT: String(await closedPort()), CONSUMER_RETRY_WINDOW_MS: '1500' }));
     });
 
     after(async () => {
@@ -234,43 +248,86 @@ describe('notification worker', function () {
       await db?.destroy();
     });
 
-    it('when a mail cannot be sent, then it is tried 4 times, parked, recorded as failed and announced', async () => {
+    it('when a mail cannot be sent, then it is retried with backoff until the retry window ends, then recorded as failed and announced; the event itself is consumed, not parked', async () => {
       const email = uniqueEmail('smtp-down');
 
       const event = await publish(customerRegistered, registered(email));
 
-      const parked = await eventually(async () => {
-        const messages = await parkedMessages();
-        return messages.find((message) => message.properties.messageId === event.id);
-      }, 10_000, 'parked message');
-      expect(parked.properties.headers?.['x-retries']).to.equal(3);
-      const rows = await notificationsFor(db, event.id);
-      expect(rows).to.have.length(1);
-      expect(rows[0]).to.include({ status: 'failed', attempts: 4, recipient: email });
-      expect(rows[0]?.error).to.match(/ECONNREFUSED/);
-      const failed = await eventually(() => publishedOutboxEvent(db, 'notification.failed', event.id), 5_000, 'notification.failed published');
-      expect(failed.data).to.include({ to: email, attempts: 4 });
+      const [row] = await eventually(async () => {
+        const rows = await notificationsFor(db, event.id);
+        return rows[0]?.status === 'failed' && rows;
+      }, 10_000, 'a failed row');
+      // 100 ms, 200 ms, then 200 ms again while 1.5 s last.
+      expect(row?.attempts).to.be.within(4, 10);
+      expect(row?.recipient).to.equal(email);
+      expect(row?.error).to.match(/ECONNREFUSED/);
+      const failed = await tap.waitFor<{ eventId: string; to: string; attempts: number }>('notification.failed', (d) => d.eventId === event.id);
+      expect(failed.data).to.include({ to: email, attempts: row?.attempts });
+      expect(await countParked(publisher, EMAILS_QUEUE)).to.equal(0);
     });
 
     it('when asked for readiness, then 503 naming SMTP while database and broker are ok', async () => {
-      const response = await httpClient(service.url).get('/health/ready');
+      const response = await httpClient(service.opsUrl).get('/health/ready');
 
       expect(response.status).to.equal(503);
       expect(response.body.checks).to.deep.equal({ database: 'ok', broker: 'ok', smtp: 'unavailable' });
     });
+  });
 
-    /** Every message in the parking lot, left there (unacknowledged reads go back on close). */
-    function parkedMessages(): Promise<amqplib.GetMessage[]> {
-      return withChannel(async (channel) => {
-        const { messageCount } = await channel.checkQueue(parkedQueueOf(EMAILS_QUEUE));
-        const messages: amqplib.GetMessage[] = [];
-        for (let i = 0; i < messageCount; i += 1) {
-          const message = await channel.get(parkedQueueOf(EMAILS_QUEUE));
-          if (message) messages.push(message);
-        }
-        return messages;
-      });
-    }
+  describe('when a dependency blinks', () => {
+    let sink: MailSink;
+    before(async () => {
+      sink = await startMailSink({ smtpPort: 0, httpPort: 0 });
+    });
+    after(() => sink.close());
+
+    it('when the SMTP server is away for a few seconds while mails are queued, then every mail goes out exactly once when it is back, none failed', async function () {
+      this.timeout(40_000);
+      const line: TcpProxy = await startTcpProxy(sink.smtpPort);
+      const { service, db } = await startWorker({ SMTP_PORT: String(line.port) });
+      try {
+        line.cut();
+        const emails = Array.from({ length: 5 }, (_, i) => uniqueEmail(`outage-${i}`));
+        const events = [];
+        for (const email of emails) events.push(await publish(customerRegistered, registered(email)));
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        expect(emails.flatMap((email) => mailsTo(sink, email))).to.have.length(0);
+        line.restore();
+
+        await eventually(() => emails.every((email) => mailsTo(sink, email).length === 1), 15_000, 'every mail sent');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        for (const email of emails) expect(mailsTo(sink, email), email).to.have.length(1);
+        for (const event of events) expect((await notificationsFor(db, event.id))[0]?.status).to.equal('sent');
+      } finally {
+        await service.stop();
+        await db.destroy();
+        await line.close();
+      }
+    });
+
+    it('when PostgreSQL drops right after the SMTP server accepted a mail, then the mail is recorded once PostgreSQL is back and is not sent twice', async function () {
+      this.timeout(40_000);
+      const databaseUrl = testDatabaseUrl('notification_pgcut');
+      const pg = await startPostgresProxy(databaseUrl);
+      const { service, db } = await startWorker({ SMTP_PORT: String(sink.smtpPort), DATABASE_URL: pg.via(databaseUrl) }, databaseUrl);
+      try {
+        const email = uniqueEmail('pg-cut');
+        const accepted = sink.waitForMail((m) => m.to.some((to) => to.address === email), 10_000).then(() => pg.cut());
+        const event = await publish(customerRegistered, registered(email));
+        await accepted;
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        pg.restore();
+
+        await eventually(async () => (await notificationsFor(db, event.id))[0]?.status === 'sent', 15_000, 'the mail recorded as sent');
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        expect(mailsTo(sink, email)).to.have.length(1);
+        expect((await notificationsFor(db, event.id))[0]?.attempts).to.equal(1);
+      } finally {
+        await service.stop();
+        await db.destroy();
+        await pg.close();
+      }
+    });
   });
 });
 

@@ -1,10 +1,12 @@
 import express, { type Express, type Router } from 'express';
 import type client from 'prom-client';
 import helmet from 'helmet';
+import { errorBody } from '../errors';
 import type { Logger } from '../logger';
+import { withTimeout } from '../timeout';
 import { correlationId } from './correlation';
 import { errorHandler, notFoundHandler } from './errors';
-import { createMetrics } from './metrics';
+import { createMetrics, type HttpMetrics } from './metrics';
 
 /** A named readiness probe: resolves when the dependency answers, throws when it does not. */
 export type ReadinessCheck = () => Promise<void>;
@@ -12,31 +14,33 @@ export type ReadinessCheck = () => Promise<void>;
 export interface AppOptions {
   name: string;
   logger: Logger;
-  /** Dependencies `/health/ready` checks (database, broker, ...). */
-  readiness?: Record<string, ReadinessCheck>;
-  /** Extra facts `/health/ready` shows beside the checks (the gateway's breaker states, say). */
-  readinessDetails?: () => Record<string, unknown>;
   /** Mounts the service's routes. */
   routes: (router: Router) => void;
   bodyLimit?: string;
   /** False for a proxy, whose bodies must stream through untouched. */
   parseJson?: boolean;
-  /** Express `trust proxy`: which proxies may name the client's address. */
+  /** Express `trust proxy`: which proxies may name the client's address; none unless given. */
   trustProxy?: boolean | number | string;
-  /** Adds process-specific metrics to the registry `/metrics` serves. */
-  registerMetrics?: (registry: client.Registry) => void;
+  /** Where request metrics are recorded (the operations app exposes them); a registry of its own if not given. */
+  metrics?: HttpMetrics;
+  /**
+   * Whether routes are served. While false (the process is starting or draining), every route
+   * but `/health/live` answers 503 SERVICE_UNAVAILABLE.
+   */
+  serving?: () => boolean;
 }
 
 /**
- * The Express app every service starts from: security headers, correlation ids, metrics, JSON
- * bodies with a size limit, health probes, the service's routes, then the 404 and error handlers.
+ * The Express app every service starts from: security headers, correlation ids, request metrics,
+ * JSON bodies with a size limit, the liveness probe, the service's routes, then the 404 and error
+ * handlers. Metrics and readiness live on the operations app (`createOpsApp`), never here.
  */
 export function createApp(options: AppOptions): Express {
   const app = express();
-  const metrics = createMetrics(options.name);
-  options.registerMetrics?.(metrics.registry);
+  const metrics = options.metrics ?? createMetrics(options.name);
+  const serving = options.serving ?? (() => true);
   app.disable('x-powered-by');
-  app.set('trust proxy', options.trustProxy ?? 'loopback');
+  app.set('trust proxy', options.trustProxy ?? false);
   app.set('query parser', 'simple');
   app.use(helmet());
   app.use(correlationId);
@@ -44,12 +48,10 @@ export function createApp(options: AppOptions): Express {
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/health/ready', async (_req, res) => {
-    const checks = await runChecks(options.readiness ?? {});
-    const ready = Object.values(checks).every((c) => c === 'ok');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'unavailable', checks, ...options.readinessDetails?.() });
+  app.use((_req, res, next) => {
+    if (serving()) return next();
+    res.status(503).set('Retry-After', '1').json(errorBody('SERVICE_UNAVAILABLE', `the ${options.name} service is not serving right now, try again later`));
   });
-  app.get('/metrics', metrics.expose);
   if (options.parseJson !== false) app.use(express.json({ limit: options.bodyLimit ?? '100kb' }));
   const router = express.Router();
   options.routes(router);
@@ -59,11 +61,47 @@ export function createApp(options: AppOptions): Express {
   return app;
 }
 
+export interface OpsAppOptions {
+  metrics: HttpMetrics;
+  /** Dependencies `/health/ready` checks (database, broker, ...). */
+  readiness?: Record<string, ReadinessCheck>;
+  /** Extra facts `/health/ready` shows beside the checks (the gateway's breaker states, say). */
+  readinessDetails?: () => Record<string, unknown>;
+  /** Ready only while true (not while starting or draining), whatever the checks say. */
+  serving?: () => boolean;
+  /** Adds process-specific metrics to the registry `/metrics` serves. */
+  registerMetrics?: (registry: client.Registry) => void;
+}
+
+/**
+ * The operations app, on a port of its own that only the orchestrator and Prometheus reach:
+ * `/health/live`, `/health/ready` with every dependency's state, and `/metrics`.
+ */
+export function createOpsApp(options: OpsAppOptions): Express {
+  const app = express();
+  const serving = options.serving ?? (() => true);
+  options.registerMetrics?.(options.metrics.registry);
+  app.disable('x-powered-by');
+  app.get('/health/live', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/health/ready', async (_req, res) => {
+    const checks = await runChecks(options.readiness ?? {});
+    const ready = serving() && Object.values(checks).every((c) => c === 'ok');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'unavailable', serving: serving(), checks, ...options.readinessDetails?.() });
+  });
+  app.get('/metrics', options.metrics.expose);
+  app.use((_req, res) => {
+    res.status(404).json(errorBody('NOT_FOUND', 'the operations port serves /health/live, /health/ready and /metrics'));
+  });
+  return app;
+}
+
 async function runChecks(checks: Record<string, ReadinessCheck>): Promise<Record<string, string>> {
   const entries = await Promise.all(
     Object.entries(checks).map(async ([name, check]) => {
       try {
-        await withTimeout(check(), 2_000);
+        await withTimeout(check(), 2_000, `readiness check ${name}`);
         return [name, 'ok'] as const;
       } catch {
         return [name, 'unavailable'] as const;
@@ -71,12 +109,4 @@ async function runChecks(checks: Record<string, ReadinessCheck>): Promise<Record
     }),
   );
   return Object.fromEntries(entries);
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('timed out')), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

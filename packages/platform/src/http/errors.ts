@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, errorBody, statusOf } from '../errors';
 import type { Logger } from '../logger';
+import { isTransientError } from '../transient';
 
 export const notFoundHandler: RequestHandler = (req, res) => {
   res.status(404).json(errorBody('NOT_FOUND', `no route for ${req.method} ${req.path}`));
@@ -21,10 +22,18 @@ function fromBodyParser(err: { type?: string; status?: number }): AppError | und
   }
 }
 
-/** The one place errors become HTTP: AppError codes through the shared table, anything else 500. */
+/**
+ * The one place errors become HTTP: AppError codes through the shared table; a dependency that is
+ * down (PostgreSQL dropped, a service unreachable) 503 SERVICE_UNAVAILABLE; anything else 500.
+ */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const appError = err instanceof AppError ? err : fromBodyParser(err);
+    if (!appError && isTransientError(err)) {
+      logger.warn('request failed on an unavailable dependency', { method: req.method, path: req.path, error: String(err) });
+      if (!res.headersSent) res.status(503).set('Retry-After', '1').json(errorBody('SERVICE_UNAVAILABLE', 'a dependency is unavailable, try again later'));
+      return;
+    }
     if (!appError) {
       logger.error('unhandled error', { method: req.method, path: req.path, error: err instanceof Error ? err.stack : String(err) });
       if (!res.headersSent) res.status(500).json(errorBody('INTERNAL', 'internal error'));
@@ -33,6 +42,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const status = (res.locals.errorStatus as number | undefined) ?? statusOf(appError.code);
     const level = status >= 500 ? 'error' : 'info';
     logger.log(level, 'request failed', { method: req.method, path: req.path, status, code: appError.code });
-    if (!res.headersSent) res.status(status).json(errorBody(appError.code, appError.message, appError.details));
+    if (res.headersSent) return;
+    const retryAfter = appError.details.retryAfterSeconds;
+    if (typeof retryAfter === 'number') res.set('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
+    res.status(status).json(errorBody(appError.code, appError.message, appError.details));
   };
 }

@@ -1,8 +1,15 @@
 import type { RequestHandler } from 'express';
 import client from 'prom-client';
 
+/** A process's Prometheus registry with its HTTP request metric; exposed on the operations port. */
+export interface HttpMetrics {
+  registry: client.Registry;
+  measure: RequestHandler;
+  expose: RequestHandler;
+}
+
 /** A registry per process role, so several services can share one process in tests. */
-export function createMetrics(service: string) {
+export function createMetrics(service: string): HttpMetrics {
   const registry = new client.Registry();
   registry.setDefaultLabels({ service });
   client.collectDefaultMetrics({ register: registry });

@@ -8,6 +8,12 @@ type Location = 'params' | 'query' | 'body';
  * a JSON body must already have the right types.
  */
 export function validatePart<T>(schema: Joi.Schema<T>, value: unknown, location: Location): T {
+  const unsafe = findUnsafeText(value);
+  if (unsafe !== undefined) {
+    throw new AppError('VALIDATION_ERROR', 'the request is not valid', {
+      fields: [{ location, field: unsafe, message: 'must not contain NUL characters or unpaired surrogates' }],
+    });
+  }
   const { value: valid, error } = schema.validate(value, {
     abortEarly: false,
     convert: location !== 'body',
@@ -25,3 +31,26 @@ export const paginationKeys = {
   page: Joi.number().integer().min(1).max(10_000).default(1),
   pageSize: Joi.number().integer().min(1).max(100).default(20),
 };
+
+// A lone high surrogate not followed by a low one, or a low one without a high one before it.
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function isUnsafeText(text: string): boolean {
+  return text.includes('\u0000') || UNPAIRED_SURROGATE.test(text);
+}
+
+/**
+ * The path of the first string (value or object key, at any depth) that PostgreSQL could not store
+ * or a client could not print: a NUL character or an unpaired UTF-16 surrogate. Undefined if none.
+ */
+export function findUnsafeText(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return isUnsafeText(value) ? path : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = path ? `${path}.${key}` : key;
+    if (isUnsafeText(key)) return childPath;
+    const found = findUnsafeText(child, childPath);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}

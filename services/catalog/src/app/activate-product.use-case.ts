@@ -1,7 +1,7 @@
 import { productActivated } from '@shop/contracts';
 import type { Principal } from '@shop/platform';
 import { updateProduct } from '../db/product.repository';
-import { statusAfterActivation } from '../domain/product';
+import { productAggregate, statusAfterActivation } from '../domain/product';
 import type { CatalogDeps } from './deps';
 import { lockLiveProduct, toAdminProduct } from './products';
 
@@ -19,7 +19,7 @@ export async function activateProduct(deps: CatalogDeps, principal: Principal, p
       variantIds: product.variants.map((v) => v.id),
       activatedBy: principal.customerId,
       activatedAt: now.toISOString(),
-    });
+    }, productAggregate(updated));
     deps.logger.info('product activated', { productId: product.id, from: product.status });
     return toAdminProduct(updated);
   });

@@ -1,5 +1,5 @@
 import type { InventoryStockChangedV1 } from '@shop/contracts';
-import type { Kysely } from '@shop/db';
+import type { Transaction } from '@shop/db';
 import type { Logger } from '@shop/platform';
 import type { CatalogDatabase } from '../db/schema';
 import { lockProductOfVariant, setProductStockStatus, upsertVariantStock, variantStockStatuses } from '../db/stock.repository';
@@ -10,7 +10,7 @@ import { productStockStatus } from '../domain/stock-status';
  * already there, then recomputes its product's status in the same transaction. The product row is
  * locked first, so concurrent changes of one product's variants cannot overwrite each other's result.
  */
-export async function applyStockChange(deps: { logger: Logger; now: () => Date }, tx: Kysely<CatalogDatabase>, change: InventoryStockChangedV1): Promise<void> {
+export async function applyStockChange(deps: { logger: Logger; now: () => Date }, tx: Transaction<CatalogDatabase>, change: InventoryStockChangedV1): Promise<void> {
   const productId = await lockProductOfVariant(tx, change.variantId);
   const stored = await upsertVariantStock(
     tx,

@@ -26,7 +26,7 @@ export async function createCategory(deps: CatalogDeps, input: CreateCategoryInp
       parentCategoryId: category.parentCategoryId,
       depth: category.depth,
       createdAt: category.createdAt.toISOString(),
-    });
+    }, { type: 'category', id: category.id, version: 1 });
     deps.logger.info('category created', { categoryId: category.id, depth });
     return toCategoryView(category);
   });

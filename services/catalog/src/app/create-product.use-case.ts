@@ -4,7 +4,7 @@ import { AppError, type Principal } from '@shop/platform';
 import { findCategoryById } from '../db/category.repository';
 import { insertProduct, takenSkus } from '../db/product.repository';
 import { toPrice } from '../domain/money';
-import { toDescription, toProductName, toVariants, type Variant, type VariantInput } from '../domain/product';
+import { productAggregate, toDescription, toProductName, toVariants, type Variant, type VariantInput } from '../domain/product';
 import type { CatalogDeps } from './deps';
 import { eventVariants, toAdminProduct } from './products';
 
@@ -56,7 +56,7 @@ export async function createProduct(deps: CatalogDeps, principal: Principal, inp
       initialStock: input.initialStock,
       createdBy: principal.customerId,
       createdAt: created.createdAt.toISOString(),
-    });
+    }, productAggregate(created));
     return created;
   });
   deps.logger.info('product created', { productId: product.id, status: product.status, variants: product.variants.length });

@@ -1,7 +1,7 @@
 import { productDeactivated } from '@shop/contracts';
 import type { Principal } from '@shop/platform';
 import { updateProduct } from '../db/product.repository';
-import { statusAfterDeactivation } from '../domain/product';
+import { productAggregate, statusAfterDeactivation } from '../domain/product';
 import type { CatalogDeps } from './deps';
 import { lockLiveProduct, toAdminProduct } from './products';
 
@@ -19,7 +19,7 @@ export async function deactivateProduct(deps: CatalogDeps, principal: Principal,
       variantIds: product.variants.map((v) => v.id),
       deactivatedBy: principal.customerId,
       deactivatedAt: now.toISOString(),
-    });
+    }, productAggregate(updated));
     deps.logger.info('product deactivated', { productId: product.id });
     return toAdminProduct(updated);
   });

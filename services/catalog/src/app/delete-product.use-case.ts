@@ -1,6 +1,7 @@
 import { productDeleted } from '@shop/contracts';
 import type { Principal } from '@shop/platform';
 import { updateProduct } from '../db/product.repository';
+import { productAggregate } from '../domain/product';
 import type { CatalogDeps } from './deps';
 import { lockLiveProduct } from './products';
 
@@ -12,13 +13,13 @@ export async function deleteProduct(deps: CatalogDeps, principal: Principal, pro
   await deps.transaction(async (tx) => {
     const product = await lockLiveProduct(tx, productId);
     const now = deps.now();
-    await updateProduct(tx, product.id, { deletedAt: now, deletedBy: principal.customerId, updatedBy: principal.customerId, updatedAt: now });
+    const deleted = await updateProduct(tx, product.id, { deletedAt: now, deletedBy: principal.customerId, updatedBy: principal.customerId, updatedAt: now });
     await deps.outbox.add(tx, productDeleted, {
       productId: product.id,
       variantIds: product.variants.map((v) => v.id),
       deletedBy: principal.customerId,
       deletedAt: now.toISOString(),
-    });
+    }, productAggregate(deleted));
   });
   deps.logger.info('product deleted', { productId });
 }

@@ -3,7 +3,7 @@ import type { Principal } from '@shop/platform';
 import { insertPriceChange } from '../db/price-audit.repository';
 import { updateProduct as saveProduct } from '../db/product.repository';
 import { samePrice, toPrice } from '../domain/money';
-import { toDescription, toProductName } from '../domain/product';
+import { productAggregate, toDescription, toProductName } from '../domain/product';
 import type { CatalogDeps } from './deps';
 import { eventVariants, lockLiveProduct, toAdminProduct } from './products';
 
@@ -43,11 +43,13 @@ export async function updateProduct(deps: CatalogDeps, principal: Principal, pro
     }
     await deps.outbox.add(tx, productUpdated, {
       productId: product.id,
+      name: updated.name,
+      price: updated.price,
       changedFields: changed,
       variants: eventVariants(updated),
       updatedBy: principal.customerId,
       updatedAt: now.toISOString(),
-    });
+    }, productAggregate(updated));
     deps.logger.info('product updated', { productId: product.id, changedFields: Object.keys(changed) });
     return toAdminProduct(updated);
   });

@@ -18,6 +18,7 @@ function toProduct(row: Omit<ProductRow, 'search_vector'>, variants: VariantRow[
     categoryId: row.category_id,
     status: row.status,
     stockStatus: row.stock_status,
+    version: row.version,
     variants: variants.map((v) => toVariant(v, row.price_currency)),
     createdBy: row.created_by,
     updatedBy: row.updated_by,
@@ -41,6 +42,7 @@ const productColumns = [
   'category_id',
   'status',
   'stock_status',
+  'version',
   'created_by',
   'updated_by',
   'created_at',
@@ -73,7 +75,7 @@ export async function takenSkus(db: Db, skus: string[]): Promise<string[]> {
 }
 
 /** A product as created: what the database fills in itself (stock status, update and delete marks) is left out. */
-export type NewProduct = Omit<Product, 'stockStatus' | 'updatedBy' | 'updatedAt' | 'deletedAt'>;
+export type NewProduct = Omit<Product, 'stockStatus' | 'version' | 'updatedBy' | 'updatedAt' | 'deletedAt'>;
 
 export async function insertProduct(db: Db, product: NewProduct): Promise<Product> {
   try {
@@ -133,7 +135,8 @@ export interface ProductChanges {
 export async function updateProduct(db: Db, id: string, changes: ProductChanges): Promise<Product> {
   const row = await db
     .updateTable('products')
-    .set({
+    .set((eb) => ({
+      version: eb('version', '+', 1),
       updated_by: changes.updatedBy,
       updated_at: changes.updatedAt,
       ...(changes.name !== undefined && { name: changes.name }),
@@ -142,7 +145,7 @@ export async function updateProduct(db: Db, id: string, changes: ProductChanges)
       ...(changes.status !== undefined && { status: changes.status }),
       ...(changes.deletedAt !== undefined && { deleted_at: changes.deletedAt }),
       ...(changes.deletedBy !== undefined && { deleted_by: changes.deletedBy }),
-    })
+    }))
     .where('id', '=', id)
     .returning(productColumns)
     .executeTakeFirstOrThrow();

@@ -21,6 +21,7 @@ export interface CatalogDatabase extends OutboxTables {
     category_id: string;
     status: ProductStatus;
     stock_status: Generated<StockStatus>;
+    version: Generated<number>;
     created_by: string | null;
     updated_by: string | null;
     created_at: Generated<Date>;

@@ -1,4 +1,4 @@
-import type { Money, StockStatus } from '@shop/contracts';
+import type { AggregateRef, Money, StockStatus } from '@shop/contracts';
 import { AppError } from '@shop/platform';
 import { toPrice } from './money';
 
@@ -26,6 +26,8 @@ export interface Product {
   categoryId: string;
   status: ProductStatus;
   stockStatus: StockStatus;
+  /** Grows with every change; the events about the product carry it. */
+  version: number;
   variants: Variant[];
   createdBy: string | null;
   updatedBy: string | null;
@@ -148,4 +150,9 @@ export function statusAfterDeactivation(status: ProductStatus): ProductStatus | 
 /** Shoppers see only active products that are not deleted. */
 export function isListed(product: Pick<Product, 'status' | 'deletedAt'>): boolean {
   return product.status === 'active' && product.deletedAt === null;
+}
+
+/** The product as the aggregate its events are about, at its current version. */
+export function productAggregate(product: Pick<Product, 'id' | 'version'>): AggregateRef {
+  return { type: 'product', id: product.id, version: product.version };
 }

@@ -11,7 +11,7 @@ describe('catalog config', () => {
       SHOP_CURRENCY: 'USD',
       OUTBOX_POLL_INTERVAL_MS: 1000,
     });
-    expect(config.CONSUMER_RETRY_DELAYS_MS).to.deep.equal([1000, 5000, 25000]);
+    expect(config.CONSUMER_RETRY_DELAYS_MS).to.deep.equal([1000, 5000, 25000, 60000]);
     expect(Object.isFrozen(config)).to.equal(true);
   });
 

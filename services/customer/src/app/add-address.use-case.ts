@@ -1,21 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { customerShippingAddressAdded } from '@shop/contracts';
-import type { Principal } from '@shop/platform';
-import { insertAddress } from '../db/address.repository';
-import { toShippingAddress, type AddressInput } from '../domain/address';
+import { AppError, type Principal } from '@shop/platform';
+import { countAddresses, insertAddress } from '../db/address.repository';
+import { findCustomerById } from '../db/customer.repository';
+import { assertRoomForAddress, toShippingAddress, type AddressInput } from '../domain/address';
+import { customerAggregate } from '../domain/customer';
 import type { CustomerDeps } from './deps';
 
-/** CMD-CUST-003: a domestic address with a valid postal code, available for orders. */
+/** CMD-CUST-003: a domestic address with a valid postal code, available for orders; at most 20 per customer. */
 export async function addAddress(deps: CustomerDeps, principal: Principal, input: AddressInput) {
   const address = toShippingAddress(input, deps.config.SHOP_COUNTRY);
   return deps.transaction(async (tx) => {
-    const saved = await insertAddress(tx, principal.customerId, { id: randomUUID(), ...address });
-    await deps.outbox.add(tx, customerShippingAddressAdded, {
-      customerId: principal.customerId,
-      addressId: saved.id,
-      address,
-      addedAt: saved.createdAt.toISOString(),
-    });
+    // Locked, so two addresses added at once cannot both slip under the limit.
+    const customer = await findCustomerById(tx, principal.customerId, { forUpdate: true });
+    if (!customer) throw new AppError('CUSTOMER_NOT_FOUND', 'customer not found');
+    assertRoomForAddress(await countAddresses(tx, customer.id));
+    const saved = await insertAddress(tx, customer.id, { id: randomUUID(), ...address });
+    await deps.outbox.add(
+      tx,
+      customerShippingAddressAdded,
+      { customerId: customer.id, addressId: saved.id, address, addedAt: saved.createdAt.toISOString() },
+      customerAggregate(customer),
+    );
     return { ...saved, createdAt: saved.createdAt.toISOString() };
   });
 }

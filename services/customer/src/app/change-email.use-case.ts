@@ -1,7 +1,7 @@
 import { customerEmailChanged } from '@shop/contracts';
 import { AppError, type Principal } from '@shop/platform';
 import { emailTaken, findCustomerById, updateCustomer } from '../db/customer.repository';
-import { assertNotSuspended } from '../domain/customer';
+import { assertNotSuspended, customerAggregate } from '../domain/customer';
 import { toEmail } from '../domain/email';
 import type { CustomerDeps } from './deps';
 import { toProfile } from './profile';
@@ -32,7 +32,7 @@ export async function changeEmail(deps: CustomerDeps, principal: Principal, inpu
       firstName: updated.firstName,
       ...link,
       changedAt: deps.now().toISOString(),
-    });
+    }, customerAggregate(updated));
     return toProfile(updated);
   });
 }

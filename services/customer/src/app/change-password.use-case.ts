@@ -2,11 +2,12 @@ import { customerPasswordChanged } from '@shop/contracts';
 import { AppError, type Principal } from '@shop/platform';
 import { findCustomerById, updateCustomer } from '../db/customer.repository';
 import { revokeCustomerSessions } from '../db/session.repository';
-import { assertNotSuspended } from '../domain/customer';
+import { assertNotSuspended, customerAggregate } from '../domain/customer';
 import { assertValidPassword } from '../domain/password';
 import type { CustomerDeps } from './deps';
+import { announceSessionsEnded } from './session-ends';
 
-/** Needs the current password; other sessions are ended so a stolen one dies with the old password. */
+/** Needs the current password; every other session ends at once, so a stolen one dies with the old password. */
 export async function changePassword(deps: CustomerDeps, principal: Principal, input: { currentPassword: string; newPassword: string }): Promise<void> {
   const customer = await findCustomerById(deps.db, principal.customerId);
   if (!customer) throw new AppError('CUSTOMER_NOT_FOUND', 'customer not found');
@@ -17,8 +18,10 @@ export async function changePassword(deps: CustomerDeps, principal: Principal, i
   assertValidPassword(input.newPassword);
   const passwordHash = await deps.passwords.hash(input.newPassword);
   await deps.transaction(async (tx) => {
-    await updateCustomer(tx, customer.id, customer.version, { passwordHash });
-    await revokeCustomerSessions(tx, customer.id, 'password changed', deps.now(), principal.sessionId);
-    await deps.outbox.add(tx, customerPasswordChanged, { customerId: customer.id, changedAt: deps.now().toISOString() });
+    const updated = await updateCustomer(tx, customer.id, customer.version, { passwordHash });
+    const at = deps.now();
+    const ended = await revokeCustomerSessions(tx, customer.id, 'password changed', at, principal.sessionId);
+    await announceSessionsEnded(deps, tx, updated, { sessionIds: ended, reason: 'password changed', at });
+    await deps.outbox.add(tx, customerPasswordChanged, { customerId: customer.id, changedAt: deps.now().toISOString() }, customerAggregate(updated));
   });
 }

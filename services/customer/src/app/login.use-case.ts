@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '@shop/platform';
 import { findCustomerByEmail } from '../db/customer.repository';
 import { insertSession } from '../db/session.repository';
-import { expiresAfter } from '../domain/tokens';
+import { clearLoginFailures, findLoginFailures, recordLoginFailure } from '../db/throttle.repository';
+import { assertLoginAllowed, type LoginFailureLimit } from '../domain/limits';
+import { expiresAfter, hashToken } from '../domain/tokens';
 import type { CustomerDeps } from './deps';
 import { toProfile } from './profile';
 import { newTokenPair } from './session-tokens';
@@ -11,16 +13,25 @@ const invalidCredentials = () => new AppError('INVALID_CREDENTIALS', 'the e-mail
 
 /**
  * SEQ-CUST-003: look the customer up, verify the password, check the status, open a session.
- * An unknown e-mail and a wrong password answer alike, in similar time.
+ * An unknown e-mail and a wrong password answer alike, in similar time, and count alike towards
+ * the address's throttle: after LOGIN_MAX_FAILURES failures in the window, every login for the
+ * address answers 429 until the window ends, from whatever IP.
  */
 export async function login(deps: CustomerDeps, input: { email: string; password: string }) {
-  const customer = await findCustomerByEmail(deps.db, input.email.trim().toLowerCase());
-  if (!customer) {
-    await deps.passwords.verifyNothing(input.password);
+  const email = input.email.trim().toLowerCase();
+  const emailHash = hashToken(email);
+  const limit: LoginFailureLimit = { maxFailures: deps.config.LOGIN_MAX_FAILURES, windowSeconds: deps.config.LOGIN_FAILURE_WINDOW_SECONDS };
+  const failures = await findLoginFailures(deps.db, emailHash);
+  assertLoginAllowed(failures, limit, deps.now());
+
+  const customer = await findCustomerByEmail(deps.db, email);
+  const passwordRight = customer ? await deps.passwords.verify(customer.passwordHash, input.password) : await deps.passwords.verifyNothing(input.password);
+  if (!customer || !passwordRight) {
+    await recordLoginFailure(deps.db, emailHash, deps.now(), limit.windowSeconds);
     throw invalidCredentials();
   }
-  if (!(await deps.passwords.verify(customer.passwordHash, input.password))) throw invalidCredentials();
   if (customer.status === 'suspended') throw new AppError('ACCOUNT_SUSPENDED', 'this account is suspended');
+  if (failures) await clearLoginFailures(deps.db, emailHash);
 
   const sessionId = randomUUID();
   const { pair, refreshTokenHash } = await newTokenPair(deps, { customerId: customer.id, role: customer.role, sessionId });

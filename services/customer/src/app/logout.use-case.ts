@@ -1,8 +1,15 @@
-import type { Principal } from '@shop/platform';
 import { revokeSession } from '../db/session.repository';
+import type { CustomerPrincipal } from './authenticate.use-case';
 import type { CustomerDeps } from './deps';
+import { announceSessionsEnded } from './session-ends';
 
-/** Ends the caller's session: its refresh token stops working. */
-export async function logout(deps: CustomerDeps, principal: Principal): Promise<void> {
-  await revokeSession(deps.db, principal.sessionId, 'logout', deps.now());
+/** Ends the caller's session: its refresh token stops working, and its access token is refused everywhere. */
+export async function logout(deps: CustomerDeps, principal: CustomerPrincipal): Promise<void> {
+  await deps.transaction(async (tx) => {
+    const at = deps.now();
+    if (await revokeSession(tx, principal.sessionId, 'logout', at)) {
+      await announceSessionsEnded(deps, tx, principal.customer, { sessionIds: [principal.sessionId], reason: 'logout', at });
+    }
+  });
+  deps.logger.info('customer logged out', { customerId: principal.customerId, sessionId: principal.sessionId });
 }

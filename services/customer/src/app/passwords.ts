@@ -7,8 +7,8 @@ const options = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parall
 export interface Passwords {
   hash(password: string): Promise<string>;
   verify(hash: string, password: string): Promise<boolean>;
-  /** Burns the time of one verification, so an unknown e-mail answers as slowly as a wrong password. */
-  verifyNothing(password: string): Promise<void>;
+  /** Burns the time of one verification, so an unknown e-mail answers as slowly as a wrong password; always false. */
+  verifyNothing(password: string): Promise<false>;
 }
 
 export async function createPasswords(): Promise<Passwords> {
@@ -18,6 +18,7 @@ export async function createPasswords(): Promise<Passwords> {
     verify: (hash, password) => argon2.verify(hash, password),
     verifyNothing: async (password) => {
       await argon2.verify(decoy, password);
+      return false;
     },
   };
 }

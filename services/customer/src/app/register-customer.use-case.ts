@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { customerRegistered } from '@shop/contracts';
 import { AppError } from '@shop/platform';
 import { emailTaken, insertCustomer } from '../db/customer.repository';
-import { toName } from '../domain/customer';
+import { customerAggregate, toName } from '../domain/customer';
 import { toEmail } from '../domain/email';
 import { assertValidPassword } from '../domain/password';
 import type { CustomerDeps } from './deps';
@@ -37,7 +37,7 @@ export async function registerCustomer(deps: CustomerDeps, input: RegisterCustom
       lastName,
       ...link,
       registeredAt: created.createdAt.toISOString(),
-    });
+    }, customerAggregate(created));
     return created;
   });
   deps.logger.info('customer registered', { customerId: customer.id });

@@ -1,5 +1,6 @@
 import type { Transaction } from '@shop/db';
 import type { CustomerDatabase } from '../db/schema';
+import { recordVerificationMail } from '../db/throttle.repository';
 import { replaceVerificationToken } from '../db/verification-token.repository';
 import { expiresAfter, hashToken, newOpaqueToken } from '../domain/tokens';
 import type { CustomerDeps } from './deps';
@@ -16,6 +17,8 @@ export async function issueVerificationLink(
   const verificationToken = newOpaqueToken();
   const expiresAt = expiresAfter(deps.now(), deps.config.VERIFICATION_TOKEN_TTL_HOURS * 3_600_000);
   await replaceVerificationToken(tx, { hash: hashToken(verificationToken), customerId: customer.id, email: customer.email, expiresAt });
+  // Counted against the address's resend limits, whatever asked for the mail.
+  await recordVerificationMail(tx, hashToken(customer.email), deps.now());
   const url = new URL('/verify-email', deps.config.PUBLIC_BASE_URL);
   url.searchParams.set('token', verificationToken);
   return { verificationToken, verificationUrl: url.toString(), verificationExpiresAt: expiresAt.toISOString() };

@@ -2,7 +2,7 @@ import { customerVerified } from '@shop/contracts';
 import { AppError } from '@shop/platform';
 import { findCustomerById, updateCustomer } from '../db/customer.repository';
 import { findVerificationToken, markVerificationTokenUsed } from '../db/verification-token.repository';
-import { assertNotSuspended } from '../domain/customer';
+import { assertNotSuspended, customerAggregate } from '../domain/customer';
 import { hashToken, isExpired } from '../domain/tokens';
 import type { CustomerDeps } from './deps';
 
@@ -29,8 +29,8 @@ export async function verifyEmail(deps: CustomerDeps, input: { token: string }) 
     const verifiedAt = deps.now();
     await markVerificationTokenUsed(tx, hash, verifiedAt);
     if (customer.status === 'verified') return { status: 'verified' as const };
-    await updateCustomer(tx, customer.id, customer.version, { status: 'verified', verifiedAt });
-    await deps.outbox.add(tx, customerVerified, { customerId: customer.id, email: customer.email, verifiedAt: verifiedAt.toISOString() });
+    const updated = await updateCustomer(tx, customer.id, customer.version, { status: 'verified', verifiedAt });
+    await deps.outbox.add(tx, customerVerified, { customerId: customer.id, email: customer.email, verifiedAt: verifiedAt.toISOString() }, customerAggregate(updated));
     return { status: 'verified' as const };
   });
 }

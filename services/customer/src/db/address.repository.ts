@@ -43,3 +43,8 @@ export async function listAddresses(db: Db, customerId: string): Promise<Address
   const rows = await db.selectFrom('addresses').selectAll().where('customer_id', '=', customerId).orderBy('created_at').orderBy('id').execute();
   return rows.map(toAddress);
 }
+
+export async function countAddresses(db: Db, customerId: string): Promise<number> {
+  const row = await db.selectFrom('addresses').select((eb) => eb.fn.countAll<number>().as('n')).where('customer_id', '=', customerId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -9,6 +9,7 @@ type CustomerRow = Selectable<CustomerDatabase['customers']>;
 export interface StoredCustomer extends Customer {
   passwordHash: string;
   tokensNotBefore: Date | null;
+  statusBeforeSuspension: 'unverified' | 'verified' | null;
 }
 
 function toCustomer(row: CustomerRow): StoredCustomer {
@@ -25,6 +26,7 @@ function toCustomer(row: CustomerRow): StoredCustomer {
     suspendedAt: row.suspended_at,
     passwordHash: row.password_hash,
     tokensNotBefore: row.tokens_not_before,
+    statusBeforeSuspension: row.status_before_suspension,
   };
 }
 
@@ -56,8 +58,10 @@ export async function findCustomerWithSession(
   return { customer: toCustomer(customer), sessionLive: session_id !== null && session_revoked_at === null };
 }
 
-export async function findCustomerByEmail(db: Db, email: string): Promise<StoredCustomer | undefined> {
-  const row = await db.selectFrom('customers').selectAll().where('email', '=', email).executeTakeFirst();
+export async function findCustomerByEmail(db: Db, email: string, options: { forUpdate?: boolean } = {}): Promise<StoredCustomer | undefined> {
+  let query = db.selectFrom('customers').selectAll().where('email', '=', email);
+  if (options.forUpdate) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
   return row && toCustomer(row);
 }
 
@@ -103,6 +107,7 @@ export interface CustomerChanges {
   suspendedAt?: Date;
   suspensionReason?: string;
   tokensNotBefore?: Date;
+  statusBeforeSuspension?: 'unverified' | 'verified' | null;
 }
 
 /**
@@ -124,6 +129,7 @@ export async function updateCustomer(db: Db, id: string, expectedVersion: number
         ...(changes.suspendedAt !== undefined && { suspended_at: changes.suspendedAt }),
         ...(changes.suspensionReason !== undefined && { suspension_reason: changes.suspensionReason }),
         ...(changes.tokensNotBefore !== undefined && { tokens_not_before: changes.tokensNotBefore }),
+        ...(changes.statusBeforeSuspension !== undefined && { status_before_suspension: changes.statusBeforeSuspension }),
       }))
       .where('id', '=', id)
       .where('version', '=', expectedVersion)

@@ -18,6 +18,7 @@ export interface CustomerDatabase extends OutboxTables {
     suspended_at: Date | null;
     suspension_reason: string | null;
     tokens_not_before: Date | null;
+    status_before_suspension: Generated<'unverified' | 'verified' | null>;
   };
   verification_tokens: {
     token_hash: Buffer;
@@ -40,6 +41,7 @@ export interface CustomerDatabase extends OutboxTables {
     session_id: string;
     issued_at: Generated<Date>;
     used_at: Date | null;
+    successor: Generated<Buffer | null>;
   };
   addresses: {
     id: string;
@@ -51,6 +53,16 @@ export interface CustomerDatabase extends OutboxTables {
     postal_code: string;
     country: string;
     created_at: Generated<Date>;
+  };
+  login_failures: {
+    email_hash: Buffer;
+    failures: number;
+    window_started_at: Date;
+    last_failed_at: Date;
+  };
+  verification_mails: {
+    email_hash: Buffer;
+    sent_at: Date;
   };
   signing_keys: {
     kid: string;

@@ -35,3 +35,13 @@ export function toShippingAddress(input: AddressInput, shopCountry: string): Add
     country,
   };
 }
+
+/** How many addresses a customer may keep. */
+export const MAX_ADDRESSES = 20;
+
+/** A customer with MAX_ADDRESSES addresses must remove one before adding another. */
+export function assertRoomForAddress(existing: number): void {
+  if (existing >= MAX_ADDRESSES) {
+    throw new AppError('ADDRESS_LIMIT_REACHED', `a customer can keep at most ${MAX_ADDRESSES} addresses`, { limit: MAX_ADDRESSES });
+  }
+}

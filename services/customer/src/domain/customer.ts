@@ -1,3 +1,4 @@
+import type { AggregateRef } from '@shop/contracts';
 import { AppError, type Role } from '@shop/platform';
 
 export type CustomerStatus = 'unverified' | 'verified' | 'suspended';
@@ -20,7 +21,8 @@ export interface Customer {
 const transitions: Record<CustomerStatus, CustomerStatus[]> = {
   unverified: ['verified', 'suspended'],
   verified: ['suspended', 'unverified'],
-  suspended: [],
+  // Only a reactivation leaves a suspension, back to the status before it.
+  suspended: ['unverified', 'verified'],
 };
 
 export function canTransition(from: CustomerStatus, to: CustomerStatus): boolean {
@@ -43,4 +45,19 @@ export function toName(raw: string, field: 'firstName' | 'lastName'): string {
 /** Profile, e-mail and password changes are refused once an account is suspended. */
 export function assertNotSuspended(customer: Pick<Customer, 'status'>): void {
   if (customer.status === 'suspended') throw new AppError('ACCOUNT_SUSPENDED', 'this account is suspended');
+}
+
+/** The customer as the aggregate its events are about, at its current version. */
+export function customerAggregate(customer: Pick<Customer, 'id' | 'version'>): AggregateRef {
+  return { type: 'customer', id: customer.id, version: customer.version };
+}
+
+/** An admin suspending their own account would lock out what may be the only admin. */
+export function assertNotSelf(actorId: string, customerId: string): void {
+  if (actorId.toLowerCase() === customerId.toLowerCase()) throw new AppError('CANNOT_SUSPEND_SELF', 'you cannot suspend your own account');
+}
+
+/** The status a suspended account returns to: the one recorded at suspension, else what its verification says. */
+export function statusBeforeSuspensionOf(customer: { statusBeforeSuspension: 'unverified' | 'verified' | null; verifiedAt: Date | null }): 'unverified' | 'verified' {
+  return customer.statusBeforeSuspension ?? (customer.verifiedAt ? 'verified' : 'unverified');
 }

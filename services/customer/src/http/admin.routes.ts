@@ -1,8 +1,9 @@
 import type { Router } from 'express';
-import { requireAuth, route } from '@shop/platform';
+import { principalOf, requireAuth, route } from '@shop/platform';
 import { authenticate } from '../app/authenticate.use-case';
 import type { CustomerDeps } from '../app/deps';
 import { listCustomers } from '../app/list-customers.use-case';
+import { reactivateCustomer } from '../app/reactivate-customer.use-case';
 import { suspendCustomer } from '../app/suspend-customer.use-case';
 import * as schema from './customer.schemas';
 
@@ -12,6 +13,15 @@ export function adminRoutes(router: Router, deps: CustomerDeps): void {
   router.post(
     '/admin/customers/:id/suspend',
     admin,
-    route({ params: schema.customerIdParams, body: schema.suspendBody }, ({ params, body }) => suspendCustomer(deps, { customerId: params.id, reason: body.reason })),
+    route({ params: schema.customerIdParams, body: schema.reasonBody }, (input) =>
+      suspendCustomer(deps, { customerId: input.params.id, reason: input.body.reason, actorId: principalOf(input).customerId }),
+    ),
+  );
+  router.post(
+    '/admin/customers/:id/reactivate',
+    admin,
+    route({ params: schema.customerIdParams, body: schema.reasonBody }, (input) =>
+      reactivateCustomer(deps, { customerId: input.params.id, reason: input.body.reason, actorId: principalOf(input).customerId }),
+    ),
   );
 }

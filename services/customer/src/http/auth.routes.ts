@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { principalOf, requireAuth, route } from '@shop/platform';
-import { authenticate } from '../app/authenticate.use-case';
+import { authenticate, type CustomerPrincipal } from '../app/authenticate.use-case';
 import type { CustomerDeps } from '../app/deps';
 import { login } from '../app/login.use-case';
 import { logout } from '../app/logout.use-case';
@@ -12,7 +12,7 @@ export function authRoutes(router: Router, deps: CustomerDeps): void {
   router.post('/auth/login', route({ body: schema.loginBody }, ({ body }) => login(deps, body)));
   // API.md: a bad refresh token is INVALID_TOKEN with 401 here (400 on the verification route).
   router.post('/auth/refresh', route({ body: schema.refreshBody, errorStatus: { INVALID_TOKEN: 401 } }, ({ body }) => refreshSession(deps, body)));
-  router.post('/auth/logout', requireAuth(authenticate(deps)), route({}, (input) => logout(deps, principalOf(input))));
+  router.post('/auth/logout', requireAuth(authenticate(deps)), route({}, (input) => logout(deps, principalOf(input) as CustomerPrincipal)));
   router.get('/auth/jwks', (_req, res) => {
     res.setHeader('Cache-Control', 'public, max-age=300');
     res.json(deps.tokens.jwks);

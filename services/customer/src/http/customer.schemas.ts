@@ -25,7 +25,7 @@ export const addressBody = Joi.object({
   country: Joi.string().trim().length(2).required(),
 });
 export const customerIdParams = Joi.object({ id: Joi.string().uuid().required() });
-export const suspendBody = Joi.object({ reason: Joi.string().trim().min(1).max(500).required() });
+export const reasonBody = Joi.object({ reason: Joi.string().trim().min(1).max(500).required() });
 export const listCustomersQuery = Joi.object({
   ...paginationKeys,
   status: Joi.string().valid('unverified', 'verified', 'suspended'),

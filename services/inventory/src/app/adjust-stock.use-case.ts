@@ -1,6 +1,6 @@
 import { inventoryAdjusted } from '@shop/contracts';
 import type { Principal } from '@shop/platform';
-import { adjust } from '../domain/stock';
+import { adjust, stockAggregate } from '../domain/stock';
 import type { InventoryDeps } from './deps';
 import { applyStockChange, lockStockItem, stockLevelFields } from './stock-changes';
 import { toStockView } from './stock-view';
@@ -30,7 +30,7 @@ export async function adjustStock(deps: InventoryDeps, principal: Principal, inp
       userId: principal.customerId,
       ...stockLevelFields(updated),
       adjustedAt: at.toISOString(),
-    });
+    }, stockAggregate(updated));
     deps.logger.info('stock adjusted', { variantId: item.variantId, adjustment: input.adjustment, new: updated.onHand, userId: principal.customerId });
     return toStockView(updated);
   });

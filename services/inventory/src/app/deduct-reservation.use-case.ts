@@ -2,7 +2,7 @@ import { inventoryDeducted, type StockLine } from '@shop/contracts';
 import { AppError } from '@shop/platform';
 import { findReservation, markDeducted } from '../db/reservation.repository';
 import { lockStockByVariants } from '../db/stock.repository';
-import { assertDeductible } from '../domain/reservation';
+import { assertDeductible, reservationAggregate } from '../domain/reservation';
 import { deduct } from '../domain/stock';
 import type { InventoryDeps } from './deps';
 import { reservedStockOf, toReservationView } from './reservation-view';
@@ -11,7 +11,7 @@ import { applyStockChange } from './stock-changes';
 /**
  * SEQ-ORDER-003 step 3 (EVT-INV-005): the order shipped, so what it held leaves the shelf: on hand
  * and reserved both drop by the order's quantities. Already deducted: the same answer, nothing
- * changes; a released reservation has nothing to deduct.
+ * changes; a released reservation has nothing to deduct, and an uncommitted hold no order to ship.
  */
 export async function deductReservation(deps: InventoryDeps, orderId: string) {
   return deps.transaction(async (tx) => {
@@ -29,7 +29,7 @@ export async function deductReservation(deps: InventoryDeps, orderId: string) {
       deducted.push({ variantId: item.variantId, productId: item.productId, quantity: line.quantity });
     }
     const updated = await markDeducted(tx, orderId, at);
-    await deps.outbox.add(tx, inventoryDeducted, { orderId, lines: deducted, deductedAt: at.toISOString() });
+    await deps.outbox.add(tx, inventoryDeducted, { orderId, lines: deducted, deductedAt: at.toISOString() }, reservationAggregate(updated));
     deps.logger.info('reservation deducted', { orderId });
     return toReservationView(updated);
   });

@@ -8,7 +8,10 @@ export function toReservationView(reservation: Reservation) {
     status: reservation.status,
     lines: reservation.lines,
     reservedAt: reservation.reservedAt.toISOString(),
+    expiresAt: reservation.expiresAt?.toISOString() ?? null,
+    committedAt: reservation.committedAt?.toISOString() ?? null,
     releasedAt: reservation.releasedAt?.toISOString() ?? null,
+    releaseReason: reservation.releaseReason,
     deductedAt: reservation.deductedAt?.toISOString() ?? null,
   };
 }

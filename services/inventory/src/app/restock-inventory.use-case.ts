@@ -1,6 +1,6 @@
 import { inventoryRestocked } from '@shop/contracts';
 import type { Principal } from '@shop/platform';
-import { restock } from '../domain/stock';
+import { restock, stockAggregate } from '../domain/stock';
 import type { InventoryDeps } from './deps';
 import { applyStockChange, lockStockItem, stockLevelFields } from './stock-changes';
 import { toStockView } from './stock-view';
@@ -36,7 +36,7 @@ export async function restockInventory(deps: InventoryDeps, principal: Principal
       userId: principal.customerId,
       ...stockLevelFields(updated),
       restockedAt: at.toISOString(),
-    });
+    }, stockAggregate(updated));
     deps.logger.info('stock restocked', { variantId: item.variantId, quantity: input.quantity, new: updated.onHand, userId: principal.customerId });
     return toStockView(updated);
   });

@@ -1,6 +1,6 @@
 import { inventoryQuantitySet } from '@shop/contracts';
 import type { Principal } from '@shop/platform';
-import { assertValidQuantity, setQuantity } from '../domain/stock';
+import { assertValidQuantity, setQuantity, stockAggregate } from '../domain/stock';
 import type { InventoryDeps } from './deps';
 import { applyStockChange, lockStockItem, stockLevelFields } from './stock-changes';
 import { toStockView } from './stock-view';
@@ -33,7 +33,7 @@ export async function setStockQuantity(deps: InventoryDeps, principal: Principal
       userId: principal.customerId,
       ...stockLevelFields(updated),
       setAt: at.toISOString(),
-    });
+    }, stockAggregate(updated));
     deps.logger.info('stock quantity set', { variantId: item.variantId, previous: item.onHand, new: updated.onHand, userId: principal.customerId });
     return toStockView(updated);
   });

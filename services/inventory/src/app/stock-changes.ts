@@ -4,7 +4,7 @@ import { AppError } from '@shop/platform';
 import { insertAuditEntry } from '../db/audit.repository';
 import type { InventoryDatabase, StockAction } from '../db/schema';
 import { findStockByVariant, saveStockLevel } from '../db/stock.repository';
-import { availableOf, evaluateAlerts, stockStatusOf, type AlertDecision, type StockItem, type StockLevel } from '../domain/stock';
+import { availableOf, evaluateAlerts, stockAggregate, stockStatusOf, type AlertDecision, type StockItem, type StockLevel } from '../domain/stock';
 import type { InventoryDeps } from './deps';
 
 type Tx = Transaction<InventoryDatabase>;
@@ -64,13 +64,13 @@ export async function announceStock(deps: InventoryDeps, tx: Tx, item: StockItem
     ...stockLevelFields(item),
     stockVersion: item.version,
     changedAt: at.toISOString(),
-  });
+  }, stockAggregate(item));
   if (alerts.lowStock) {
-    await deps.outbox.add(tx, inventoryLowStock, { ...ids, productName, currentStock: availableOf(item), threshold: item.lowStockThreshold, triggeredAt: at.toISOString() });
+    await deps.outbox.add(tx, inventoryLowStock, { ...ids, productName, currentStock: availableOf(item), threshold: item.lowStockThreshold, triggeredAt: at.toISOString() }, stockAggregate(item));
     deps.logger.info('low stock', { variantId: item.variantId, available: availableOf(item), threshold: item.lowStockThreshold });
   }
   if (alerts.outOfStock) {
-    await deps.outbox.add(tx, inventoryOutOfStock, { ...ids, productName, triggeredAt: at.toISOString() });
+    await deps.outbox.add(tx, inventoryOutOfStock, { ...ids, productName, triggeredAt: at.toISOString() }, stockAggregate(item));
     deps.logger.info('out of stock', { variantId: item.variantId });
   }
 }

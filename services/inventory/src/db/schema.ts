@@ -28,6 +28,9 @@ export interface InventoryDatabase extends OutboxTables {
     released_at: Date | null;
     release_reason: string | null;
     deducted_at: Date | null;
+    expires_at: Date | null;
+    committed_at: Date | null;
+    version: Generated<number>;
   };
   stock_audit: {
     id: Generated<number>;

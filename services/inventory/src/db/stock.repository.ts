@@ -100,13 +100,19 @@ export async function saveStockLevel(db: Db, id: string, level: StockLevel & Ale
   return toStockItem(row);
 }
 
-/** A rename reaches every variant of the product, unless a later rename got there first. */
-export async function renameProduct(db: Db, productId: string, name: string, at: Date): Promise<number> {
-  const result = await db
+/**
+ * A rename reaches every variant of the product, unless a later rename got there first.
+ * `matched`: the product's stock rows; `updated`: those that took the new name.
+ */
+export async function renameProduct(db: Db, productId: string, name: string, at: Date): Promise<{ matched: number; updated: number }> {
+  const rows = await db
     .updateTable('stock_items')
-    .set({ product_name: name, product_name_at: at })
+    .set((eb) => ({
+      product_name: eb.case().when('product_name_at', '<', at).then(name).else(eb.ref('product_name')).end(),
+      product_name_at: eb.case().when('product_name_at', '<', at).then(at).else(eb.ref('product_name_at')).end(),
+    }))
     .where('product_id', '=', productId)
-    .where('product_name_at', '<', at)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+    .returning(['product_name_at'])
+    .execute();
+  return { matched: rows.length, updated: rows.filter((r) => r.product_name_at.getTime() === at.getTime()).length };
 }

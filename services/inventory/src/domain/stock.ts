@@ -1,3 +1,4 @@
+import type { AggregateRef } from '@shop/contracts';
 import { AppError } from '@shop/platform';
 
 export type StockStatus = 'in_stock' | 'low_stock' | 'out_of_stock';
@@ -141,4 +142,9 @@ function assertWithinLimit(onHand: number): void {
 
 function assertHeld(level: StockLevel, quantity: number): void {
   if (quantity > level.reserved) throw new AppError('CONFLICT', 'cannot release more than is reserved', { reserved: level.reserved, requested: quantity });
+}
+
+/** A variant's stock row as the aggregate its events are about, at its current version. */
+export function stockAggregate(item: Pick<StockItem, 'variantId' | 'version'>): AggregateRef {
+  return { type: 'stock', id: item.variantId, version: item.version };
 }

@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import { reply, route } from '@shop/platform';
+import { commitReservation } from '../app/commit-reservation.use-case';
 import { deductReservation } from '../app/deduct-reservation.use-case';
 import type { InventoryDeps } from '../app/deps';
 import { queryStock } from '../app/query-stock.use-case';
@@ -7,7 +8,11 @@ import { releaseReservation } from '../app/release-reservation.use-case';
 import { reserveStock } from '../app/reserve-stock.use-case';
 import * as schema from './inventory.schemas';
 
-/** Service-to-service routes for the order and cart services; the gateway never routes `/internal`. */
+/**
+ * Service-to-service routes for the order and cart services; the gateway never routes `/internal`.
+ * A checkout holds stock (`POST /internal/reservations`), commits the hold once its order exists,
+ * and releases it to undo; an uncommitted hold is released by itself when it expires.
+ */
 export function internalRoutes(router: Router, deps: InventoryDeps): void {
   // 201 when this call reserved, 200 when the order had already.
   router.post(
@@ -17,6 +22,7 @@ export function internalRoutes(router: Router, deps: InventoryDeps): void {
       return reply(created ? 201 : 200, reservation);
     }),
   );
+  router.post('/internal/reservations/:orderId/commit', route({ params: schema.orderIdParams }, ({ params }) => commitReservation(deps, params.orderId)));
   router.post(
     '/internal/reservations/:orderId/release',
     route({ params: schema.orderIdParams, body: schema.releaseBody }, ({ params, body }) => releaseReservation(deps, { orderId: params.orderId, reason: body.reason })),

@@ -27,6 +27,7 @@ export const reserveBody = Joi.object({
     .min(1)
     .max(200)
     .required(),
+  ttlSeconds: Joi.number().integer().min(1).max(86_400),
 });
 export const releaseBody = Joi.object({ reason: reason().required() });
 export const stockQueryBody = Joi.object({ variantIds: Joi.array().items(uuid()).min(1).max(200).required() });

@@ -1,38 +1,27 @@
-import type { Transaction } from '@shop/db';
-import { productCreated, productUpdated } from '@shop/contracts';
-import { on, startConsumer, type Broker, type Consumer } from '@shop/messaging';
+import { productCreated, productUpdated, subscriptions } from '@shop/contracts';
+import { on, startConsumer, type Backbone, type Consumer } from '@shop/messaging';
 import { applyProductRename } from '../app/apply-product-rename.use-case';
 import type { InventoryDeps } from '../app/deps';
 import { initializeStock } from '../app/initialize-stock.use-case';
 import type { InventoryDatabase } from '../db/schema';
 
-/** The catalog's product events: new products get stock rows, renamed ones keep alert texts right. */
-export const PRODUCT_EVENTS_QUEUE = 'inventory.product-events';
-
-export interface ProductConsumerOptions {
-  broker: Broker;
-  deps: InventoryDeps;
-  retryDelaysMs: readonly number[];
-  /** Wakes the outbox relay once a handler's transaction (with its stock events) commits. */
-  afterCommit: () => void;
-}
-
 /**
- * Consumes `inventory.product-events`. The inbox records each event id in the handler's
- * transaction, so a redelivered product.created creates nothing twice.
+ * Consumes `inventory.product-events`: new products get stock rows, renamed ones keep alert texts
+ * right. The inbox records each event id in the handler's transaction, so a redelivered
+ * product.created creates nothing twice.
  */
-export function startProductConsumers(options: ProductConsumerOptions): Promise<Consumer> {
-  const { deps } = options;
-  return startConsumer({
-    broker: options.broker,
-    db: deps.db,
+export function startProductConsumer(deps: InventoryDeps, backbone: Backbone<InventoryDatabase>): Consumer {
+  return startConsumer<InventoryDatabase>({
+    broker: backbone.broker,
+    db: backbone.db,
     logger: deps.logger,
-    queue: PRODUCT_EVENTS_QUEUE,
-    retryDelaysMs: options.retryDelaysMs,
-    afterCommit: options.afterCommit,
+    subscription: subscriptions.inventoryProductEvents,
+    retry: backbone.retry,
+    handlerTimeoutMs: backbone.handlerTimeoutMs,
+    afterCommit: backbone.relay.wake,
     handlers: [
-      on(productCreated, (event, tx) => initializeStock(deps, tx as Transaction<InventoryDatabase>, event.data)),
-      on(productUpdated, (event, tx) => applyProductRename(deps, tx as Transaction<InventoryDatabase>, event.data)),
+      on(productCreated, (event, tx) => initializeStock(deps, tx, event.data)),
+      on(productUpdated, (event, tx) => applyProductRename(deps, tx, event.data)),
     ],
   });
 }

@@ -10,7 +10,7 @@ describe('inventory config', () => {
       JWKS_URL: 'http://127.0.0.1:3001/auth/jwks',
       DEFAULT_LOW_STOCK_THRESHOLD: 5,
     });
-    expect(config.CONSUMER_RETRY_DELAYS_MS).to.deep.equal([1000, 5000, 25000]);
+    expect(config.CONSUMER_RETRY_DELAYS_MS).to.deep.equal([1000, 5000, 25000, 60000]);
     expect(Object.isFrozen(config)).to.equal(true);
   });
 

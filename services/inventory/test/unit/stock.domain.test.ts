@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { AppError } from '@shop/platform';
 import { errorCodeOf, errorOf as anyErrorOf } from '@shop/testkit';
-import { assertDeductible, assertReleasable, assertSameLines, assertStockCovers, shortfallsOf, toReservationLines } from '../../src/domain/reservation';
+import { assertCommittable, assertDeductible, isExpired, assertReleasable, assertSameLines, assertStockCovers, shortfallsOf, toReservationLines } from '../../src/domain/reservation';
 import {
   adjust,
   availableOf,
@@ -209,11 +209,27 @@ describe('inventory domain', () => {
       expect(codeOf(() => assertSameLines(reservation, [{ variantId: V1, quantity: 3 }]))).to.equal('CONFLICT');
       expect(codeOf(() => assertSameLines(reservation, [{ variantId: V2, quantity: 2 }]))).to.equal('CONFLICT');
     });
-    it('when a reservation was deducted, then it cannot be released; released, it cannot be deducted', () => {
+    it('when a reservation was deducted, then it cannot be released; released or never committed, it cannot be deducted', () => {
       expect(codeOf(() => assertReleasable({ orderId: V1, status: 'deducted' }))).to.equal('CONFLICT');
       expect(codeOf(() => assertReleasable({ orderId: V1, status: 'reserved' }))).to.equal(undefined);
+      expect(codeOf(() => assertReleasable({ orderId: V1, status: 'committed' }))).to.equal(undefined);
       expect(codeOf(() => assertDeductible({ orderId: V1, status: 'released' }))).to.equal('CONFLICT');
-      expect(codeOf(() => assertDeductible({ orderId: V1, status: 'reserved' }))).to.equal(undefined);
+      expect(codeOf(() => assertDeductible({ orderId: V1, status: 'reserved' }))).to.equal('CONFLICT');
+      expect(codeOf(() => assertDeductible({ orderId: V1, status: 'committed' }))).to.equal(undefined);
+    });
+
+    it('when a hold is committed, then only a hold released by its expiry says RESERVATION_EXPIRED', () => {
+      expect(codeOf(() => assertCommittable({ orderId: V1, status: 'reserved', releaseReason: null }))).to.equal(undefined);
+      expect(codeOf(() => assertCommittable({ orderId: V1, status: 'committed', releaseReason: null }))).to.equal(undefined);
+      expect(codeOf(() => assertCommittable({ orderId: V1, status: 'released', releaseReason: 'expired' }))).to.equal('RESERVATION_EXPIRED');
+      expect(codeOf(() => assertCommittable({ orderId: V1, status: 'released', releaseReason: 'payment declined' }))).to.equal('CONFLICT');
+    });
+
+    it('when a hold is past its expiry and uncommitted, then it is expired; committed, never', () => {
+      const now = new Date('2026-01-01T10:00:00Z');
+      expect(isExpired({ status: 'reserved', expiresAt: new Date('2026-01-01T09:59:59Z') }, now)).to.equal(true);
+      expect(isExpired({ status: 'reserved', expiresAt: new Date('2026-01-01T10:00:01Z') }, now)).to.equal(false);
+      expect(isExpired({ status: 'committed', expiresAt: null }, now)).to.equal(false);
     });
   });
 });

@@ -1,67 +1,119 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from '@shop/db';
+import { sql, type Kysely, type Selectable, type Transaction } from '@shop/db';
 import type { NotificationDatabase } from './schema';
 
-/** What is known about a mail before it is sent. */
-export interface NotificationDraft {
+type Db = Kysely<NotificationDatabase> | Transaction<NotificationDatabase>;
+type NotificationRow = Selectable<NotificationDatabase['notifications']>;
+
+/** A mail to send, as the event that asked for it decided it. */
+export interface QueuedMail {
   eventId: string;
   eventType: string;
   template: string;
   customerId: string | null;
   recipient: string;
   subject: string;
+  text: string;
+  html: string;
+  /** Of the event that asked for it: the send and its events carry it on. */
+  correlationId: string;
 }
 
-/** The row's id and how many sends have been tried so far, this one included. */
-export interface RecordedAttempt {
+/** A claimed mail, ready to send. */
+export interface ClaimedMail extends QueuedMail {
   id: string;
+  /** Sends tried so far, this one included. */
   attempts: number;
+  createdAt: Date;
 }
 
-type Db = Kysely<NotificationDatabase> | Transaction<NotificationDatabase>;
-
-/** Marks the event's mail as sent, creating the row or completing the one earlier failures left. */
-export async function recordSent(db: Db, draft: NotificationDraft, messageId: string, sentAt: Date): Promise<RecordedAttempt> {
-  return db
+/** Records a mail to send, once per event (a redelivered event finds it there). */
+export async function queueMail(db: Db, mail: QueuedMail, now: Date): Promise<void> {
+  await db
     .insertInto('notifications')
-    .values({ ...columnsOf(draft), id: randomUUID(), status: 'sent', attempts: 1, message_id: messageId, sent_at: sentAt })
-    .onConflict((oc) =>
-      oc.column('event_id').doUpdateSet({
-        status: 'sent',
-        attempts: sql<number>`notifications.attempts + 1`,
-        error: null,
-        message_id: messageId,
-        sent_at: sentAt,
-        recipient: draft.recipient,
-        subject: draft.subject,
-      }),
-    )
-    .returning(['id', 'attempts'])
-    .executeTakeFirstOrThrow();
+    .values({
+      id: randomUUID(),
+      event_id: mail.eventId,
+      event_type: mail.eventType,
+      template: mail.template,
+      customer_id: mail.customerId,
+      recipient: mail.recipient,
+      subject: mail.subject,
+      text_body: mail.text,
+      html_body: mail.html,
+      status: 'pending',
+      next_attempt_at: now,
+      error: null,
+      message_id: null,
+      sent_at: null,
+      claimed_at: null,
+      failed_at: null,
+      correlation_id: mail.correlationId,
+    })
+    .onConflict((oc) => oc.column('event_id').doNothing())
+    .execute();
 }
 
-/** Counts a failed send; a row that already says sent is left alone (and nothing is returned). */
-export async function recordFailedAttempt(db: Db, draft: NotificationDraft, error: string): Promise<RecordedAttempt | undefined> {
-  return db
-    .insertInto('notifications')
-    .values({ ...columnsOf(draft), id: randomUUID(), status: 'failed', attempts: 1, error })
-    .onConflict((oc) =>
-      oc
-        .column('event_id')
-        .doUpdateSet({ attempts: sql<number>`notifications.attempts + 1`, error })
-        .where('notifications.status', '=', 'failed'),
-    )
-    .returning(['id', 'attempts'])
+/**
+ * Claims up to `limit` mails to send now: pending ones that are due, and ones a dispatcher claimed
+ * longer than `leaseMs` ago without recording an outcome (it died). Skips rows another replica is
+ * claiming, so no mail is claimed twice at once.
+ */
+export async function claimDueMails(db: Db, limit: number, leaseMs: number): Promise<ClaimedMail[]> {
+  const { rows } = await sql<NotificationRow>`
+    UPDATE notifications SET status = 'sending', claimed_at = now(), attempts = attempts + 1
+    WHERE id IN (
+      SELECT id FROM notifications
+      WHERE (status = 'pending' AND next_attempt_at <= now())
+         OR (status = 'sending' AND claimed_at < now() - make_interval(secs => ${leaseMs / 1000}::double precision))
+      ORDER BY next_attempt_at NULLS FIRST
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED)
+    RETURNING *`.execute(db);
+  return rows.map((row) => ({
+    id: row.id,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    template: row.template,
+    customerId: row.customer_id,
+    recipient: row.recipient,
+    subject: row.subject,
+    text: row.text_body ?? '',
+    html: row.html_body ?? '',
+    correlationId: row.correlation_id ?? row.event_id,
+    attempts: row.attempts,
+    createdAt: row.created_at,
+  }));
+}
+
+/** The SMTP server accepted it: sent, and the bodies (which may carry a link) are forgotten. */
+export async function markSent(db: Db, id: string, messageId: string, sentAt: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('notifications')
+    .set({ status: 'sent', message_id: messageId, sent_at: sentAt, error: null, text_body: null, html_body: null, claimed_at: null })
+    .where('id', '=', id)
+    .where('status', '=', 'sending')
     .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
-function columnsOf(draft: NotificationDraft) {
-  return {
-    event_id: draft.eventId,
-    event_type: draft.eventType,
-    template: draft.template,
-    customer_id: draft.customerId,
-    recipient: draft.recipient,
-    subject: draft.subject,
-  };
+/** A transient failure: due again at `retryAt`. */
+export async function markRetry(db: Db, id: string, error: string, retryAt: Date): Promise<void> {
+  await db.updateTable('notifications').set({ status: 'pending', error, next_attempt_at: retryAt, claimed_at: null }).where('id', '=', id).where('status', '=', 'sending').execute();
+}
+
+/** Given up: kept for manual review. */
+export async function markFailed(db: Db, id: string, error: string, failedAt: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('notifications')
+    .set({ status: 'failed', error, failed_at: failedAt, claimed_at: null })
+    .where('id', '=', id)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Gives a claimed mail back unsent (the dispatcher is stopping): due at once for the next one. */
+export async function releaseClaim(db: Db, id: string): Promise<void> {
+  await db.updateTable('notifications').set({ status: 'pending', next_attempt_at: new Date(), claimed_at: null, attempts: sql<number>`attempts - 1` }).where('id', '=', id).where('status', '=', 'sending').execute();
 }

@@ -1,7 +1,10 @@
 import type { Generated, OutboxTables } from '@shop/db';
 
-/** Whether a notification reached the SMTP server, or has so far only failed. */
-export type NotificationStatus = 'sent' | 'failed';
+/**
+ * pending: recorded, waiting for its (next) send; sending: claimed by a dispatcher; sent: the SMTP
+ * server accepted it; failed: given up on, for manual review.
+ */
+export type NotificationStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
 /** The notification worker's tables as Kysely sees them. */
 export interface NotificationDatabase extends OutboxTables {
@@ -19,5 +22,11 @@ export interface NotificationDatabase extends OutboxTables {
     message_id: string | null;
     created_at: Generated<Date>;
     sent_at: Date | null;
+    text_body: string | null;
+    html_body: string | null;
+    next_attempt_at: Date | null;
+    claimed_at: Date | null;
+    failed_at: Date | null;
+    correlation_id: string | null;
   };
 }

@@ -1,44 +1,35 @@
-import type { Kysely } from '@shop/db';
-import { customerEmailChanged, customerRegistered, customerVerificationRequested, type EventEnvelope } from '@shop/contracts';
-import { on, startConsumer, type Broker, type Consumer } from '@shop/messaging';
+import { customerEmailChanged, customerRegistered, customerVerificationRequested, subscriptions, type EventEnvelope } from '@shop/contracts';
+import { on, startConsumer, type Backbone, type Consumer } from '@shop/messaging';
 import type { Logger } from '@shop/platform';
-import { sendVerificationEmail, type SendVerificationEmailDeps, type VerificationEmailRequest } from '../app/send-verification-email.use-case';
+import { queueVerificationEmail, type VerificationEmailRequest } from '../app/queue-verification-email.use-case';
 import type { NotificationDatabase } from '../db/schema';
 import type { VerificationReason } from '../domain/verification-email.template';
 
-/** The worker's one queue: every event that ends in a mail to a customer. */
-export const EMAILS_QUEUE = 'notification.emails';
-
 export interface NotificationConsumerOptions {
-  broker: Broker;
-  db: Kysely<NotificationDatabase>;
   logger: Logger;
-  retryDelaysMs: readonly number[];
-  /** Wakes the outbox relay once a handler's transaction (with its notification.sent) commits. */
-  afterCommit: () => void;
-  useCases: Omit<SendVerificationEmailDeps, 'maxAttempts' | 'logger'>;
+  shopName: string;
+  /** Called after a mail is queued: the dispatcher sends it now instead of at its next poll. */
+  mailQueued: () => void;
 }
 
 /**
- * Consumes `notification.emails`. The inbox records each event id in the handler's transaction,
- * so a redelivered event sends no second mail.
+ * Consumes `notification.emails`: each event becomes a queued mail in the handler's transaction,
+ * with the event's inbox entry, so a redelivered event queues no second mail.
  */
-export function startNotificationConsumers(options: NotificationConsumerOptions): Promise<Consumer> {
-  const deps: SendVerificationEmailDeps = { ...options.useCases, maxAttempts: options.retryDelaysMs.length + 1, logger: options.logger };
-  return startConsumer({
-    broker: options.broker,
-    db: options.db,
+export function startNotificationConsumer(options: NotificationConsumerOptions, backbone: Backbone<NotificationDatabase>): Consumer {
+  const { shopName } = options;
+  return startConsumer<NotificationDatabase>({
+    broker: backbone.broker,
+    db: backbone.db,
     logger: options.logger,
-    queue: EMAILS_QUEUE,
-    retryDelaysMs: options.retryDelaysMs,
-    afterCommit: options.afterCommit,
-    // One mail at a time per replica: a slow SMTP server should not leave messages waiting
-    // unacknowledged here while another replica is idle.
-    prefetch: 1,
+    subscription: subscriptions.notificationEmails,
+    retry: backbone.retry,
+    handlerTimeoutMs: backbone.handlerTimeoutMs,
+    afterCommit: options.mailQueued,
     handlers: [
-      on(customerRegistered, (event, tx) => sendVerificationEmail(verificationRequest(event, event.data.email, 'registered'), tx, deps)),
-      on(customerEmailChanged, (event, tx) => sendVerificationEmail(verificationRequest(event, event.data.newEmail, 'email-changed'), tx, deps)),
-      on(customerVerificationRequested, (event, tx) => sendVerificationEmail(verificationRequest(event, event.data.email, 'resend'), tx, deps)),
+      on(customerRegistered, (event, tx) => queueVerificationEmail(verificationRequest(event, event.data.email, 'registered'), tx, shopName)),
+      on(customerEmailChanged, (event, tx) => queueVerificationEmail(verificationRequest(event, event.data.newEmail, 'email-changed'), tx, shopName)),
+      on(customerVerificationRequested, (event, tx) => queueVerificationEmail(verificationRequest(event, event.data.email, 'resend'), tx, shopName)),
     ],
   });
 }

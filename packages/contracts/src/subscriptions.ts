@@ -1,0 +1,42 @@
+import { productCreated, productUpdated } from './catalog.events';
+import { customerEmailChanged, customerRegistered, customerVerificationRequested } from './customer.events';
+import type { EventContract } from './define';
+import { inventoryStockChanged } from './inventory.events';
+
+/** A durable queue of one consuming service and purpose, and the events bound to it. */
+export interface Subscription {
+  /** `<consumer>.<purpose>` (EVENTS.md). */
+  readonly queue: string;
+  readonly events: readonly EventContract<unknown>[];
+}
+
+/**
+ * The broker topology, in one place: every durable consumer queue and what it subscribes to.
+ * Every process that publishes declares all of it before it publishes anything, so an event
+ * reaches a consumer whose service has not started yet (the first deploy, a new service).
+ * A consumer starts from its entry here, so its bindings cannot drift from this list.
+ */
+export const subscriptions = {
+  notificationEmails: {
+    queue: 'notification.emails',
+    events: [customerRegistered, customerEmailChanged, customerVerificationRequested],
+  },
+  inventoryProductEvents: {
+    queue: 'inventory.product-events',
+    events: [productCreated, productUpdated],
+  },
+  catalogStockLevels: {
+    queue: 'catalog.stock-levels',
+    events: [inventoryStockChanged],
+  },
+} as const satisfies Record<string, Subscription>;
+
+/** Every subscription of the shop. */
+export function allSubscriptions(): Subscription[] {
+  return Object.values(subscriptions);
+}
+
+/** Whether some durable queue subscribes to this event type and version. */
+export function hasSubscribers(event: { type: string; version: number }): boolean {
+  return allSubscriptions().some((s) => s.events.some((c) => c.type === event.type && c.version === event.version));
+}

@@ -1,0 +1,63 @@
+import { createApp, createOpsApp, type AppOptions, type OpsAppOptions } from './app';
+import { createMetrics, type HttpMetrics } from './metrics';
+import { listen } from './server';
+
+export interface HttpServiceOptions extends Omit<AppOptions, 'metrics' | 'serving'>, Omit<OpsAppOptions, 'metrics' | 'serving'> {
+  host: string;
+  /** The public (or service-to-service) port. */
+  port: number;
+  /** The operations port: probes and metrics. */
+  opsPort: number;
+}
+
+/** Starting: routes answer 503 until `open()`. Serving. Draining: 503 again, connections closing. */
+export type HttpState = 'starting' | 'serving' | 'draining';
+
+export interface RunningHttp {
+  url: string;
+  port: number;
+  opsUrl: string;
+  opsPort: number;
+  metrics: HttpMetrics;
+  state(): HttpState;
+  /** Routes are served from now on; readiness follows its checks. */
+  open(): void;
+  /** Readiness 503 at once; in-flight requests finish, keep-alive connections are closed. */
+  drain(graceMs: number): Promise<void>;
+  /** Closes the operations port: the last thing a process does before it exits. */
+  closeOps(): Promise<void>;
+}
+
+/**
+ * A process's two HTTP servers: the app on `port` and the operations app on `opsPort`. Both listen
+ * at once, so probes answer while the process is still waiting for its database; routes answer
+ * 503 SERVICE_UNAVAILABLE until `open()`.
+ */
+export async function startHttp(options: HttpServiceOptions): Promise<RunningHttp> {
+  let state: HttpState = 'starting';
+  const serving = () => state === 'serving';
+  const metrics = createMetrics(options.name);
+  const app = createApp({ ...options, metrics, serving });
+  const ops = createOpsApp({ ...options, metrics, serving });
+  const server = await listen(app, options.port, options.host);
+  const opsServer = await listen(ops, options.opsPort, options.host).catch(async (err: unknown) => {
+    await server.close(0);
+    throw err;
+  });
+  return {
+    url: server.url,
+    port: server.port,
+    opsUrl: opsServer.url,
+    opsPort: opsServer.port,
+    metrics,
+    state: () => state,
+    open() {
+      if (state === 'starting') state = 'serving';
+    },
+    async drain(graceMs) {
+      state = 'draining';
+      await server.close(graceMs);
+    },
+    closeOps: () => opsServer.close(0),
+  };
+}

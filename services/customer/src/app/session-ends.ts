@@ -1,0 +1,24 @@
+import { customerSessionsInvalidated } from '@shop/contracts';
+import type { Transaction } from '@shop/db';
+import type { CustomerDatabase } from '../db/schema';
+import { customerAggregate, type Customer } from '../domain/customer';
+import type { CustomerDeps } from './deps';
+
+/**
+ * Tells the gateway that these sessions ended, in the transaction that ended them: it refuses
+ * their access tokens from then on instead of waiting for them to expire.
+ */
+export async function announceSessionsEnded(
+  deps: CustomerDeps,
+  tx: Transaction<CustomerDatabase>,
+  customer: Pick<Customer, 'id' | 'version'>,
+  ended: { sessionIds: string[]; reason: string; at: Date },
+): Promise<void> {
+  if (ended.sessionIds.length === 0) return;
+  await deps.outbox.add(
+    tx,
+    customerSessionsInvalidated,
+    { customerId: customer.id, notBefore: ended.at.toISOString(), sessionIds: ended.sessionIds, reason: ended.reason },
+    customerAggregate(customer),
+  );
+}

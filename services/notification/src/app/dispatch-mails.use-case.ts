@@ -1,0 +1,109 @@
+import { notificationFailed, notificationSent } from '@shop/contracts';
+import type { Kysely, Outbox, RunInTransaction } from '@shop/db';
+import type { RetryPolicy } from '@shop/messaging';
+import { backoffDelay, isTransientError, runInContext, sleep, withTimeout, type Logger } from '@shop/platform';
+import { claimDueMails, markFailed, markRetry, markSent, releaseClaim, type ClaimedMail } from '../db/notification.repository';
+import type { NotificationDatabase } from '../db/schema';
+import { retryAt } from '../domain/mail-retry';
+import type { Mailer } from './mailer';
+
+export interface MailDispatchDeps {
+  db: Kysely<NotificationDatabase>;
+  transaction: RunInTransaction<NotificationDatabase>;
+  outbox: Outbox;
+  mailer: Mailer;
+  logger: Logger;
+  /** Backoff and window of sends that failed for a transient reason (SMTP down, 4xx). */
+  retry: RetryPolicy;
+  /** A claim older than this without an outcome was abandoned (its dispatcher died): claimed again. */
+  leaseMs: number;
+  /** Set when the worker stops: a sent mail whose record keeps failing is left to the lease. */
+  stopping: AbortSignal;
+  now: () => Date;
+}
+
+const SEND_TIMEOUT_MS = 60_000;
+
+/**
+ * Sends every mail that is due, a claimed batch at a time, until none is left. Claim, send, then
+ * record, each on its own: no transaction is open while the SMTP server is asked, so PostgreSQL
+ * dropping a connection meanwhile cannot undo a record and send the mail twice. Resolves with how
+ * many mails were handled.
+ */
+export async function dispatchDueMails(deps: MailDispatchDeps, batchSize = 10): Promise<number> {
+  let total = 0;
+  for (;;) {
+    if (deps.stopping.aborted) return total;
+    const claimed = await claimDueMails(deps.db, batchSize, deps.leaseMs);
+    for (const mail of claimed) {
+      // Stopping: what is not sent yet goes back for the next dispatcher, at once.
+      if (deps.stopping.aborted) await releaseClaim(deps.db, mail.id);
+      else await runInContext({ correlationId: mail.correlationId, causationId: mail.eventId }, () => sendOne(deps, mail));
+    }
+    total += claimed.length;
+    if (claimed.length < batchSize) return total;
+  }
+}
+
+async function sendOne(deps: MailDispatchDeps, mail: ClaimedMail): Promise<void> {
+  let messageId: string;
+  try {
+    ({ messageId } = await withTimeout(deps.mailer.send({ to: mail.recipient, subject: mail.subject, text: mail.text, html: mail.html }), SEND_TIMEOUT_MS, 'SMTP send'));
+  } catch (err) {
+    await recordFailure(deps, mail, err);
+    return;
+  }
+  await recordSent(deps, mail, messageId);
+}
+
+/**
+ * The mail is out: its record must follow. A database that is down right now is waited for (with
+ * backoff) rather than letting a later claim send the mail again.
+ */
+async function recordSent(deps: MailDispatchDeps, mail: ClaimedMail, messageId: string): Promise<void> {
+  const sentAt = deps.now();
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await deps.transaction(async (tx) => {
+        if (!(await markSent(tx, mail.id, messageId, sentAt))) return;
+        await deps.outbox.add(
+          tx,
+          notificationSent,
+          { notificationId: mail.id, eventId: mail.eventId, template: mail.template, to: mail.recipient, attempts: mail.attempts, sentAt: sentAt.toISOString() },
+          { type: 'notification', id: mail.id, version: mail.attempts },
+        );
+      });
+      deps.logger.info('mail sent', { notificationId: mail.id, eventId: mail.eventId, template: mail.template, attempts: mail.attempts });
+      return;
+    } catch (err) {
+      if (!isTransientError(err) || deps.stopping.aborted) {
+        deps.logger.error('mail sent but not recorded; it may be sent again once its claim expires', { notificationId: mail.id, error: String(err) });
+        return;
+      }
+      if (attempt === 0) deps.logger.warn('mail sent, recording it waits for the database', { notificationId: mail.id, error: String(err) });
+      await sleep(backoffDelay(attempt, 250, 5_000));
+    }
+  }
+}
+
+async function recordFailure(deps: MailDispatchDeps, mail: ClaimedMail, err: unknown): Promise<void> {
+  const error = (err instanceof Error ? err.message : String(err)).slice(0, 2000);
+  const now = deps.now();
+  const next = isTransientError(err) ? retryAt(mail, deps.retry, now) : undefined;
+  const meta = { notificationId: mail.id, eventId: mail.eventId, template: mail.template, attempts: mail.attempts, error };
+  if (next) {
+    await markRetry(deps.db, mail.id, error, next);
+    deps.logger.warn('mail not sent, will retry', { ...meta, retryAt: next.toISOString() });
+    return;
+  }
+  await deps.transaction(async (tx) => {
+    if (!(await markFailed(tx, mail.id, error, now))) return;
+    await deps.outbox.add(
+      tx,
+      notificationFailed,
+      { notificationId: mail.id, eventId: mail.eventId, template: mail.template, to: mail.recipient, attempts: mail.attempts, error, failedAt: now.toISOString() },
+      { type: 'notification', id: mail.id, version: mail.attempts },
+    );
+  });
+  deps.logger.error('mail failed for good; kept for manual review', meta);
+}
