@@ -172,12 +172,16 @@ async function plansOf(url: string, work: (db: Kysely<CatalogDatabase>) => Promi
 async function main(): Promise<void> {
   const amqp = await testAmqpUrl();
   const [customerPort, catalogPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
+  // Probes answer on each process's operations port.
+  const [customerOps, catalogOps, gatewayOps] = [await freePort(), await freePort(), await freePort()];
+  const opsUrl = (port: number) => `http://127.0.0.1:${port}`;
   const customerUrl = `http://127.0.0.1:${customerPort}`;
   const catalogUrl = `http://127.0.0.1:${catalogPort}`;
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
   const catalogDatabase = testDatabaseUrl('bench_catalog');
   startProcess('services/customer/src/main.ts', {
     PORT: String(customerPort),
+    OPS_PORT: String(customerOps),
     DATABASE_URL: testDatabaseUrl('bench_customer'),
     AMQP_URL: amqp,
     ADMIN_EMAIL: admin.email,
@@ -185,21 +189,23 @@ async function main(): Promise<void> {
   });
   startProcess('services/catalog/src/main.ts', {
     PORT: String(catalogPort),
+    OPS_PORT: String(catalogOps),
     DATABASE_URL: catalogDatabase,
     AMQP_URL: amqp,
     JWKS_URL: `${customerUrl}/auth/jwks`,
   });
-  await waitReady(customerUrl);
-  await waitReady(catalogUrl);
+  await waitReady(opsUrl(customerOps));
+  await waitReady(opsUrl(catalogOps));
   startProcess('gateway/src/main.ts', {
     PORT: String(gatewayPort),
+    OPS_PORT: String(gatewayOps),
     AMQP_URL: amqp,
     CUSTOMER_SERVICE_URL: customerUrl,
     CATALOG_SERVICE_URL: catalogUrl,
     RATE_LIMIT_MAX: '100000000',
     AUTH_RATE_LIMIT_MAX: '100000000',
   });
-  await waitReady(gatewayUrl);
+  await waitReady(opsUrl(gatewayOps));
 
   process.stdout.write(`seeding ${productCount} products ... `);
   const seedPool = new pg.Pool({ connectionString: catalogDatabase, max: 1 });

@@ -1,20 +1,28 @@
 /**
- * Operator tool for a consumer's parking lot: `pnpm exec tsx scripts/replay-parked.ts <queue>`
- * shows how many events wait in `<queue>.parked`; add `--replay [limit]` to move them back into
- * the queue once the cause is fixed. AMQP_URL picks the broker (and vhost).
+ * Operator tool for what waits aside on the broker. `pnpm exec tsx scripts/replay-parked.ts <queue>`
+ * shows how many events wait in `<queue>.parked`; add `--replay [limit]` to move them back into the
+ * queue once the cause is fixed. `--unroutable` instead of a queue looks at `shop.events.unroutable`
+ * (events no queue took), and with `--replay` publishes them again to `shop.events`. AMQP_URL picks
+ * the broker (and vhost).
  */
-import { connectBroker, countParked, replayParked } from '@shop/messaging';
+import { connectBroker, countMessages, countParked, replayParked, replayUnroutable, UNROUTABLE_QUEUE } from '@shop/messaging';
 import { createLogger } from '@shop/platform';
 
-const [queue, flag, limit] = process.argv.slice(2);
-if (!queue || (flag && flag !== '--replay')) {
-  console.error('usage: replay-parked.ts <queue> [--replay [limit]]   e.g. notification.emails --replay');
+const [target, flag, limit] = process.argv.slice(2);
+if (!target || (flag && flag !== '--replay')) {
+  console.error('usage: replay-parked.ts <queue>|--unroutable [--replay [limit]]   e.g. notification.emails --replay');
   process.exit(2);
 }
 const broker = connectBroker({ url: process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672', name: 'replay-parked', logger: createLogger('replay-parked', 'warn') });
+const max = limit ? Number(limit) : undefined;
 try {
-  console.log(`${await countParked(broker, queue)} event(s) parked in ${queue}.parked`);
-  if (flag) console.log(`${await replayParked(broker, queue, limit ? Number(limit) : undefined)} event(s) moved back into ${queue}`);
+  if (target === '--unroutable') {
+    console.log(`${await countMessages(broker, UNROUTABLE_QUEUE)} event(s) kept in ${UNROUTABLE_QUEUE}`);
+    if (flag) console.log(`${await replayUnroutable(broker, max)} event(s) published again to shop.events`);
+  } else {
+    console.log(`${await countParked(broker, target)} event(s) parked in ${target}.parked`);
+    if (flag) console.log(`${await replayParked(broker, target, max)} event(s) moved back into ${target}`);
+  }
 } finally {
   await broker.close();
 }

@@ -1,26 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import Joi from 'joi';
 import { customerSessionsInvalidated, type CustomerSessionsInvalidatedV1, type EventEnvelope } from '@shop/contracts';
-import { startBroadcastConsumer, type Broker, type Consumer } from '@shop/messaging';
+import { startBroadcastConsumer, type BroadcastConsumer, type Broker } from '@shop/messaging';
 import { CORRELATION_HEADER, currentContext, type Logger } from '@shop/platform';
 import type { RevokedSessions } from './revoked-sessions';
-
-/** The subscription, and when its queue is bound: from then on no invalidation is missed. */
-export interface InvalidationSubscription extends Consumer {
-  /** Resolves once the queue is declared, bound and consumed (the broker may not be reachable yet). */
-  consuming(): Promise<void>;
-}
 
 /**
  * Subscribes this process to `customer.sessions-invalidated` on a queue of its own, so every
  * replica rejects the outlawed tokens at once.
  */
-export function subscribeToInvalidations(broker: Broker, revokedSessions: RevokedSessions, logger: Logger): InvalidationSubscription {
-  // The consumer does not say when its queue is bound; the channel it opens does.
-  let channel: ReturnType<Broker['openChannel']> | undefined;
-  const watched: Broker = { ...broker, openChannel: (name, setup) => (channel = broker.openChannel(name, setup)) };
-  const consumer = startBroadcastConsumer({
-    broker: watched,
+export function subscribeToInvalidations(broker: Broker, revokedSessions: RevokedSessions, logger: Logger): BroadcastConsumer {
+  return startBroadcastConsumer({
+    broker,
     queue: `gateway.sessions.${randomUUID()}`,
     logger,
     handlers: [
@@ -35,12 +26,6 @@ export function subscribeToInvalidations(broker: Broker, revokedSessions: Revoke
       },
     ],
   });
-  return {
-    stop: () => consumer.stop(),
-    consuming: async () => {
-      await channel?.waitForConnect();
-    },
-  };
 }
 
 /** Whether the recent invalidations have been loaded, are being (re)loaded, or could not be before they stopped mattering. */

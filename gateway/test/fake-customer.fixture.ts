@@ -44,12 +44,18 @@ export interface FakeCustomerService {
   jwksFetches: number;
   /** Items the internal invalidations route answers with. */
   invalidations: { customerId: string; notBefore: string }[];
+  /** Single ended sessions the internal invalidations route answers with (its `sessions`). */
+  endedSessions: { customerId: string; sessionId: string; revokedAt: string }[];
   /** How many of the next calls to the internal invalidations route answer 503 (a service still starting). */
   invalidationFailures: number;
   /** Status every echoed route answers with, when set (a failing service). */
   failWith: number | undefined;
   /** Makes every echoed route stay silent (a hanging service). */
   hang: boolean;
+  /** Paths (the service's own, without `/api/v1`) that stay silent once their body is read. */
+  hangPaths: Set<string>;
+  /** Status by `'<METHOD> <path>'` (`'POST /auth/logout'`) instead of the echo; 204 has no body. */
+  statusOf: Map<string, number>;
   sign(claims?: TokenClaims): Promise<string>;
   /** A new current key; the JWKS publishes it beside the old ones. */
   rotateKey(): Promise<void>;
@@ -74,9 +80,12 @@ export async function startFakeCustomerService(): Promise<FakeCustomerService> {
     invalidationQueries: [],
     jwksFetches: 0,
     invalidations: [],
+    endedSessions: [],
     invalidationFailures: 0,
     failWith: undefined,
     hang: false,
+    hangPaths: new Set(),
+    statusOf: new Map(),
     async sign(claims = {}) {
       const key = claims.key ?? (keys.at(-1) as SigningKey);
       const iat = claims.iat ?? Math.floor(Date.now() / 1000);
@@ -106,14 +115,29 @@ export async function startFakeCustomerService(): Promise<FakeCustomerService> {
       res.status(503).json({ error: { code: 'SERVICE_UNAVAILABLE', message: 'starting', details: {} } });
       return;
     }
-    res.json({ items: fake.invalidations });
+    res.json({ items: fake.invalidations, sessions: fake.endedSessions });
   });
   app.use(async (req, res) => {
     const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    try {
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+    } catch {
+      // The gateway gave up on a request whose client never sent all of it: nobody is listening.
+      res.destroy();
+      return;
+    }
     fake.seen.push({ method: req.method, path: req.originalUrl, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-    if (fake.hang) {
+    if (fake.hang || fake.hangPaths.has(req.path)) {
       hanging.add(res);
+      return;
+    }
+    const status = fake.statusOf.get(`${req.method} ${req.path}`);
+    if (status === 204) {
+      res.status(204).end();
+      return;
+    }
+    if (status) {
+      res.status(status).json({ error: { code: 'FAKE', message: `fake ${status}`, details: {} } });
       return;
     }
     if (fake.failWith) {

@@ -9,6 +9,8 @@ export interface GatewayFixture {
   gateway: RunningGateway;
   customer: FakeCustomerService;
   api: HttpClient;
+  /** The operations port: probes and metrics. */
+  ops: HttpClient;
   stop(): Promise<void>;
 }
 
@@ -30,6 +32,7 @@ export async function startGatewayFixture(env: Record<string, string> = {}, cust
     gateway,
     customer: fake,
     api: httpClient(gateway.url),
+    ops: httpClient(gateway.opsUrl),
     async stop() {
       await gateway.stop();
       if (!customer) await fake.stop();

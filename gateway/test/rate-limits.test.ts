@@ -42,4 +42,44 @@ describe('gateway', () => {
       expect((await f.api.get('/health/live')).status).to.equal(200);
     });
   });
+
+  describe('trusted proxies', () => {
+    let f: GatewayFixture;
+    afterEach(() => f.stop());
+
+    const forwardedFor = (address: string) => ({ headers: { 'x-forwarded-for': address } });
+    const login = (address: string) => f.api.post('/api/v1/auth/login', { email: 'a@example.com', password: 'guess' }, forwardedFor(address));
+
+    it('when TRUST_PROXY is left at its default and every login names another X-Forwarded-For, then the login limit still counts the one client address', async () => {
+      f = await startGatewayFixture({ AUTH_RATE_LIMIT_MAX: '3', RATE_LIMIT_MAX: '100' });
+
+      for (let i = 1; i <= 3; i += 1) expect((await login(`203.0.113.${i}`)).status).to.equal(200);
+      const limited = await login('203.0.113.4');
+
+      expect(limited.status).to.equal(429);
+      expect(limited.body.error.code).to.equal('RATE_LIMITED');
+    });
+
+    it('when TRUST_PROXY is left at its default and every request names another X-Forwarded-For, then the general limit still counts the one client address', async () => {
+      f = await startGatewayFixture({ AUTH_RATE_LIMIT_MAX: '100', RATE_LIMIT_MAX: '4' });
+
+      for (let i = 1; i <= 4; i += 1) expect((await f.api.get('/api/v1/customers/me', forwardedFor(`198.51.100.${i}`))).status).to.equal(200);
+      const limited = await f.api.get('/api/v1/customers/me', forwardedFor('198.51.100.5'));
+
+      expect(limited.status).to.equal(429);
+      expect(limited.body.error.code).to.equal('RATE_LIMITED');
+    });
+
+    it('when TRUST_PROXY is loopback (the local launcher) and a local proxy names different clients, then each forwarded address is counted apart', async () => {
+      f = await startGatewayFixture({ TRUST_PROXY: 'loopback', AUTH_RATE_LIMIT_MAX: '2', RATE_LIMIT_MAX: '100' });
+
+      for (let i = 0; i < 2; i += 1) expect((await login('203.0.113.10')).status).to.equal(200);
+      const limited = await login('203.0.113.10');
+      const otherClient = await login('203.0.113.11');
+
+      expect(limited.status).to.equal(429);
+      expect(otherClient.status).to.equal(200);
+      expect(otherClient.body.path).to.equal('/auth/login');
+    });
+  });
 });

@@ -87,17 +87,41 @@ describe('gateway', () => {
       expect(f.customer.invalidationQueries.length).to.equal(queriesBefore);
     });
 
-    it('when the liveness, readiness and metrics probes are asked, then they answer with the breaker states', async () => {
+    it('when the liveness, readiness and metrics probes are asked, then they answer with the breaker state of every service and route group', async () => {
       expect((await f.api.get('/health/live')).status).to.equal(200);
-      const ready = await f.api.get('/health/ready');
+      expect((await f.ops.get('/health/live')).status).to.equal(200);
+      const ready = await f.ops.get('/health/ready');
       expect(ready.status).to.equal(200);
+      expect(ready.body).to.include({ status: 'ok', serving: true, sessionInvalidations: 'loaded' });
       expect(ready.body.checks).to.deep.equal({ broker: 'ok' });
-      expect(ready.body.sessionInvalidations).to.equal('loaded');
       expect(ready.body.upstreams.customer).to.deep.equal({ breaker: 'closed' });
-      expect(ready.body.upstreams).to.have.keys('customer', 'catalog', 'inventory', 'cart', 'order', 'payment', 'notification');
-      const metrics = await f.api.get('/metrics');
+      expect(ready.body.upstreams['customer:credentials']).to.deep.equal({ breaker: 'closed' });
+      expect(ready.body.upstreams).to.have.keys('customer', 'customer:credentials', 'catalog', 'inventory', 'cart', 'order', 'payment', 'notification');
+      const metrics = await f.ops.get('/metrics');
       expect(metrics.body).to.contain('gateway_circuit_breaker_state{upstream="customer",service="gateway"} 0');
+      expect(metrics.body).to.contain('gateway_circuit_breaker_state{upstream="customer:credentials",service="gateway"} 0');
       expect(metrics.body).to.contain('route="/api/v1/customers"');
+    });
+
+    it('when /metrics or /health/ready is asked on the public port, then 404 NOT_FOUND in the error shape; only the operations port, a port of its own, serves them', async () => {
+      const seen = f.customer.seen.length;
+
+      for (const path of ['/metrics', '/health/ready', '/metrics/', '/health/ready?full=1']) {
+        const response = await f.api.get(path);
+        expect(response.status, path).to.equal(404);
+        expect(response.body.error, path).to.include({ code: 'NOT_FOUND' });
+        expect(response.body.error.message, path).to.be.a('string');
+        expect(JSON.stringify(response.body), path).to.not.contain('gateway_circuit_breaker_state').and.not.contain('upstreams');
+      }
+
+      expect(f.customer.seen.length).to.equal(seen);
+      expect(new URL(f.gateway.opsUrl).port).to.not.equal(new URL(f.gateway.url).port);
+      expect((await f.ops.get('/metrics')).status).to.equal(200);
+      expect((await f.ops.get('/health/ready')).status).to.equal(200);
+      const api = await f.ops.get('/api/v1/customers/me');
+      expect(api.status).to.equal(404);
+      expect(api.body.error.code).to.equal('NOT_FOUND');
+      expect(f.customer.seen.length).to.equal(seen);
     });
   });
 });

@@ -18,8 +18,10 @@ describe('gateway', () => {
     });
     after(() => broker.close());
 
-    async function publishInvalidation(customerId: string, notBefore: Date): Promise<void> {
-      const envelope = buildEnvelope('customer', customerSessionsInvalidated, { customerId, notBefore: notBefore.toISOString() });
+    /** Without `sessionIds` every session of the customer ends (a suspension); with them, only those. */
+    async function publishInvalidation(customerId: string, notBefore: Date, sessionIds?: string[]): Promise<void> {
+      const data = { customerId, notBefore: notBefore.toISOString(), ...(sessionIds && { sessionIds, reason: 'logout' }) };
+      const envelope = buildEnvelope('customer', customerSessionsInvalidated, data, { type: 'customer', id: customerId, version: 2 });
       await broker.publish([{ routingKey: routingKeyOf(envelope), envelope }]);
     }
 
@@ -49,6 +51,27 @@ describe('gateway', () => {
         expect((await f.api.get('/api/v1/customers/me', { token: newer })).status).to.equal(200);
       });
 
+      it('when customer.sessions-invalidated names sessions, then their tokens get 401 whenever issued, and the customer\'s other sessions pass', async () => {
+        const customerId = randomUUID();
+        const endedSession = randomUUID();
+        const ended = await f.customer.sign({ sub: customerId, sid: endedSession, iat: secondsAgo(30) });
+        const otherSession = await f.customer.sign({ sub: customerId, iat: secondsAgo(30) });
+        expect((await f.api.get('/api/v1/customers/me', { token: ended })).status).to.equal(200);
+
+        const notBefore = new Date();
+        await publishInvalidation(customerId, notBefore, [endedSession]);
+
+        await eventually(async () => (await f.api.get('/api/v1/customers/me', { token: ended })).status === 401, 5_000, 'the ended session to be rejected');
+        const seen = f.customer.seen.length;
+        const issuedLater = await f.customer.sign({ sub: customerId, sid: endedSession, iat: Math.ceil(notBefore.getTime() / 1000) + 1 });
+        const rejected = await f.api.get('/api/v1/customers/me', { token: issuedLater });
+        expect(rejected.status).to.equal(401);
+        expect(rejected.body.error.code).to.equal('UNAUTHORIZED');
+        expect(f.customer.seen.length).to.equal(seen);
+        expect((await f.api.get('/api/v1/customers/me', { token: otherSession })).status).to.equal(200);
+        expect(f.gateway.revokedSessions.notBeforeOf(customerId)).to.equal(undefined);
+      });
+
       it('when an invalidation arrives that is older than the one known, then the newer instant stays', async () => {
         const customerId = randomUUID();
         const latest = new Date();
@@ -57,6 +80,23 @@ describe('gateway', () => {
         await eventually(() => f.gateway.revokedSessions.notBeforeOf(customerId), 5_000, 'the invalidation');
         await new Promise((resolve) => setTimeout(resolve, 200));
         expect(f.gateway.revokedSessions.notBeforeOf(customerId)?.toISOString()).to.equal(latest.toISOString());
+      });
+    });
+
+    describe('at start-up', () => {
+      it('when an invalidation is published the moment the gateway has started, then the gateway hears it', async () => {
+        const customerId = randomUUID();
+        const f = await startGatewayFixture();
+        try {
+          const token = await f.customer.sign({ sub: customerId, iat: secondsAgo(30) });
+
+          await publishInvalidation(customerId, new Date());
+
+          await eventually(() => f.gateway.revokedSessions.notBeforeOf(customerId), 3_000, 'the invalidation');
+          expect((await f.api.get('/api/v1/customers/me', { token })).status).to.equal(401);
+        } finally {
+          await f.stop();
+        }
       });
     });
 
@@ -87,16 +127,38 @@ describe('gateway', () => {
         }
       });
 
+      it('when the customer service lists recently ended sessions at start-up, then the gateway refuses their tokens from its first request, and the customer\'s other sessions pass', async () => {
+        const customerId = randomUUID();
+        const endedSession = randomUUID();
+        const revokedAt = new Date();
+        customer.endedSessions = [{ customerId, sessionId: endedSession, revokedAt: revokedAt.toISOString() }];
+        const f = await startGatewayFixture({}, customer);
+        try {
+          const seen = customer.seen.length;
+          // Issued after the session ended: a session ends whatever its tokens' age.
+          const token = await customer.sign({ sub: customerId, sid: endedSession, iat: Math.ceil(revokedAt.getTime() / 1000) + 1 });
+
+          const response = await f.api.get('/api/v1/customers/me', { token });
+
+          expect(response.status).to.equal(401);
+          expect(response.body.error.code).to.equal('UNAUTHORIZED');
+          expect(customer.seen.length).to.equal(seen);
+          expect((await f.api.get('/api/v1/customers/me', { token: await customer.sign({ sub: customerId, iat: secondsAgo(60) }) })).status).to.equal(200);
+        } finally {
+          await f.stop();
+        }
+      });
+
       it('when the customer service is not answering yet, then the gateway starts anyway and loads the invalidations once it does', async () => {
         const revoked = randomUUID();
         customer.invalidations = [{ customerId: revoked, notBefore: new Date().toISOString() }];
         customer.invalidationFailures = 2;
         const f = await startGatewayFixture({}, customer);
         try {
-          expect((await f.api.get('/health/ready')).body.sessionInvalidations).to.equal('loading');
+          expect((await f.ops.get('/health/ready')).body.sessionInvalidations).to.equal('loading');
           await eventually(() => f.gateway.revokedSessions.notBeforeOf(revoked), 10_000, 'the invalidations to load');
           expect(customer.invalidationQueries.length).to.equal(3);
-          expect((await f.api.get('/health/ready')).body.sessionInvalidations).to.equal('loaded');
+          expect((await f.ops.get('/health/ready')).body.sessionInvalidations).to.equal('loaded');
           expect((await f.api.get('/api/v1/customers/me', { token: await customer.sign({ sub: revoked, iat: secondsAgo(5) }) })).status).to.equal(401);
         } finally {
           await f.stop();
@@ -112,18 +174,60 @@ describe('gateway', () => {
         try {
           const queries = customer.invalidationQueries.length;
           line.cut();
-          await eventually(async () => (await f.api.get('/health/ready')).status === 503, 5_000, 'readiness to notice the broker is gone');
+          await eventually(async () => (await f.ops.get('/health/ready')).status === 503, 5_000, 'readiness to notice the broker is gone');
           const missed = randomUUID();
           await publishInvalidation(missed, new Date());
           customer.invalidations = [{ customerId: missed, notBefore: new Date().toISOString() }];
           line.restore();
           await eventually(() => f.gateway.revokedSessions.notBeforeOf(missed), 10_000, 'the missed invalidation');
           expect(customer.invalidationQueries.length).to.be.greaterThan(queries);
-          expect((await f.api.get('/health/ready')).status).to.equal(200);
+          expect((await f.ops.get('/health/ready')).status).to.equal(200);
         } finally {
           await f.stop();
           await line.close();
         }
+      });
+    });
+
+    describe('by logout', () => {
+      let f: GatewayFixture;
+      before(async () => {
+        f = await startGatewayFixture();
+      });
+      after(() => f.stop());
+      afterEach(() => f.customer.statusOf.clear());
+
+      it('when the customer service accepts a logout with a verified token, then that token gets 401 on the very next request, on every route, without reaching the service, and the customer\'s other sessions pass', async () => {
+        const customerId = randomUUID();
+        const token = await f.customer.sign({ sub: customerId });
+        const otherSession = await f.customer.sign({ sub: customerId });
+        f.customer.statusOf.set('POST /auth/logout', 204);
+
+        const logout = await f.api.post('/api/v1/auth/logout', undefined, { token });
+
+        expect(logout.status).to.equal(204);
+        const seen = f.customer.seen.length;
+        for (const path of ['/api/v1/customers/me', '/api/v1/auth/jwks', '/api/v1/customers/me/addresses']) {
+          const refused = await f.api.get(path, { token });
+          expect(refused.status, path).to.equal(401);
+          expect(refused.body.error.code, path).to.equal('UNAUTHORIZED');
+        }
+        expect(f.customer.seen.length).to.equal(seen);
+        expect(f.gateway.revokedSessions.notBeforeOf(customerId)).to.equal(undefined);
+        expect((await f.api.get('/api/v1/customers/me', { token: otherSession })).status).to.equal(200);
+      });
+
+      it('when the customer service refuses a logout, then the session goes on; once it accepts one, the session ends', async () => {
+        const token = await f.customer.sign();
+        f.customer.statusOf.set('POST /auth/logout', 401);
+
+        const refusedLogout = await f.api.post('/api/v1/auth/logout', undefined, { token });
+
+        expect(refusedLogout.status).to.equal(401);
+        expect((await f.api.get('/api/v1/customers/me', { token })).status).to.equal(200);
+        f.customer.statusOf.set('POST /auth/logout', 204);
+        expect((await f.api.post('/api/v1/auth/logout', undefined, { token })).status).to.equal(204);
+        expect((await f.api.get('/api/v1/customers/me', { token })).status).to.equal(401);
       });
     });
   });

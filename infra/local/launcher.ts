@@ -24,6 +24,8 @@ interface ProcessSpec {
   name: string;
   entry: string;
   port: string;
+  /** Operations port: the launcher waits for its /health/ready before starting the next process. */
+  opsPort?: string;
   env: Record<string, string>;
 }
 
@@ -34,33 +36,42 @@ const services: ProcessSpec[] = [
     name: 'customer',
     entry: 'services/customer/src/main.ts',
     port: '3001',
-    env: { ...shared, PORT: '3001', DATABASE_URL: `${postgres}/shop_customer`, PUBLIC_BASE_URL: `http://localhost:${gatewayPort}`, ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password },
+    opsPort: '9001',
+    env: { ...shared, PORT: '3001', OPS_PORT: '9001', DATABASE_URL: `${postgres}/shop_customer`, PUBLIC_BASE_URL: `http://localhost:${gatewayPort}`, ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password },
   },
   {
     name: 'catalog',
     entry: 'services/catalog/src/main.ts',
     port: '3002',
-    env: { ...shared, PORT: '3002', DATABASE_URL: `${postgres}/shop_catalog`, JWKS_URL: 'http://127.0.0.1:3001/auth/jwks' },
+    opsPort: '9002',
+    env: { ...shared, PORT: '3002', OPS_PORT: '9002', DATABASE_URL: `${postgres}/shop_catalog`, JWKS_URL: 'http://127.0.0.1:3001/auth/jwks' },
   },
   {
     name: 'inventory',
     entry: 'services/inventory/src/main.ts',
     port: '3003',
-    env: { ...shared, PORT: '3003', DATABASE_URL: `${postgres}/shop_inventory`, JWKS_URL: 'http://127.0.0.1:3001/auth/jwks' },
+    opsPort: '9003',
+    env: { ...shared, PORT: '3003', OPS_PORT: '9003', DATABASE_URL: `${postgres}/shop_inventory`, JWKS_URL: 'http://127.0.0.1:3001/auth/jwks' },
   },
   {
     name: 'notification',
     entry: 'services/notification/src/main.ts',
     port: '3007',
-    env: { ...shared, PORT: '3007', DATABASE_URL: `${postgres}/shop_notification`, SMTP_HOST: host, SMTP_PORT: mail.smtp },
+    opsPort: '9007',
+    env: { ...shared, PORT: '3007', OPS_PORT: '9007', DATABASE_URL: `${postgres}/shop_notification`, SMTP_HOST: host, SMTP_PORT: mail.smtp },
   },
   {
     name: 'gateway',
     entry: 'gateway/src/main.ts',
     port: gatewayPort,
+    opsPort: '9080',
     env: {
       ...shared,
       PORT: gatewayPort,
+      OPS_PORT: '9080',
+      // Clients of the local shop reach the gateway directly from this machine; behind an ingress,
+      // TRUST_PROXY names the ingress instead.
+      TRUST_PROXY: 'loopback',
       CUSTOMER_SERVICE_URL: 'http://127.0.0.1:3001',
       CATALOG_SERVICE_URL: 'http://127.0.0.1:3002',
       INVENTORY_SERVICE_URL: 'http://127.0.0.1:3003',
@@ -82,6 +93,21 @@ function answers(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/** Waits until a process says it is ready on its operations port (its database migrated, routes open). */
+async function waitForReady(opsPort: number, name: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (stopping) return;
+    const status = await fetch(`http://${host}:${opsPort}/health/ready`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) return;
+    if (Date.now() > deadline) throw new Error(`${name} did not become ready (operations port ${opsPort})`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 async function waitForPort(port: number, name: string, timeoutMs = 60_000): Promise<void> {
@@ -135,9 +161,12 @@ async function main(): Promise<void> {
     }
   }
   for (const [index, spec] of services.entries()) {
-    if (await answers(Number(spec.port))) throw new Error(`port ${spec.port} for ${spec.name} is already in use`);
+    for (const port of [spec.port, spec.opsPort].filter((p): p is string => p !== undefined)) {
+      if (await answers(Number(port))) throw new Error(`port ${port} for ${spec.name} is already in use`);
+    }
     start(spec, index);
-    await waitForPort(Number(spec.port), spec.name);
+    if (spec.opsPort) await waitForReady(Number(spec.opsPort), spec.name);
+    else await waitForPort(Number(spec.port), spec.name);
   }
   const demo = await seedDemoCatalog(`http://127.0.0.1:${gatewayPort}/api/v1`, admin);
   const demoLine = demo.seeded ? `demo catalog loaded: ${demo.categories} categories, ${demo.products} products` : 'catalog already has data: demo catalog left out';
@@ -145,6 +174,7 @@ async function main(): Promise<void> {
   The shop is running.
     API gateway      http://localhost:${gatewayPort}/api/v1
     captured e-mails http://localhost:${mail.http}/api/v1/messages   (SMTP sink on port ${mail.smtp})
+    probes, metrics  http://localhost:9080/health/ready, /metrics   (each service: 9001-9007)
     admin login      ${admin.email} / ${admin.password}
     ${demoLine}
   Press Ctrl-C to stop.

@@ -15,7 +15,8 @@ describe('gateway', () => {
         RATE_LIMIT_MAX: 600,
         AUTH_RATE_LIMIT_MAX: 10,
         ACCESS_TOKEN_TTL_SECONDS: 900,
-        TRUST_PROXY: 'loopback',
+        OPS_PORT: 9080,
+        TRUST_PROXY: false,
       });
       expect(Object.isFrozen(config)).to.equal(true);
     });
@@ -27,6 +28,18 @@ describe('gateway', () => {
 
     it('when settings are bad, then loading fails naming each of them', () => {
       expect(() => loadGatewayConfig({ PORT: 'eighty', CATALOG_SERVICE_URL: 'ftp://x', RATE_LIMIT_MAX: '0' })).to.throw(/PORT.*CATALOG_SERVICE_URL.*RATE_LIMIT_MAX/);
+    });
+
+    it('when TRUST_PROXY is not set, then no proxy is trusted to name the client address', () => {
+      expect(loadGatewayConfig({}).TRUST_PROXY).to.equal(false);
+      expect(loadGatewayConfig({ NODE_ENV: 'production' }).TRUST_PROXY).to.equal(false);
+      expect(loadGatewayConfig({ TRUST_PROXY: 'loopback' }).TRUST_PROXY).to.equal('loopback');
+    });
+
+    it('when PORT is 0, then the operations port is a random one too; otherwise it defaults to 9080', () => {
+      expect(loadGatewayConfig({ PORT: '0' }).OPS_PORT).to.equal(0);
+      expect(loadGatewayConfig({ PORT: '8081' }).OPS_PORT).to.equal(9080);
+      expect(loadGatewayConfig({ PORT: '0', OPS_PORT: '9181' }).OPS_PORT).to.equal(9181);
     });
 
     it('when TRUST_PROXY is a hop count or a boolean, then it is typed so', () => {

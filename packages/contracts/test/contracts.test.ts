@@ -124,7 +124,7 @@ const samples: Sample[] = [
   sample(c.customerProfileUpdated, { customerId, firstName: 'Ada', lastName: 'King', updatedAt: at }),
   sample(c.customerPasswordChanged, { customerId, changedAt: at }),
   sample(c.customerSuspended, { customerId, email: 'ada@example.com', reason: 'fraud suspected', suspendedAt: at }),
-  sample(c.customerSessionsInvalidated, { customerId, notBefore: at }),
+  sample(c.customerSessionsInvalidated, { customerId, notBefore: at, sessionIds: [id()], reason: 'logout' }),
   sample(c.customerReactivated, { customerId, status: 'verified', reason: 'appeal granted', reactivatedBy: id(), reactivatedAt: at }),
   sample(c.customerShippingAddressAdded, { customerId, addressId: id(), address: shippingAddress, addedAt: at }),
   sample(c.customerDataErased, { customerId, anonymizedId: id(), erasedAt: at }),
@@ -182,6 +182,8 @@ const samples: Sample[] = [
   }),
   sample(c.productUpdated, {
     productId,
+    name: 'Organic Tee',
+    price: eur(1799),
     changedFields: { name: 'Organic Tee', description: 'Even softer.', price: eur(1799) },
     variants: [variant],
     updatedBy: adminId,

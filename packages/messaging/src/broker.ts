@@ -87,14 +87,19 @@ export function connectBroker(options: BrokerOptions): Broker {
       name,
       confirm: true,
       setup: (async (channel: ConfirmChannel) => {
-        channel.on('error', (err: Error) => logger.error('broker channel error', { channel: name, error: err.message }));
+        channel.on('error', (err: Error) => {
+          if (!closing) logger.error('broker channel error', { channel: name, error: err.message });
+        });
         channel.on('close', () => {
           if (!wrapperClosed) recoverChannel(name);
         });
         await setup(channel);
       }) as SetupFunc,
     });
-    wrapper.on('error', (err: Error) => logger.error('broker channel setup failed', { channel: name, error: err.message }));
+    wrapper.on('error', (err: Error) => {
+      // A setup cut short by our own close is no failure.
+      if (!closing) logger.error('broker channel setup failed', { channel: name, error: err.message });
+    });
     wrapper.on('close', () => {
       wrapperClosed = true;
     });

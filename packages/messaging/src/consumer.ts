@@ -265,12 +265,18 @@ export interface BroadcastOptions {
   logger: Logger;
 }
 
+/** A broadcast subscription, and when its queue is bound: from then on nothing published is missed. */
+export interface BroadcastConsumer extends Consumer {
+  /** Resolves once the queue is declared, bound and consumed (the broker may not be reachable yet). */
+  consuming(): Promise<void>;
+}
+
 /**
  * A subscription of one process alone, for effects that are idempotent by nature and kept in
  * memory (revoked sessions). No inbox, no retries, no acknowledgements: a failure is logged and
  * dropped. Consuming starts whenever the broker is reachable.
  */
-export function startBroadcastConsumer(options: BroadcastOptions): Consumer {
+export function startBroadcastConsumer(options: BroadcastOptions): BroadcastConsumer {
   const { broker, queue, logger } = options;
   const byKey = new Map(options.handlers.map((h) => [routingKeyOf(h.contract), h]));
   let current: { channel: Channel; consumerTag: string } | undefined;
@@ -294,6 +300,8 @@ export function startBroadcastConsumer(options: BroadcastOptions): Consumer {
     current = { channel, consumerTag };
   });
   return {
+    // The wrapper counts as connected once its setup (declare, bind, consume) has run.
+    consuming: () => wrapper.waitForConnect(),
     async stop() {
       const consuming = current;
       if (consuming) await consuming.channel.cancel(consuming.consumerTag).catch(() => undefined);

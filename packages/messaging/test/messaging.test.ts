@@ -91,12 +91,16 @@ describe('messaging: topology, outbox, inbox, retries and parking', function () 
     return rows[0]?.n ?? 0;
   }
 
+  /** A channel of its own for one piece of work; a channel the broker closes (404 on a missing queue) rejects the work. */
   async function withChannel<T>(work: (channel: amqplib.Channel) => Promise<T>): Promise<T> {
     const connection = await amqplib.connect(amqpUrl);
+    connection.on('error', () => undefined);
     try {
-      return await work(await connection.createChannel());
+      const channel = await connection.createChannel();
+      channel.on('error', () => undefined);
+      return await work(channel);
     } finally {
-      await connection.close();
+      await connection.close().catch(() => undefined);
     }
   }
 
@@ -215,6 +219,25 @@ describe('messaging: topology, outbox, inbox, retries and parking', function () 
         await cutBroker.close();
         await proxy.close();
       }
+    });
+
+    it('when the relay waits for the broker to confirm, then no transaction of its database stays open meanwhile', async () => {
+      let openTransactions: number | undefined;
+      const relay = createOutboxRelay({
+        db,
+        logger,
+        pollIntervalMs: 100_000,
+        publish: async (messages) => {
+          const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND state LIKE 'idle in transaction%'`.execute(db);
+          openTransactions = rows[0]?.n;
+          await broker.publish(messages);
+        },
+      });
+      await db.transaction().execute((tx) => createOutbox('messaging-test').add(tx, customerProfileUpdated, profileUpdated('no tx'), { type: 'customer', id: randomUUID(), version: 1 }));
+      expect(await relay.drain()).to.equal(1);
+      expect(openTransactions).to.equal(0);
+      await relay.stop();
     });
 
     it('when two relays share a database, then only the one holding the lease publishes, and the other takes over once it stops', async () => {

@@ -1,7 +1,23 @@
 import { expect } from 'chai';
 import { SignJWT, generateKeyPair, importJWK, type JWK } from 'jose';
 import { sql } from '@shop/db';
-import { PASSWORD, startCustomerFixture, uniqueEmail, type CustomerFixture } from './customer.fixture';
+import { PASSWORD, sessionIdOf, startCustomerFixture, uniqueEmail, type CustomerFixture } from './customer.fixture';
+
+/**
+ * The session is over: its newest refresh token and its access token are refused, and one
+ * customer.sessions-invalidated event on the broker names it alone, with the reason.
+ */
+async function expectSessionEnded(f: CustomerFixture, pair: { accessToken: string; refreshToken: string }, sessionId: string, customerId: string, reason: string) {
+  const refresh = await f.api.post('/auth/refresh', { refreshToken: pair.refreshToken });
+  expect(refresh.status, 'the refresh token of the ended session').to.equal(401);
+  expect(refresh.body.error.code).to.equal('INVALID_TOKEN');
+  const me = await f.api.get('/customers/me', { token: pair.accessToken });
+  expect(me.status, 'the access token of the ended session').to.equal(401);
+  expect(me.body.error.code).to.equal('UNAUTHORIZED');
+  const events = (await f.events('customer.sessions-invalidated')).filter((e) => e.data.customerId === customerId);
+  expect(events.map((e) => ({ ...e.data, notBefore: undefined }))).to.deep.equal([{ customerId, notBefore: undefined, sessionIds: [sessionId], reason }]);
+  expect(Date.parse(events[0]?.data.notBefore)).to.be.closeTo(Date.now(), 10_000);
+}
 
 describe('customer service: login and sessions', function () {
   this.timeout(30_000);
@@ -56,6 +72,100 @@ describe('customer service: login and sessions', function () {
       expect(response.body.error.code).to.equal('ACCOUNT_SUSPENDED');
       expect((await f.api.post('/auth/login', { email, password: 'wrong-password-1' })).body.error.code).to.equal('INVALID_CREDENTIALS');
     });
+
+    it('when an address has had 10 failed logins (the default), then the next login answers 429 RATE_LIMITED with Retry-After of about 15 minutes', async () => {
+      const { email } = await f.register();
+      for (let i = 0; i < 10; i += 1) {
+        expect((await f.api.post('/auth/login', { email, password: 'wrong-password-1' })).status, `failure ${i + 1}`).to.equal(401);
+      }
+
+      const response = await f.api.post('/auth/login', { email, password: PASSWORD });
+
+      expect(response.status).to.equal(429);
+      expect(response.body.error.code).to.equal('RATE_LIMITED');
+      expect(Number(response.headers.get('retry-after'))).to.be.within(890, 900);
+    });
+
+    describe('with LOGIN_MAX_FAILURES=3', () => {
+      let throttled: CustomerFixture;
+      before(async () => {
+        throttled = await startCustomerFixture({ LOGIN_MAX_FAILURES: '3' });
+      });
+      after(() => throttled.stop());
+
+      const failLogins = async (email: string, times: number) => {
+        for (let i = 0; i < times; i += 1) {
+          expect((await throttled.api.post('/auth/login', { email, password: 'wrong-password-1' })).status, `failure ${i + 1}`).to.equal(401);
+        }
+      };
+
+      it('when an address has had 3 failed logins, then every login for it answers 429 RATE_LIMITED with Retry-After, the right password included', async () => {
+        const { email } = await throttled.register();
+        const bystander = await throttled.register();
+        await failLogins(email, 3);
+
+        const right = await throttled.api.post('/auth/login', { email, password: PASSWORD });
+        const wrong = await throttled.api.post('/auth/login', { email: email.toUpperCase(), password: 'wrong-password-1' });
+
+        for (const response of [right, wrong]) {
+          expect(response.status).to.equal(429);
+          expect(response.body.error.code).to.equal('RATE_LIMITED');
+          expect(Number(response.headers.get('retry-after'))).to.be.within(1, 900);
+        }
+        expect(right.body).to.not.have.property('accessToken');
+        expect((await throttled.api.post('/auth/login', { email: bystander.email, password: PASSWORD })).status, 'another address is not throttled').to.equal(200);
+      });
+
+      it('when an unknown address has had 3 failed logins, then it is throttled alike: the same status and error as a known one', async () => {
+        const { email: known } = await throttled.register();
+        const unknown = uniqueEmail('nobody');
+        await failLogins(known, 3);
+        await failLogins(unknown, 3);
+
+        const knownAnswer = await throttled.api.post('/auth/login', { email: known, password: PASSWORD });
+        const unknownAnswer = await throttled.api.post('/auth/login', { email: unknown, password: PASSWORD });
+
+        expect(unknownAnswer.status).to.equal(429);
+        expect(unknownAnswer.status).to.equal(knownAnswer.status);
+        expect(unknownAnswer.body.error.code).to.equal('RATE_LIMITED');
+        expect(unknownAnswer.body.error.code).to.equal(knownAnswer.body.error.code);
+        expect(unknownAnswer.body.error.message).to.equal(knownAnswer.body.error.message);
+        expect(unknownAnswer.headers.get('retry-after')).to.be.a('string');
+      });
+
+      it('when a login succeeds before the limit, then the failures are forgotten and counting starts again', async () => {
+        const { email } = await throttled.register();
+        await failLogins(email, 2);
+        expect((await throttled.api.post('/auth/login', { email, password: PASSWORD })).status).to.equal(200);
+
+        await failLogins(email, 2);
+        const response = await throttled.api.post('/auth/login', { email, password: PASSWORD });
+
+        expect(response.status, 'four failures in all, but only two since the success').to.equal(200);
+      });
+    });
+
+    describe('with LOGIN_MAX_FAILURES=2 and LOGIN_FAILURE_WINDOW_SECONDS=1', () => {
+      let shortWindow: CustomerFixture;
+      before(async () => {
+        shortWindow = await startCustomerFixture({ LOGIN_MAX_FAILURES: '2', LOGIN_FAILURE_WINDOW_SECONDS: '1' });
+      });
+      after(() => shortWindow.stop());
+
+      it('when the failure window has ended, then the address can log in again', async () => {
+        const { email } = await shortWindow.register();
+        for (let i = 0; i < 2; i += 1) await shortWindow.api.post('/auth/login', { email, password: 'wrong-password-1' });
+        const throttledAnswer = await shortWindow.api.post('/auth/login', { email, password: PASSWORD });
+        expect(throttledAnswer.status).to.equal(429);
+        expect(throttledAnswer.headers.get('retry-after')).to.equal('1');
+
+        await new Promise((resolve) => setTimeout(resolve, 1_200));
+        const response = await shortWindow.api.post('/auth/login', { email, password: PASSWORD });
+
+        expect(response.status).to.equal(200);
+        expect(response.body.accessToken).to.be.a('string');
+      });
+    });
   });
 
   describe('POST /auth/refresh', () => {
@@ -70,21 +180,71 @@ describe('customer service: login and sessions', function () {
       expect(second.status).to.equal(200);
     });
 
-    it('when a used refresh token is presented again, then 401 INVALID_TOKEN and the whole session is revoked', async () => {
+    it('when a used refresh token is presented again within the grace period (a client retry), then the same new pair comes back and the session goes on', async () => {
       const { refreshToken } = await f.signedInCustomer();
       const rotated = await f.api.post('/auth/refresh', { refreshToken });
-      const reuse = await f.api.post('/auth/refresh', { refreshToken });
-      expect(reuse.status).to.equal(401);
-      expect(reuse.body.error.code).to.equal('INVALID_TOKEN');
-      const thief = await f.api.post('/auth/refresh', { refreshToken: rotated.body.refreshToken });
-      expect(thief.status, 'the newest token of the session is dead too').to.equal(401);
-      expect((await f.api.get('/customers/me', { token: rotated.body.accessToken })).status, 'and so is its access token').to.equal(401);
+
+      const retries = [await f.api.post('/auth/refresh', { refreshToken }), await f.api.post('/auth/refresh', { refreshToken })];
+
+      for (const retry of retries) {
+        expect(retry.status).to.equal(200);
+        expect(retry.body).to.deep.equal(rotated.body);
+      }
+      expect((await f.api.get('/customers/me', { token: rotated.body.accessToken })).status).to.equal(200);
+      const next = await f.api.post('/auth/refresh', { refreshToken: rotated.body.refreshToken });
+      expect(next.status, 'the new refresh token works').to.equal(200);
+      expect(next.body.refreshToken).to.not.equal(rotated.body.refreshToken);
     });
 
-    it('when two refreshes of one token race, then one succeeds and the session is then revoked as reused', async () => {
+    it('when two refreshes of one token race, then both get 200 with the identical pair and the session goes on', async () => {
       const { refreshToken } = await f.signedInCustomer();
-      const statuses = (await Promise.all([f.api.post('/auth/refresh', { refreshToken }), f.api.post('/auth/refresh', { refreshToken })])).map((r) => r.status);
-      expect(statuses.sort()).to.deep.equal([200, 401]);
+
+      const [a, b] = await Promise.all([f.api.post('/auth/refresh', { refreshToken }), f.api.post('/auth/refresh', { refreshToken })]);
+
+      expect([a?.status, b?.status]).to.deep.equal([200, 200]);
+      expect(a?.body.accessToken).to.equal(b?.body.accessToken);
+      expect(a?.body.refreshToken).to.equal(b?.body.refreshToken);
+      expect((await f.api.get('/customers/me', { token: a?.body.accessToken })).status).to.equal(200);
+      expect((await f.api.post('/auth/refresh', { refreshToken: a?.body.refreshToken })).status).to.equal(200);
+    });
+
+    it('when a used refresh token is presented again after its successor was used, then 401 INVALID_TOKEN, the session ends and sessions-invalidated names it', async () => {
+      const { customerId, email, refreshToken } = await f.signedInCustomer();
+      const other = await f.login(email);
+      const rotated = await f.api.post('/auth/refresh', { refreshToken });
+      const newest = await f.api.post('/auth/refresh', { refreshToken: rotated.body.refreshToken });
+      expect(newest.status).to.equal(200);
+
+      const reuse = await f.api.post('/auth/refresh', { refreshToken });
+
+      expect(reuse.status).to.equal(401);
+      expect(reuse.body.error.code).to.equal('INVALID_TOKEN');
+      await expectSessionEnded(f, newest.body, sessionIdOf(newest.body.accessToken), customerId, 'refresh token reused');
+      expect((await f.api.get('/customers/me', { token: other.accessToken })).status, "the customer's other session goes on").to.equal(200);
+    });
+
+    describe('with REFRESH_RETRY_GRACE_SECONDS=1', () => {
+      let shortGrace: CustomerFixture;
+      before(async () => {
+        shortGrace = await startCustomerFixture({ REFRESH_RETRY_GRACE_SECONDS: '1' });
+      });
+      after(() => shortGrace.stop());
+
+      it('when a used refresh token is presented again after the grace period, then 401 INVALID_TOKEN, the session ends and sessions-invalidated names it', async () => {
+        const { customerId, email, refreshToken } = await shortGrace.signedInCustomer();
+        const other = await shortGrace.login(email);
+        const rotated = await shortGrace.api.post('/auth/refresh', { refreshToken });
+        expect(rotated.status).to.equal(200);
+
+        await new Promise((resolve) => setTimeout(resolve, 1_200));
+        const reuse = await shortGrace.api.post('/auth/refresh', { refreshToken });
+
+        expect(reuse.status).to.equal(401);
+        expect(reuse.body.error.code).to.equal('INVALID_TOKEN');
+        await expectSessionEnded(shortGrace, rotated.body, sessionIdOf(rotated.body.accessToken), customerId, 'refresh token reused');
+        expect((await shortGrace.api.get('/customers/me', { token: other.accessToken })).status, "the customer's other session goes on").to.equal(200);
+        expect((await shortGrace.api.post('/auth/refresh', { refreshToken: other.refreshToken })).status).to.equal(200);
+      });
     });
 
     it('when the refresh token is unknown or expired, then 401 INVALID_TOKEN', async () => {
@@ -98,11 +258,16 @@ describe('customer service: login and sessions', function () {
   });
 
   describe('POST /auth/logout', () => {
-    it('when the customer logs out, then 204, the refresh token is dead and the access token is refused here', async () => {
-      const { accessToken, refreshToken } = await f.signedInCustomer();
-      expect((await f.api.post('/auth/logout', undefined, { token: accessToken })).status).to.equal(204);
-      expect((await f.api.post('/auth/refresh', { refreshToken })).status).to.equal(401);
-      expect((await f.api.get('/customers/me', { token: accessToken })).status).to.equal(401);
+    it('when the customer logs out, then 204, the session ends (refresh and access token refused), sessions-invalidated names it and other sessions go on', async () => {
+      const { customerId, email, accessToken, refreshToken } = await f.signedInCustomer();
+      const other = await f.login(email);
+
+      const response = await f.api.post('/auth/logout', undefined, { token: accessToken });
+
+      expect(response.status).to.equal(204);
+      await expectSessionEnded(f, { accessToken, refreshToken }, sessionIdOf(accessToken), customerId, 'logout');
+      expect((await f.api.get('/customers/me', { token: other.accessToken })).status, 'the other session goes on').to.equal(200);
+      expect((await f.api.post('/auth/refresh', { refreshToken: other.refreshToken })).status).to.equal(200);
     });
 
     it('when there is no token, then 401 UNAUTHORIZED', async () => {

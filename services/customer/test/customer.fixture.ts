@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from '@shop/db';
-import { httpClient, testAmqpUrl, testDatabaseUrl, testLogger, type HttpClient } from '@shop/testkit';
+import type { Logger } from '@shop/platform';
+import { httpClient, publishedEvents, tapEvents, testAmqpUrl, testDatabaseUrl, testLogger, type EventTap, type HttpClient } from '@shop/testkit';
 import { loadCustomerConfig } from '../src/config';
 import { startCustomerService, type RunningCustomerService } from '../src/service';
 
@@ -9,34 +9,73 @@ export const PASSWORD = 'correct-horse-1';
 
 export interface CustomerFixture {
   service: RunningCustomerService;
+  /** The service's main port: its HTTP routes. */
   api: HttpClient;
+  /** The operations port: `/health/ready` and `/metrics`. */
+  ops: HttpClient;
+  /** What the service published on the broker, as another consumer would see it. */
+  tap: EventTap;
   /** Registers a new customer with a unique e-mail and returns its id, e-mail and verification token. */
   register(overrides?: Partial<{ email: string; password: string; firstName: string; lastName: string }>): Promise<{ customerId: string; email: string; token: string }>;
+  /** Logs in (expecting 200) and returns the pair. */
+  login(email: string, password?: string): Promise<{ accessToken: string; refreshToken: string; customer: { id: string } }>;
   /** Registers, verifies and logs in. */
   signedInCustomer(): Promise<{ customerId: string; email: string; accessToken: string; refreshToken: string }>;
   adminToken(): Promise<string>;
-  /** Payloads of the outbox events of a type, oldest first. */
+  /**
+   * Payloads of the events of a type the service published, oldest first: its outbox is drained and
+   * every event of the type must have reached the broker (the tap), else the call fails.
+   */
   events(type: string): Promise<Array<{ id: string; data: Record<string, any> }>>;
+  /** The metadata of the info lines the service logged with this message, oldest first. */
+  logged(message: string): Array<Record<string, any>>;
   stop(): Promise<void>;
 }
 
 export const uniqueEmail = (tag = 'customer') => `${tag}-${randomUUID().slice(0, 8)}@example.com`;
 
+/** The session an access token belongs to (its `sid` claim). */
+export function sessionIdOf(accessToken: string): string {
+  const [, payload] = accessToken.split('.');
+  return JSON.parse(Buffer.from(payload as string, 'base64url').toString('utf8')).sid as string;
+}
+
+/** A test logger that also remembers what was logged at info level, so tests can wait for work done after an answer. */
+function recordingLogger(): { logger: Logger; lines: Array<{ message: string; meta: Record<string, any> }> } {
+  const logger = testLogger('customer');
+  const lines: Array<{ message: string; meta: Record<string, any> }> = [];
+  const info = logger.info.bind(logger) as (...args: unknown[]) => Logger;
+  logger.info = ((message: unknown, ...rest: unknown[]) => {
+    if (typeof message === 'string') lines.push({ message, meta: (rest[0] ?? {}) as Record<string, any> });
+    return info(message, ...rest);
+  }) as Logger['info'];
+  return { logger, lines };
+}
+
 export async function startCustomerFixture(env: Record<string, string> = {}): Promise<CustomerFixture> {
+  // The tap listens on the broker itself, even when the service is given a proxied AMQP_URL.
+  const amqpUrl = await testAmqpUrl();
+  const tap = await tapEvents(amqpUrl);
   const config = loadCustomerConfig({
     DATABASE_URL: testDatabaseUrl('customer'),
-    AMQP_URL: await testAmqpUrl(),
+    AMQP_URL: amqpUrl,
     PORT: '0',
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     ...env,
   });
-  const service = await startCustomerService(config, testLogger('customer'));
+  const { logger, lines } = recordingLogger();
+  let service: RunningCustomerService;
+  try {
+    service = await startCustomerService(config, logger);
+  } catch (err) {
+    await tap.close();
+    throw err;
+  }
   const api = httpClient(service.url);
 
   async function events(type: string) {
-    const { rows } = await sql<{ envelope: { id: string; data: Record<string, any> } }>`SELECT envelope FROM outbox WHERE envelope->>'type' = ${type} ORDER BY id`.execute(service.deps.db);
-    return rows.map((r) => ({ id: r.envelope.id, data: r.envelope.data }));
+    return (await publishedEvents(service, tap, type)).map((e) => ({ id: e.id, data: e.data }));
   }
 
   async function register(overrides: Partial<{ email: string; password: string; firstName: string; lastName: string }> = {}) {
@@ -47,25 +86,36 @@ export async function startCustomerFixture(env: Record<string, string> = {}): Pr
     return { customerId: response.body.customerId as string, email: body.email.toLowerCase(), token: registered?.data.verificationToken as string };
   }
 
-  async function login(email: string, password: string) {
+  async function login(email: string, password = PASSWORD) {
     const response = await api.post('/auth/login', { email, password });
     if (response.status !== 200) throw new Error(`login failed: ${response.status} ${JSON.stringify(response.body)}`);
-    return response.body as { accessToken: string; refreshToken: string };
+    return response.body as { accessToken: string; refreshToken: string; customer: { id: string } };
   }
 
   return {
     service,
     api,
+    ops: httpClient(service.opsUrl),
+    tap,
     register,
+    login,
     events,
+    logged: (message) => lines.filter((l) => l.message === message).map((l) => l.meta),
     async signedInCustomer() {
       const { customerId, email, token } = await register();
       await api.post('/customers/verify', { token });
-      return { customerId, email, ...(await login(email, PASSWORD)) };
+      const { accessToken, refreshToken } = await login(email);
+      return { customerId, email, accessToken, refreshToken };
     },
     async adminToken() {
       return (await login(ADMIN.email, ADMIN.password)).accessToken;
     },
-    stop: () => service.stop(),
+    async stop() {
+      try {
+        await service.stop();
+      } finally {
+        await tap.close();
+      }
+    },
   };
 }

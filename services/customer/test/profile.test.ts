@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { PASSWORD, startCustomerFixture, uniqueEmail, type CustomerFixture } from './customer.fixture';
+import { PASSWORD, sessionIdOf, startCustomerFixture, uniqueEmail, type CustomerFixture } from './customer.fixture';
 
 const address = { recipientName: 'Ada Lovelace', street: '12 Analytical Way', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US' };
 
@@ -59,6 +59,22 @@ describe('customer service: profile, e-mail, password and addresses', function (
       expect((await f.api.get('/customers/me', { token: accessToken })).body).to.include({ firstName: winner, version: version + 1 });
     });
 
+    it('when 10 updates without expectedVersion race, then all answer 200 (the last write wins), the final name is one of them and the version grew by 10', async () => {
+      const { accessToken, customerId } = await f.signedInCustomer();
+      const { version } = (await f.api.get('/customers/me', { token: accessToken })).body;
+      const names = Array.from({ length: 10 }, (_, i) => `Name${i}`);
+
+      const responses = await Promise.all(names.map((firstName) => f.api.patch('/customers/me', { firstName }, { token: accessToken })));
+
+      expect(responses.map((r) => r.status)).to.deep.equal(names.map(() => 200));
+      const after = (await f.api.get('/customers/me', { token: accessToken })).body;
+      expect(names).to.include(after.firstName);
+      expect(after.version).to.equal(version + 10);
+      const events = (await f.events('customer.profile-updated')).filter((e) => e.data.customerId === customerId);
+      expect(events.map((e) => e.data.firstName)).to.have.members(names);
+      expect(events.at(-1)?.data.firstName, 'the last event carries the final name').to.equal(after.firstName);
+    });
+
     it('when the account is suspended, then 403 ACCOUNT_SUSPENDED', async () => {
       const { accessToken, customerId } = await f.signedInCustomer();
       await f.api.post(`/admin/customers/${customerId}/suspend`, { reason: 'abuse' }, { token: await f.adminToken() });
@@ -103,15 +119,37 @@ describe('customer service: profile, e-mail, password and addresses', function (
   });
 
   describe('PUT /customers/me/password', () => {
-    it('when the current password is right and the new one valid, then 204, the new one logs in and other sessions end', async () => {
-      const { accessToken, email } = await f.signedInCustomer();
-      const other = (await f.api.post('/auth/login', { email, password: PASSWORD })).body;
+    it('when the current password is right and the new one valid, then 204, the new one logs in, every other session ends and sessions-invalidated names them', async () => {
+      const { accessToken, refreshToken, email, customerId } = await f.signedInCustomer();
+      const others = [await f.login(email), await f.login(email)];
+
       const response = await f.api.put('/customers/me/password', { currentPassword: PASSWORD, newPassword: 'brand-new-pass-2' }, { token: accessToken });
+
       expect(response.status).to.equal(204);
+      const events = (await f.events('customer.sessions-invalidated')).filter((e) => e.data.customerId === customerId);
+      expect(events).to.have.length(1);
+      expect(events[0]?.data).to.include({ customerId, reason: 'password changed' });
+      expect(Date.parse(events[0]?.data.notBefore)).to.be.closeTo(Date.now(), 10_000);
+      expect(events[0]?.data.sessionIds).to.have.members(others.map((o) => sessionIdOf(o.accessToken)));
+      for (const other of others) {
+        expect((await f.api.get('/customers/me', { token: other.accessToken })).status, 'other session: access token').to.equal(401);
+        expect((await f.api.post('/auth/refresh', { refreshToken: other.refreshToken })).status, 'other session: refresh token').to.equal(401);
+      }
+      expect((await f.api.get('/customers/me', { token: accessToken })).status, 'this session goes on').to.equal(200);
+      expect((await f.api.post('/auth/refresh', { refreshToken })).status, 'and can be refreshed').to.equal(200);
       expect((await f.api.post('/auth/login', { email, password: 'brand-new-pass-2' })).status).to.equal(200);
       expect((await f.api.post('/auth/login', { email, password: PASSWORD })).status).to.equal(401);
-      expect((await f.api.post('/auth/refresh', { refreshToken: other.refreshToken })).status, 'other session ended').to.equal(401);
-      expect((await f.api.get('/customers/me', { token: accessToken })).status, 'this session goes on').to.equal(200);
+    });
+
+    it('when the customer has no other session, then no sessions-invalidated is published and this session goes on', async () => {
+      const { accessToken, customerId } = await f.signedInCustomer();
+
+      const response = await f.api.put('/customers/me/password', { currentPassword: PASSWORD, newPassword: 'brand-new-pass-2' }, { token: accessToken });
+
+      expect(response.status).to.equal(204);
+      expect((await f.events('customer.password-changed')).filter((e) => e.data.customerId === customerId)).to.have.length(1);
+      expect((await f.events('customer.sessions-invalidated')).filter((e) => e.data.customerId === customerId)).to.have.length(0);
+      expect((await f.api.get('/customers/me', { token: accessToken })).status).to.equal(200);
     });
 
     it('when the new password breaks the rules, then 400 PASSWORD_INVALID', async () => {
@@ -160,6 +198,37 @@ describe('customer service: profile, e-mail, password and addresses', function (
       const { street: _street, ...withoutStreet } = address;
       expect((await f.api.post('/customers/me/addresses', withoutStreet, { token: accessToken })).status).to.equal(400);
       expect((await f.api.get('/customers/me/addresses', { token: accessToken })).body.items).to.have.length(0);
+    });
+
+    it('when the customer has 20 addresses, then the 21st is 409 ADDRESS_LIMIT_REACHED with the limit and is not saved', async () => {
+      const { accessToken, customerId } = await f.signedInCustomer();
+      for (let i = 0; i < 20; i += 1) {
+        expect((await f.api.post('/customers/me/addresses', { ...address, street: `${i} Main St` }, { token: accessToken })).status, `address ${i + 1}`).to.equal(201);
+      }
+
+      const response = await f.api.post('/customers/me/addresses', { ...address, street: '21 Main St' }, { token: accessToken });
+
+      expect(response.status).to.equal(409);
+      expect(response.body.error.code).to.equal('ADDRESS_LIMIT_REACHED');
+      expect(response.body.error.details.limit).to.equal(20);
+      const list = (await f.api.get('/customers/me/addresses', { token: accessToken })).body.items;
+      expect(list).to.have.length(20);
+      expect(list.map((a: { street: string }) => a.street)).to.not.include('21 Main St');
+      expect((await f.events('customer.shipping-address-added')).filter((e) => e.data.customerId === customerId)).to.have.length(20);
+    });
+
+    it('when 25 addresses are added at once, then exactly 20 are saved and the other 5 get 409 ADDRESS_LIMIT_REACHED', async () => {
+      const { accessToken } = await f.signedInCustomer();
+
+      const responses = await Promise.all(
+        Array.from({ length: 25 }, (_, i) => f.api.post('/customers/me/addresses', { ...address, street: `${i} Main St` }, { token: accessToken })),
+      );
+
+      expect(responses.filter((r) => r.status === 201)).to.have.length(20);
+      const refused = responses.filter((r) => r.status !== 201);
+      expect(refused.map((r) => r.status)).to.deep.equal([409, 409, 409, 409, 409]);
+      expect(refused.map((r) => r.body.error.code)).to.deep.equal(Array(5).fill('ADDRESS_LIMIT_REACHED'));
+      expect((await f.api.get('/customers/me/addresses', { token: accessToken })).body.items).to.have.length(20);
     });
 
     it("when another customer lists addresses, then they do not see this customer's", async () => {

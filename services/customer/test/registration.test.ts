@@ -1,16 +1,36 @@
 import { expect } from 'chai';
 import { sql } from '@shop/db';
-import { startTcpProxy, testAmqpUrl, eventually, type TcpProxy } from '@shop/testkit';
 import { countUnsent } from '@shop/db';
+import { eventually, httpClient, startBrokerProxy, testAmqpUrl, type TcpProxy } from '@shop/testkit';
 import { PASSWORD, startCustomerFixture, uniqueEmail, type CustomerFixture } from './customer.fixture';
+
+const SKIPPED = 'verification resend skipped: limit reached';
 
 describe('customer service: registration and e-mail verification', function () {
   this.timeout(30_000);
   let f: CustomerFixture;
+  // Verification mails without the one-a-minute interval (the daily limit stays 5).
+  let noInterval: CustomerFixture;
   before(async () => {
     f = await startCustomerFixture();
+    noInterval = await startCustomerFixture({ VERIFICATION_RESEND_INTERVAL_SECONDS: '0' });
   });
-  after(() => f.stop());
+  after(async () => {
+    await f.stop();
+    await noInterval.stop();
+  });
+
+  /** The verification links the customer was sent on request (resend), as published, oldest first. */
+  const resentLinks = async (fixture: CustomerFixture, customerId: string) =>
+    (await fixture.events('customer.verification-requested')).filter((e) => e.data.customerId === customerId).map((e) => e.data);
+
+  /** Resends run after the answer: waits until the service has decided on this many for the customer (sent or skipped). */
+  const resendsHandled = (fixture: CustomerFixture, customerId: string, count: number) =>
+    eventually(
+      async () => (await resentLinks(fixture, customerId)).length + fixture.logged(SKIPPED).filter((m) => m.customerId === customerId).length === count,
+      10_000,
+      `${count} resends handled`,
+    );
 
   describe('POST /customers', () => {
     it('when the registration is valid, then 201 unverified and a customer.registered event carries the verification link', async () => {
@@ -123,11 +143,19 @@ describe('customer service: registration and e-mail verification', function () {
     });
 
     it('when a newer token was sent (resend), then the older one is INVALID_TOKEN and the newer one works', async () => {
-      const { customerId, email, token: older } = await f.register();
-      expect((await f.api.post('/customers/verify/resend', { email })).status).to.equal(202);
-      const newer = (await f.events('customer.verification-requested')).find((e) => e.data.customerId === customerId)?.data.verificationToken;
-      expect((await f.api.post('/customers/verify', { token: older })).body.error.code).to.equal('INVALID_TOKEN');
-      expect((await f.api.post('/customers/verify', { token: newer })).body).to.deep.equal({ status: 'verified' });
+      const { customerId, email, token: older } = await noInterval.register();
+      expect((await noInterval.api.post('/customers/verify/resend', { email })).status).to.equal(202);
+      const [resent] = await eventually(async () => {
+        const links = await resentLinks(noInterval, customerId);
+        return links.length > 0 && links;
+      }, 10_000, 'the resent link');
+
+      const stale = await noInterval.api.post('/customers/verify', { token: older });
+      const fresh = await noInterval.api.post('/customers/verify', { token: resent?.verificationToken });
+
+      expect(stale.status).to.equal(400);
+      expect(stale.body.error.code).to.equal('INVALID_TOKEN');
+      expect(fresh.body).to.deep.equal({ status: 'verified' });
     });
 
     it('when the token is missing, then 400 VALIDATION_ERROR', async () => {
@@ -138,42 +166,92 @@ describe('customer service: registration and e-mail verification', function () {
   });
 
   describe('POST /customers/verify/resend', () => {
-    it('when the e-mail is unknown, malformed or already verified, then 202 all the same and no mail is asked for', async () => {
-      const verified = await f.signedInCustomer();
-      const before = (await f.events('customer.verification-requested')).length;
-      for (const email of [uniqueEmail('nobody'), 'not-an-email', verified.email]) {
-        const response = await f.api.post('/customers/verify/resend', { email });
-        expect(response.status).to.equal(202);
-        expect(response.body.message).to.be.a('string');
+    it('when the e-mail is unknown, malformed, verified or unverified, then 202 with the same body, and only the unverified account is mailed', async () => {
+      const verified = await noInterval.signedInCustomer();
+      const unverified = await noInterval.register();
+      const unknown = uniqueEmail('nobody');
+
+      const responses = [];
+      for (const email of [unknown, 'not-an-email', verified.email, unverified.email]) {
+        responses.push(await noInterval.api.post('/customers/verify/resend', { email }));
       }
-      expect((await f.events('customer.verification-requested')).length).to.equal(before);
+
+      expect(responses.map((r) => r.status)).to.deep.equal([202, 202, 202, 202]);
+      expect(responses[0]?.body.message).to.be.a('string');
+      for (const response of responses) expect(response.body).to.deep.equal(responses[0]?.body);
+      // The unverified account was asked for last, so by the time its mail is out the earlier requests have been decided.
+      const [link] = await eventually(async () => {
+        const links = await resentLinks(noInterval, unverified.customerId);
+        return links.length > 0 && links;
+      }, 10_000, 'the mail to the unverified account');
+      expect(link?.email).to.equal(unverified.email);
+      const mailed = (await noInterval.events('customer.verification-requested')).map((e) => e.data.email);
+      expect(mailed).to.not.include(unknown);
+      expect(mailed).to.not.include(verified.email);
+    });
+
+    it('when resend is asked 20 times right after registration, then 202 each time and no mail goes out: one a minute, the registration mail included', async () => {
+      const { customerId, email } = await f.register();
+
+      const responses = await Promise.all(Array.from({ length: 20 }, () => f.api.post('/customers/verify/resend', { email })));
+
+      expect(responses.map((r) => r.status)).to.deep.equal(Array(20).fill(202));
+      await resendsHandled(f, customerId, 20);
+      expect(await resentLinks(f, customerId)).to.have.length(0);
+      expect((await f.events('customer.registered')).filter((e) => e.data.customerId === customerId)).to.have.length(1);
+    });
+
+    it('when resend is asked 20 times with no interval, then exactly 4 more mails go out: five a day, the registration mail included', async () => {
+      const { customerId, email } = await noInterval.register();
+
+      const responses = await Promise.all(Array.from({ length: 20 }, () => noInterval.api.post('/customers/verify/resend', { email })));
+
+      expect(responses.map((r) => r.status)).to.deep.equal(Array(20).fill(202));
+      await resendsHandled(noInterval, customerId, 20);
+      expect(await resentLinks(noInterval, customerId)).to.have.length(4);
+
+      expect((await noInterval.api.post('/customers/verify/resend', { email })).status).to.equal(202);
+      await resendsHandled(noInterval, customerId, 21);
+      const links = await resentLinks(noInterval, customerId);
+      expect(links, 'never more, however many calls').to.have.length(4);
+      expect((await noInterval.api.post('/customers/verify', { token: links.at(-1)?.verificationToken })).body, 'the newest link works').to.deep.equal({ status: 'verified' });
     });
   });
 
   describe('when RabbitMQ is unreachable', () => {
     let proxy: TcpProxy;
     let cut: CustomerFixture;
+    let ops: ReturnType<typeof httpClient>;
     before(async () => {
-      const amqp = new URL(await testAmqpUrl());
-      proxy = await startTcpProxy(Number(amqp.port || 5672));
-      amqp.port = String(proxy.port);
-      cut = await startCustomerFixture({ AMQP_URL: amqp.toString(), OUTBOX_POLL_INTERVAL_MS: '100' });
-      await eventually(async () => (await cut.api.get('/health/ready')).status === 200, 10_000, 'ready');
+      const amqpUrl = await testAmqpUrl();
+      proxy = await startBrokerProxy(amqpUrl);
+      cut = await startCustomerFixture({ AMQP_URL: proxy.via(amqpUrl), OUTBOX_POLL_INTERVAL_MS: '100' });
+      ops = httpClient(cut.service.opsUrl);
+      await eventually(async () => (await ops.get('/health/ready')).status === 200, 10_000, 'ready');
     });
     after(async () => {
       await cut.stop();
       await proxy.close();
     });
 
-    it('then registration still succeeds, the event waits in the outbox and is published once the broker is back', async () => {
+    it('then readiness says the broker is unavailable, registration still succeeds, the event waits in the outbox and is published once the broker is back', async () => {
       proxy.cut();
-      await eventually(async () => (await cut.api.get('/health/ready')).status === 503, 10_000, 'not ready');
+      const notReady = await eventually(async () => {
+        const response = await ops.get('/health/ready');
+        return response.status === 503 && response;
+      }, 10_000, 'not ready');
+      expect(notReady.body).to.deep.equal({ status: 'unavailable', serving: true, checks: { database: 'ok', broker: 'unavailable' } });
+
       const response = await cut.api.post('/customers', { email: uniqueEmail('offline'), password: PASSWORD, firstName: 'A', lastName: 'B' });
       expect(response.status).to.equal(201);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(await countUnsent(cut.service.deps.db)).to.equal(1);
+      expect(cut.tap.events('customer.registered')).to.have.length(0);
+
       proxy.restore();
       await eventually(async () => (await countUnsent(cut.service.deps.db)) === 0, 15_000, 'outbox drained');
+      await cut.tap.waitFor('customer.registered', (data: { customerId: string }) => data.customerId === response.body.customerId);
+      await eventually(async () => (await ops.get('/health/ready')).status === 200, 10_000, 'ready again');
     });
   });
 });

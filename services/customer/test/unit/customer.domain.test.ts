@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import type { AppError } from '@shop/platform';
-import { errorCodeOf } from '@shop/testkit';
+import { errorCodeOf, errorOf } from '@shop/testkit';
 import { toShippingAddress } from '../../src/domain/address';
-import { assertNotSuspended, canTransition, toName } from '../../src/domain/customer';
+import { assertNotSelf, assertNotSuspended, canTransition, statusBeforeSuspensionOf, toName } from '../../src/domain/customer';
 import { toEmail } from '../../src/domain/email';
+import { assertLoginAllowed, mayResendVerification } from '../../src/domain/limits';
 import { assertValidPassword, PASSWORD_RULES } from '../../src/domain/password';
-import { expiresAfter, hashToken, isExpired, newOpaqueToken } from '../../src/domain/tokens';
+import { expiresAfter, hashToken, isExpired, newOpaqueToken, openSuccessor, sealSuccessor } from '../../src/domain/tokens';
 
 const codeOf = errorCodeOf;
 
@@ -50,15 +51,87 @@ describe('customer domain', () => {
       ['verified', 'unverified'],
     ] as const;
     const refused = [
-      ['suspended', 'verified'],
-      ['suspended', 'unverified'],
       ['unverified', 'unverified'],
+      ['verified', 'verified'],
+      ['suspended', 'suspended'],
     ] as const;
     for (const [from, to] of allowed) it(`when ${from} becomes ${to}, then it is allowed`, () => expect(canTransition(from, to)).to.equal(true));
     for (const [from, to] of refused) it(`when ${from} becomes ${to}, then it is refused`, () => expect(canTransition(from, to)).to.equal(false));
+    // Only a reactivation leaves a suspension, back to the status the account had before it.
+    it('when suspended becomes verified (a reactivation), then it is allowed', () => expect(canTransition('suspended', 'verified')).to.equal(true));
+    it('when suspended becomes unverified (a reactivation), then it is allowed', () => expect(canTransition('suspended', 'unverified')).to.equal(true));
     it('when the customer is suspended, then changes are refused with ACCOUNT_SUSPENDED', () => {
       expect(codeOf(() => assertNotSuspended({ status: 'suspended' }))).to.equal('ACCOUNT_SUSPENDED');
       expect(codeOf(() => assertNotSuspended({ status: 'verified' }))).to.equal(undefined);
+    });
+  });
+
+  describe('suspension and reactivation', () => {
+    const adminId = '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';
+    it('when an admin would suspend their own account, then CANNOT_SUSPEND_SELF', () => {
+      expect(codeOf(() => assertNotSelf(adminId, adminId))).to.equal('CANNOT_SUSPEND_SELF');
+    });
+    it('when the id is their own in another letter case, then CANNOT_SUSPEND_SELF all the same', () => {
+      expect(codeOf(() => assertNotSelf(adminId, adminId.toUpperCase()))).to.equal('CANNOT_SUSPEND_SELF');
+    });
+    it('when an admin suspends someone else, then it is allowed', () => {
+      expect(codeOf(() => assertNotSelf(adminId, '0e9d8c7b-6a5f-4e3d-9c2b-1a0f9e8d7c6b'))).to.equal(undefined);
+    });
+    it('when the status before the suspension was recorded, then the account returns to it, whatever its verification says', () => {
+      expect(statusBeforeSuspensionOf({ statusBeforeSuspension: 'unverified', verifiedAt: new Date('2026-01-01T00:00:00Z') })).to.equal('unverified');
+      expect(statusBeforeSuspensionOf({ statusBeforeSuspension: 'verified', verifiedAt: null })).to.equal('verified');
+    });
+    it('when no status was recorded (an older suspension), then a verified account returns verified and any other unverified', () => {
+      expect(statusBeforeSuspensionOf({ statusBeforeSuspension: null, verifiedAt: new Date('2026-01-01T00:00:00Z') })).to.equal('verified');
+      expect(statusBeforeSuspensionOf({ statusBeforeSuspension: null, verifiedAt: null })).to.equal('unverified');
+    });
+  });
+
+  describe('login throttle per e-mail address', () => {
+    const limit = { maxFailures: 3, windowSeconds: 900 };
+    const windowStart = new Date('2026-01-01T12:00:00Z');
+    const at = (seconds: number) => new Date(windowStart.getTime() + seconds * 1_000);
+    it('when the address has no failures, then login is allowed', () => {
+      expect(codeOf(() => assertLoginAllowed(undefined, limit, at(0)))).to.equal(undefined);
+    });
+    it('when the address has fewer failures than the limit, then login is allowed', () => {
+      expect(codeOf(() => assertLoginAllowed({ failures: 2, window_started_at: windowStart }, limit, at(10)))).to.equal(undefined);
+    });
+    it('when the address has reached the limit within the window, then RATE_LIMITED with the seconds left until the window ends', () => {
+      const error = errorOf(() => assertLoginAllowed({ failures: 3, window_started_at: windowStart }, limit, at(100)));
+      expect(error?.code).to.equal('RATE_LIMITED');
+      expect(error?.details).to.deep.equal({ retryAfterSeconds: 800 });
+    });
+    it('when less than a second of the window is left, then Retry-After is rounded up to 1', () => {
+      expect(errorOf(() => assertLoginAllowed({ failures: 5, window_started_at: windowStart }, limit, at(899.8)))?.details).to.deep.equal({ retryAfterSeconds: 1 });
+    });
+    it('when the window has ended, then login is allowed again, from its very end', () => {
+      expect(codeOf(() => assertLoginAllowed({ failures: 3, window_started_at: windowStart }, limit, at(900)))).to.equal(undefined);
+      expect(codeOf(() => assertLoginAllowed({ failures: 3, window_started_at: windowStart }, limit, at(901)))).to.equal(undefined);
+    });
+  });
+
+  describe('verification mail limits', () => {
+    const limit = { intervalSeconds: 60, dailyLimit: 5 };
+    const now = new Date('2026-01-01T12:00:00Z');
+    const ago = (seconds: number) => new Date(now.getTime() - seconds * 1_000);
+    it('when no mail was sent in the last day, then another may go', () => {
+      expect(mayResendVerification([], limit, now)).to.equal(true);
+    });
+    it('when the newest mail is younger than the interval, then none may go', () => {
+      expect(mayResendVerification([ago(59)], limit, now)).to.equal(false);
+    });
+    it('when the newest mail is exactly the interval old, then another may go', () => {
+      expect(mayResendVerification([ago(60)], limit, now)).to.equal(true);
+    });
+    it('when the daily limit was reached, then none may go even long after the newest', () => {
+      expect(mayResendVerification([ago(3_600), ago(7_200), ago(10_800), ago(14_400), ago(18_000)], limit, now)).to.equal(false);
+      expect(mayResendVerification([ago(3_600), ago(7_200), ago(10_800), ago(14_400)], limit, now)).to.equal(true);
+    });
+    it('when the interval is 0, then only the daily limit counts', () => {
+      const noInterval = { intervalSeconds: 0, dailyLimit: 5 };
+      expect(mayResendVerification([now, now, now, now], noInterval, now)).to.equal(true);
+      expect(mayResendVerification([now, now, now, now, now], noInterval, now)).to.equal(false);
     });
   });
 
@@ -82,6 +155,27 @@ describe('customer domain', () => {
       expect(hashToken(token).equals(hashToken(token))).to.equal(true);
       expect(hashToken(token).toString('base64url')).to.not.equal(token);
       expect(hashToken(token)).to.have.length(32);
+    });
+    it('when a successor is sealed with a refresh token, then that token opens it', () => {
+      const token = newOpaqueToken();
+      const pair = { accessToken: 'a.b.c', refreshToken: newOpaqueToken(), expiresIn: 900 };
+      expect(openSuccessor(token, sealSuccessor(token, pair))).to.deep.equal(pair);
+    });
+    it('when another token, or a tampered seal, is tried, then the successor does not open', () => {
+      const token = newOpaqueToken();
+      const sealed = sealSuccessor(token, { refreshToken: 'next' });
+      expect(openSuccessor(newOpaqueToken(), sealed)).to.equal(undefined);
+      const tampered = Buffer.from(sealed);
+      tampered[tampered.length - 1] = (tampered[tampered.length - 1] as number) ^ 1;
+      expect(openSuccessor(token, tampered)).to.equal(undefined);
+      expect(openSuccessor(token, Buffer.alloc(0))).to.equal(undefined);
+    });
+    it('when one successor is sealed twice, then the seals differ and do not show it', () => {
+      const token = newOpaqueToken();
+      const successor = { refreshToken: 'visible-if-not-encrypted' };
+      const [a, b] = [sealSuccessor(token, successor), sealSuccessor(token, successor)];
+      expect(a.equals(b)).to.equal(false);
+      expect(a.toString('utf8')).to.not.contain('visible-if-not-encrypted');
     });
     it('when the expiry instant is reached, then the token is expired, not a millisecond before', () => {
       const issued = new Date('2026-01-01T00:00:00Z');
