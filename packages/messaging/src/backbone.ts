@@ -19,7 +19,7 @@ import {
   startHttp,
   type CommonConfig,
   type ConsumerConfig,
-  type DatabaseConfig,
+  type BackboneConfig,
   type Logger,
   type ReadinessCheck,
   type Stoppable,
@@ -45,12 +45,7 @@ export interface Backbone<DB> {
 }
 
 /** The settings of a service's config the service host reads. */
-export type ServiceHostConfig = CommonConfig &
-  DatabaseConfig &
-  Partial<ConsumerConfig> & {
-    AMQP_URL: string;
-    OUTBOX_POLL_INTERVAL_MS: number;
-  };
+export type ServiceHostConfig = CommonConfig & BackboneConfig & Partial<ConsumerConfig>;
 
 /** A service as the host starts it: its name, config, migrations, and how to build and wire it. */
 export interface ServiceSpec<DB, Deps> {

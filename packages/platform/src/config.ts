@@ -114,3 +114,19 @@ export const outboxPollIntervalMs = () =>
 /** `JWKS_URL`: where services fetch the keys that verify access tokens. */
 export const jwksUrl = () =>
   Joi.string().uri({ scheme: ['http', 'https'] }).default('http://127.0.0.1:3001/auth/jwks').description("the customer service's public keys for verifying access tokens");
+
+/**
+ * What every service with a database and the broker reads: its database, RabbitMQ, and how often
+ * the outbox relay looks for unsent events. Spread into a service's schema.
+ */
+export const backboneConfigKeys = (defaultDatabaseUrl: string, poolDescription?: string) => ({
+  ...databaseConfigKeys(defaultDatabaseUrl, poolDescription),
+  AMQP_URL: amqpUrl(),
+  OUTBOX_POLL_INTERVAL_MS: outboxPollIntervalMs(),
+});
+
+/** The settings behind `backboneConfigKeys`. */
+export interface BackboneConfig extends DatabaseConfig {
+  AMQP_URL: string;
+  OUTBOX_POLL_INTERVAL_MS: number;
+}

@@ -1,8 +1,7 @@
 import Joi from 'joi';
-import { amqpUrl, commonConfigKeys, databaseConfigKeys, loadConfig, opsPort, outboxPollIntervalMs, type CommonConfig, type DatabaseConfig } from '@shop/platform';
+import { commonConfigKeys, backboneConfigKeys, loadConfig, opsPort, type CommonConfig, type BackboneConfig } from '@shop/platform';
 
-export interface CustomerConfig extends CommonConfig, DatabaseConfig {
-  AMQP_URL: string;
+export interface CustomerConfig extends CommonConfig, BackboneConfig {
   PUBLIC_BASE_URL: string;
   SHOP_COUNTRY: string;
   ACCESS_TOKEN_TTL_SECONDS: number;
@@ -16,15 +15,13 @@ export interface CustomerConfig extends CommonConfig, DatabaseConfig {
   JWT_PRIVATE_KEY?: string;
   ADMIN_EMAIL?: string;
   ADMIN_PASSWORD?: string;
-  OUTBOX_POLL_INTERVAL_MS: number;
 }
 
 export const customerConfigSchema = Joi.object<CustomerConfig>({
   ...commonConfigKeys,
   PORT: Joi.number().port().default(3001).description('HTTP port of the customer service'),
   OPS_PORT: opsPort(9001),
-  ...databaseConfigKeys('postgres://postgres@127.0.0.1:5432/shop_customer'),
-  AMQP_URL: amqpUrl(),
+  ...backboneConfigKeys('postgres://postgres@127.0.0.1:5432/shop_customer'),
   PUBLIC_BASE_URL: Joi.string().uri().default('http://localhost:8080').description('storefront base URL used in e-mail links'),
   SHOP_COUNTRY: Joi.string().length(2).uppercase().default('US').description('the only country the shop ships to (ISO 3166-1 alpha-2)'),
   ACCESS_TOKEN_TTL_SECONDS: Joi.number().integer().min(30).max(3600).default(900).description('lifetime of a JWT access token'),
@@ -43,7 +40,6 @@ export const customerConfigSchema = Joi.object<CustomerConfig>({
   JWT_PRIVATE_KEY: Joi.string().description('RS256 private key (PKCS#8 PEM); when unset a key pair is created at first start and kept in the database'),
   ADMIN_EMAIL: Joi.string().email({ tlds: false }).description('bootstrap admin account, created at start-up if missing'),
   ADMIN_PASSWORD: Joi.string().min(8).description('password of the bootstrap admin'),
-  OUTBOX_POLL_INTERVAL_MS: outboxPollIntervalMs(),
 }).and('ADMIN_EMAIL', 'ADMIN_PASSWORD');
 
 export function loadCustomerConfig(env: NodeJS.ProcessEnv = process.env): Readonly<CustomerConfig> {

@@ -1,34 +1,29 @@
 import Joi from 'joi';
 import {
-  amqpUrl,
   commonConfigKeys,
   consumerConfigKeys,
-  databaseConfigKeys,
+  backboneConfigKeys,
   jwksUrl,
   loadConfig,
   opsPort,
-  outboxPollIntervalMs,
   type CommonConfig,
   type ConsumerConfig,
-  type DatabaseConfig,
+  type BackboneConfig,
 } from '@shop/platform';
 
 /** The inventory service's settings, validated once at start-up. */
-export interface InventoryConfig extends CommonConfig, DatabaseConfig, ConsumerConfig {
-  AMQP_URL: string;
+export interface InventoryConfig extends CommonConfig, BackboneConfig, ConsumerConfig {
   JWKS_URL: string;
   DEFAULT_LOW_STOCK_THRESHOLD: number;
   RESERVATION_TTL_SECONDS: number;
   RESERVATION_SWEEP_INTERVAL_MS: number;
-  OUTBOX_POLL_INTERVAL_MS: number;
 }
 
 export const inventoryConfigSchema = Joi.object<InventoryConfig>({
   ...commonConfigKeys,
   PORT: Joi.number().port().default(3003).description('HTTP port of the inventory service'),
   OPS_PORT: opsPort(9003),
-  ...databaseConfigKeys('postgres://postgres@127.0.0.1:5432/shop_inventory', 'connections to PostgreSQL; each reservation holds one while its stock rows are locked'),
-  AMQP_URL: amqpUrl(),
+  ...backboneConfigKeys('postgres://postgres@127.0.0.1:5432/shop_inventory', 'connections to PostgreSQL; each reservation holds one while its stock rows are locked'),
   JWKS_URL: jwksUrl(),
   DEFAULT_LOW_STOCK_THRESHOLD: Joi.number().integer().min(0).default(5).description('low-stock threshold of a new variant, until an admin sets its own'),
   RESERVATION_TTL_SECONDS: Joi.number()
@@ -37,7 +32,6 @@ export const inventoryConfigSchema = Joi.object<InventoryConfig>({
     .default(900)
     .description('how long stock held for a checkout stays held unless its order commits it; then it is released'),
   RESERVATION_SWEEP_INTERVAL_MS: Joi.number().integer().min(100).default(30_000).description('how often expired holds are looked for and released'),
-  OUTBOX_POLL_INTERVAL_MS: outboxPollIntervalMs(),
   ...consumerConfigKeys(),
 });
 

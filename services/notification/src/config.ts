@@ -1,20 +1,17 @@
 import Joi from 'joi';
 import {
-  amqpUrl,
   commonConfigKeys,
   consumerConfigKeys,
-  databaseConfigKeys,
+  backboneConfigKeys,
   loadConfig,
   opsPort,
-  outboxPollIntervalMs,
   type CommonConfig,
   type ConsumerConfig,
-  type DatabaseConfig,
+  type BackboneConfig,
 } from '@shop/platform';
 
 /** The notification worker's settings, validated once at start-up. */
-export interface NotificationConfig extends CommonConfig, DatabaseConfig, ConsumerConfig {
-  AMQP_URL: string;
+export interface NotificationConfig extends CommonConfig, BackboneConfig, ConsumerConfig {
   SMTP_HOST: string;
   SMTP_PORT: number;
   SMTP_SECURE: boolean;
@@ -24,15 +21,13 @@ export interface NotificationConfig extends CommonConfig, DatabaseConfig, Consum
   SHOP_NAME: string;
   MAIL_POLL_INTERVAL_MS: number;
   MAIL_CLAIM_LEASE_MS: number;
-  OUTBOX_POLL_INTERVAL_MS: number;
 }
 
 export const notificationConfigSchema = Joi.object<NotificationConfig>({
   ...commonConfigKeys,
   PORT: Joi.number().port().default(3007).description('HTTP port of the worker'),
   OPS_PORT: opsPort(9007),
-  ...databaseConfigKeys('postgres://postgres@127.0.0.1:5432/shop_notification'),
-  AMQP_URL: amqpUrl(),
+  ...backboneConfigKeys('postgres://postgres@127.0.0.1:5432/shop_notification'),
   SMTP_HOST: Joi.string().hostname().default('127.0.0.1').description('SMTP server that delivers the mails'),
   SMTP_PORT: Joi.number().port().default(1025).description('SMTP server port (1025: the local sink / Mailpit)'),
   SMTP_SECURE: Joi.boolean().default(false).description('TLS from the first byte (port 465); otherwise STARTTLS when the server offers it'),
@@ -46,7 +41,6 @@ export const notificationConfigSchema = Joi.object<NotificationConfig>({
     .min(1_000)
     .default(300_000)
     .description('a mail claimed this long ago without an outcome (its worker died mid-send) is claimed and sent again'),
-  OUTBOX_POLL_INTERVAL_MS: outboxPollIntervalMs(),
   ...consumerConfigKeys(),
 }).and('SMTP_USER', 'SMTP_PASSWORD');
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError } from '@shop/platform';
+import { AppError, sleep } from '@shop/platform';
 import { findCustomerByEmail } from '../db/customer.repository';
 import { insertSession } from '../db/session.repository';
 import { clearLoginFailures, findLoginFailures, recordLoginFailure } from '../db/throttle.repository';
@@ -32,6 +32,7 @@ export async function login(deps: CustomerDeps, input: { email: string; password
   }
   if (customer.status === 'suspended') throw new AppError('ACCOUNT_SUSPENDED', 'this account is suspended');
   if (failures) await clearLoginFailures(deps.db, emailHash);
+  await waitPastInvalidation(customer.tokensNotBefore, deps.now());
 
   const sessionId = randomUUID();
   const { pair, refreshTokenHash } = await newTokenPair(deps, { customerId: customer.id, role: customer.role, sessionId });
@@ -45,4 +46,15 @@ export async function login(deps: CustomerDeps, input: { email: string; password
   );
   deps.logger.info('customer logged in', { customerId: customer.id, sessionId });
   return { ...pair, customer: toProfile(customer) };
+}
+
+/**
+ * Tokens carry their issue time in whole seconds, and one from the second of an invalidation
+ * counts as older than it (issuedBefore). A login right after one (a suspension lifted at once)
+ * waits for the next second, so its token is not born outlawed.
+ */
+async function waitPastInvalidation(notBefore: Date | null, now: Date): Promise<void> {
+  if (!notBefore) return;
+  const nextSecond = Math.ceil(notBefore.getTime() / 1_000) * 1_000;
+  if (nextSecond > now.getTime()) await sleep(nextSecond - now.getTime());
 }
