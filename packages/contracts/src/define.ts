@@ -9,8 +9,6 @@ export interface EventContract<D> {
   readonly payload?: D;
 }
 
-export type PayloadOf<C> = C extends EventContract<infer D> ? D : never;
-
 const registry = new Map<string, EventContract<unknown>>();
 
 /** Declares an event contract and registers it so consumers can look it up by type and version. */

@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { backoffDelay, sleep, type Logger } from '@shop/platform';
+import { isUniqueViolation } from './queries';
 
 // bigint columns (counts, bigserial ids) come back as strings by default; these stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -85,7 +86,7 @@ export async function ensureDatabaseExists(url: string, logger: Logger): Promise
       logger.info('database created', { database: name });
     } catch (err) {
       // Another replica created it between our check and our CREATE.
-      if ((err as { code?: string }).code !== '42P04' && (err as { code?: string }).code !== '23505') throw err;
+      if ((err as { code?: string }).code !== '42P04' && !isUniqueViolation(err)) throw err;
     }
   } finally {
     await client.end().catch(() => undefined);

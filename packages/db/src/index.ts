@@ -5,3 +5,4 @@ export * from './outbox-relay';
 export * from './transaction';
 export { sql } from 'kysely';
 export type { Kysely, Transaction, Generated, Selectable, Insertable, Updateable } from 'kysely';
+export * from './queries';

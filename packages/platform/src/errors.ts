@@ -7,8 +7,9 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details: Record<string, unknown> = {},
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'AppError';
   }
 }
@@ -33,6 +34,8 @@ const statusByCode = {
   INVALID_EMAIL: 400,
   EMAIL_EXISTS: 409,
   INVALID_TOKEN: 400,
+  // Shown as INVALID_TOKEN (API.md): a refresh token that does not work is a 401, a verification token a 400.
+  INVALID_REFRESH_TOKEN: 401,
   INVALID_CREDENTIALS: 401,
   ACCOUNT_SUSPENDED: 403,
   COUNTRY_NOT_SUPPORTED: 422,
@@ -82,9 +85,15 @@ export function statusOf(code: string): number {
   return (statusByCode as Record<string, number>)[code] ?? 500;
 }
 
-/** The error body of API.md: `{ error: { code, message, details } }`. */
+/** Codes that clients see under another name: API.md gives one public code two statuses. */
+const publicCodes: Partial<Record<ErrorCode, ErrorCode>> = { INVALID_REFRESH_TOKEN: 'INVALID_TOKEN' };
+
+/** The error body of API.md: `{ error: { code, message, details } }`, with the code clients know. */
 export function errorBody(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
-  return { error: { code, message, details } };
+  return { error: { code: publicCodes[code] ?? code, message, details } };
 }
 
-export const notFound = (code: ErrorCode, what: string) => new AppError(code, `${what} not found`);
+/** Throws a 404-kind AppError (`code` from the table) unless the value was found. */
+export function assertFound<T>(value: T | null | undefined, code: ErrorCode, message: string, details: Record<string, unknown> = {}): asserts value is T {
+  if (value === null || value === undefined) throw new AppError(code, message, details);
+}

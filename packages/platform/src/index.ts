@@ -16,3 +16,4 @@ export * from './http/service';
 export * from './transient';
 export * from './timeout';
 export * from './periodic';
+export * from './http/client';

@@ -51,6 +51,8 @@ describe('platform: the HTTP servers every process runs', () => {
           route({ body: Joi.object({ name: Joi.string().required(), tags: Joi.object().unknown(true) }), status: 201 }, async ({ body }) => {
             if (body.name === 'taken') throw new AppError('EMAIL_EXISTS', 'taken');
             if (body.name === 'busy') throw new AppError('RATE_LIMITED', 'slow down', { retryAfterSeconds: 42.2 });
+            if (body.name === 'x') throw new AppError('VALIDATION_ERROR', 'too short', { fields: [{ field: 'name', message: 'must be 2 or more characters' }] });
+            if (body.name === 'stale') throw new AppError('INVALID_REFRESH_TOKEN', 'no longer valid');
             return { name: body.name };
           }),
         );
@@ -89,6 +91,18 @@ describe('platform: the HTTP servers every process runs', () => {
       const response = await post('/things', { name: 'taken' });
       expect(response.status).to.equal(409);
       expect(((await response.json()) as { error: { code: string } }).error.code).to.equal('EMAIL_EXISTS');
+    });
+
+    it('when a use case refuses a field of the body (the domain names only the field), then the answer says where it was: the body', async () => {
+      const response = await post('/things', { name: 'x' });
+      expect(response.status).to.equal(400);
+      expect(((await response.json()) as { error: { details: unknown } }).error.details).to.deep.equal({ fields: [{ location: 'body', field: 'name', message: 'must be 2 or more characters' }] });
+    });
+
+    it('when a code has a public name of its own (a refresh token that does not work), then its own status goes with the public code', async () => {
+      const response = await post('/things', { name: 'stale' });
+      expect(response.status).to.equal(401);
+      expect(((await response.json()) as { error: { code: string } }).error.code).to.equal('INVALID_TOKEN');
     });
 
     it('when an error says how long to wait, then Retry-After carries it in whole seconds', async () => {

@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { startService, type RunningService } from '@shop/messaging';
 import { createLogger, startPeriodicJob, type Logger } from '@shop/platform';
-import { loadAccessTokens } from './app/access-tokens';
+import { loadAccessTokens } from './adapters/access-tokens';
 import type { CustomerDeps } from './app/deps';
 import { ensureAdmin } from './app/ensure-admin.use-case';
-import { createPasswords } from './app/passwords';
+import { createPasswords } from './adapters/passwords';
 import type { CustomerConfig } from './config';
 import type { CustomerDatabase } from './db/schema';
 import { pruneLimits } from './db/throttle.repository';

@@ -3,7 +3,7 @@ import type { Kysely } from '@shop/db';
 import { startService, type RunningService } from '@shop/messaging';
 import { createLogger, startPeriodicJob, type Logger } from '@shop/platform';
 import { dispatchDueMails } from './app/dispatch-mails.use-case';
-import { createSmtpMailer, type SmtpMailer } from './app/mailer';
+import { createSmtpMailer, type SmtpMailer } from './adapters/mailer';
 import type { NotificationConfig } from './config';
 import type { NotificationDatabase } from './db/schema';
 import { startNotificationConsumer } from './messaging/notification.consumers';

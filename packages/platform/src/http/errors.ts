@@ -39,7 +39,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       if (!res.headersSent) res.status(500).json(errorBody('INTERNAL', 'internal error'));
       return;
     }
-    const status = (res.locals.errorStatus as number | undefined) ?? statusOf(appError.code);
+    const status = statusOf(appError.code);
     const level = status >= 500 ? 'error' : 'info';
     logger.log(level, 'request failed', { method: req.method, path: req.path, status, code: appError.code });
     if (res.headersSent) return;

@@ -10,8 +10,6 @@ export interface RouteSpec<P, Q, B> {
   body?: Joi.Schema<B>;
   /** Status of a successful answer; 200 unless given. A handler returning undefined answers 204. */
   status?: number;
-  /** A code whose status differs on this route from the shared table (API.md's refresh: INVALID_TOKEN 401). */
-  errorStatus?: Record<string, number>;
 }
 
 export interface RouteInput<P, Q, B> {
@@ -47,10 +45,19 @@ export function route<P = Record<string, never>, Q = Record<string, never>, B = 
       else if (result instanceof Reply) res.status(result.status).json(result.body);
       else res.status(spec.status ?? 200).json(result);
     } catch (err) {
-      if (err instanceof AppError && spec.errorStatus?.[err.code]) res.locals.errorStatus = spec.errorStatus[err.code];
-      throw err;
+      throw inBody(err);
     }
   };
+}
+
+/**
+ * The domain names the fields its rules refuse, not where in a request they were: what a route's
+ * use case refuses came from its body.
+ */
+function inBody(err: unknown): unknown {
+  if (!(err instanceof AppError) || err.code !== 'VALIDATION_ERROR' || !Array.isArray(err.details.fields)) return err;
+  const fields = (err.details.fields as Array<Record<string, unknown>>).map((field) => ({ location: 'body', ...field }));
+  return new AppError(err.code, err.message, { ...err.details, fields });
 }
 
 /** An answer whose status depends on the outcome (201 created, 200 replayed), for `route` handlers. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { categoryCreated } from '@shop/contracts';
-import { AppError } from '@shop/platform';
+import { AppError, assertFound } from '@shop/platform';
 import { categoryNameTaken, findCategoryById, insertCategory } from '../db/category.repository';
 import { placeUnder, toCategoryName, type Category } from '../domain/category';
 import type { CatalogDeps } from './deps';
@@ -34,7 +34,7 @@ export async function createCategory(deps: CatalogDeps, input: CreateCategoryInp
 
 async function findParent(tx: CatalogDeps['db'], parentCategoryId: string): Promise<Category> {
   const parent = await findCategoryById(tx, parentCategoryId);
-  if (!parent) throw new AppError('CATEGORY_NOT_FOUND', 'the parent category does not exist', { parentCategoryId });
+  assertFound(parent, 'CATEGORY_NOT_FOUND', 'the parent category does not exist', { parentCategoryId });
   return parent;
 }
 

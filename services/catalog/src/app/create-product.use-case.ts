@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { productCreated, type Money } from '@shop/contracts';
-import { AppError, type Principal } from '@shop/platform';
+import { AppError, assertFound, type Principal } from '@shop/platform';
 import { findCategoryById } from '../db/category.repository';
 import { insertProduct, takenSkus } from '../db/product.repository';
 import { toPrice } from '../domain/money';
@@ -30,9 +30,7 @@ export async function createProduct(deps: CatalogDeps, principal: Principal, inp
   const variants = toVariants(input.variants, { name, currency: price.currency }, { newId: randomUUID, skuSuffix: randomBytes(3).toString('hex') });
 
   const product = await deps.transaction(async (tx) => {
-    if (!(await findCategoryById(tx, input.categoryId))) {
-      throw new AppError('CATEGORY_NOT_FOUND', 'category not found', { categoryId: input.categoryId });
-    }
+    assertFound(await findCategoryById(tx, input.categoryId), 'CATEGORY_NOT_FOUND', 'category not found', { categoryId: input.categoryId });
     await assertSkusFree(tx, variants);
     const created = await insertProduct(tx, {
       id: randomUUID(),

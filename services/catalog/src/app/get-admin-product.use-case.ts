@@ -1,4 +1,4 @@
-import { AppError } from '@shop/platform';
+import { assertFound } from '@shop/platform';
 import { findProductById } from '../db/product.repository';
 import type { CatalogDeps } from './deps';
 import { toAdminProduct } from './products';
@@ -6,6 +6,6 @@ import { toAdminProduct } from './products';
 /** Admin: any product, drafts and deleted ones included. */
 export async function getAdminProduct(deps: CatalogDeps, productId: string) {
   const product = await findProductById(deps.db, productId);
-  if (!product) throw new AppError('PRODUCT_NOT_FOUND', 'product not found', { productId });
+  assertFound(product, 'PRODUCT_NOT_FOUND', 'product not found', { productId });
   return toAdminProduct(product);
 }

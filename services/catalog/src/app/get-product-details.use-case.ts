@@ -1,4 +1,4 @@
-import { AppError } from '@shop/platform';
+import { assertFound } from '@shop/platform';
 import { findListedProduct } from '../db/product.repository';
 import { effectivePrice } from '../domain/product';
 import type { CatalogDeps } from './deps';
@@ -6,7 +6,7 @@ import type { CatalogDeps } from './deps';
 /** View Product Details (seed flow 4): drafts, inactive and deleted products are not found, to shoppers. */
 export async function getProductDetails(deps: CatalogDeps, productId: string) {
   const product = await findListedProduct(deps.db, productId);
-  if (!product) throw new AppError('PRODUCT_NOT_FOUND', 'product not found', { productId });
+  assertFound(product, 'PRODUCT_NOT_FOUND', 'product not found', { productId });
   return {
     id: product.id,
     name: product.name,

@@ -1,11 +1,11 @@
-import { AppError } from '@shop/platform';
+import { assertFound } from '@shop/platform';
 import { listPriceChanges } from '../db/price-audit.repository';
 import { findProductById } from '../db/product.repository';
 import type { CatalogDeps } from './deps';
 
 /** Admin: who changed a product's price, when, from what to what; newest first. Deleted products keep their trail. */
 export async function listPriceAudit(deps: CatalogDeps, productId: string, page: { page: number; pageSize: number }) {
-  if (!(await findProductById(deps.db, productId))) throw new AppError('PRODUCT_NOT_FOUND', 'product not found', { productId });
+  assertFound(await findProductById(deps.db, productId), 'PRODUCT_NOT_FOUND', 'product not found', { productId });
   const { items, total } = await listPriceChanges(deps.db, productId, page);
   return {
     items: items.map((c) => ({ changedBy: c.changedBy, changedAt: c.changedAt.toISOString(), oldPrice: c.oldPrice, newPrice: c.newPrice })),

@@ -1,5 +1,5 @@
 import type { ProductVariant } from '@shop/contracts';
-import { AppError } from '@shop/platform';
+import { assertFound } from '@shop/platform';
 import type { Kysely } from '@shop/db';
 import type { CatalogDatabase } from '../db/schema';
 import { findProductById } from '../db/product.repository';
@@ -8,8 +8,9 @@ import { effectivePrice, type Product } from '../domain/product';
 /** The product to change, locked for the transaction; a deleted one is as good as gone. */
 export async function lockLiveProduct(tx: Kysely<CatalogDatabase>, productId: string): Promise<Product> {
   const product = await findProductById(tx, productId, { forUpdate: true });
-  if (!product || product.deletedAt) throw new AppError('PRODUCT_NOT_FOUND', 'product not found', { productId });
-  return product;
+  const live = product?.deletedAt ? undefined : product;
+  assertFound(live, 'PRODUCT_NOT_FOUND', 'product not found', { productId });
+  return live;
 }
 
 /** The product as admins see it: any status, deleted ones with their deletion time. */

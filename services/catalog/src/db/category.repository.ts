@@ -1,5 +1,5 @@
 import { AppError } from '@shop/platform';
-import { sql, type Kysely, type Selectable } from '@shop/db';
+import { isUniqueViolation, sql, type Kysely, type Selectable } from '@shop/db';
 import type { Category } from '../domain/category';
 import type { CatalogDatabase } from './schema';
 
@@ -34,9 +34,8 @@ export async function insertCategory(db: Db, category: Omit<Category, 'createdAt
       .executeTakeFirstOrThrow();
     return toCategory(row);
   } catch (err) {
-    const pgError = err as { code?: string; constraint?: string };
     // The unique index decides when two admins create the same name at once.
-    if (pgError.code === '23505' && pgError.constraint === 'categories_name_key') {
+    if (isUniqueViolation(err, 'categories_name_key')) {
       throw new AppError('CATEGORY_NAME_TAKEN', `a category named "${category.name}" already exists`);
     }
     throw err;

@@ -1,5 +1,5 @@
 import type { Money } from '@shop/contracts';
-import type { Kysely } from '@shop/db';
+import { paginate, type Kysely } from '@shop/db';
 import type { CatalogDatabase } from './schema';
 
 type Db = Kysely<CatalogDatabase>;
@@ -30,24 +30,15 @@ export async function insertPriceChange(db: Db, change: PriceChange): Promise<vo
 /** A product's price changes, newest first (insertion order breaks ties within one instant). */
 export async function listPriceChanges(db: Db, productId: string, page: { page: number; pageSize: number }): Promise<{ items: PriceChange[]; total: number }> {
   const base = db.selectFrom('price_audit').where('product_id', '=', productId);
-  const [rows, counted] = await Promise.all([
-    base
-      .selectAll()
-      .orderBy('changed_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(page.pageSize)
-      .offset((page.page - 1) * page.pageSize)
-      .execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-  ]);
+  const { items, total } = await paginate(base, (b) => b.selectAll().orderBy('changed_at', 'desc').orderBy('id', 'desc'), page);
   return {
-    items: rows.map((r) => ({
+    items: items.map((r) => ({
       productId: r.product_id,
       changedBy: r.changed_by,
       changedAt: r.changed_at,
       oldPrice: { amount: r.old_amount, currency: r.old_currency },
       newPrice: { amount: r.new_amount, currency: r.new_currency },
     })),
-    total: Number(counted.total),
+    total,
   };
 }

@@ -1,6 +1,6 @@
 import type { Money, StockStatus } from '@shop/contracts';
 import { AppError } from '@shop/platform';
-import { sql, type Kysely, type Selectable } from '@shop/db';
+import { isUniqueViolation, paginate, sql, type Kysely, type Selectable } from '@shop/db';
 import type { Product, ProductStatus, Variant } from '../domain/product';
 import { variantStockStatus } from '../domain/stock-status';
 import type { CatalogDatabase } from './schema';
@@ -114,9 +114,8 @@ export async function insertProduct(db: Db, product: NewProduct): Promise<Produc
       .execute();
     return toProduct(row, variants);
   } catch (err) {
-    const pgError = err as { code?: string; constraint?: string };
     // The unique index decides when two products claim one SKU at once.
-    if (pgError.code === '23505' && pgError.constraint === 'variants_sku_key') throw new AppError('SKU_TAKEN', 'a SKU is already in use');
+    if (isUniqueViolation(err, 'variants_sku_key')) throw new AppError('SKU_TAKEN', 'a SKU is already in use');
     throw err;
   }
 }
@@ -275,17 +274,11 @@ export async function listProducts(db: Db, query: AdminProductQuery): Promise<{ 
     base = base.where('deleted_at', 'is', null);
     if (query.status) base = base.where('status', '=', query.status);
   }
-  const ordered =
-    query.status === 'deleted'
-      ? base.select(productColumns).orderBy('deleted_at', 'desc').orderBy('id')
-      : base.select(productColumns).orderBy('created_at', 'desc').orderBy('id');
-  const [rows, counted] = await Promise.all([
-    ordered
-      .limit(query.pageSize)
-      .offset((query.page - 1) * query.pageSize)
-      .execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-  ]);
+  const { items: rows, total } = await paginate(
+    base,
+    (b) => (query.status === 'deleted' ? b.select(productColumns).orderBy('deleted_at', 'desc').orderBy('id') : b.select(productColumns).orderBy('created_at', 'desc').orderBy('id')),
+    query,
+  );
   const variants =
     rows.length === 0
       ? []
@@ -299,5 +292,5 @@ export async function listProducts(db: Db, query: AdminProductQuery): Promise<{ 
           )
           .orderBy('position')
           .execute();
-  return { items: rows.map((r) => toProduct(r, variants.filter((v) => v.product_id === r.id))), total: Number(counted.total) };
+  return { items: rows.map((r) => toProduct(r, variants.filter((v) => v.product_id === r.id))), total };
 }

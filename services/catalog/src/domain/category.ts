@@ -29,7 +29,7 @@ export function toCategoryName(raw: string): string {
   const length = name.length;
   if (length < 1 || length > CATEGORY_NAME_MAX) {
     throw new AppError('VALIDATION_ERROR', `the name must be 1-${CATEGORY_NAME_MAX} characters`, {
-      fields: [{ location: 'body', field: 'name', message: `must be 1-${CATEGORY_NAME_MAX} characters` }],
+      fields: [{ field: 'name', message: `must be 1-${CATEGORY_NAME_MAX} characters` }],
     });
   }
   return name;

@@ -12,7 +12,7 @@ export const MAX_PRICE_AMOUNT = 99_999_999_99;
 export function toPrice(price: Money, shopCurrency: string, field = 'price'): Money {
   if (price.currency !== shopCurrency) {
     throw new AppError('VALIDATION_ERROR', `prices are in ${shopCurrency}`, {
-      fields: [{ location: 'body', field: `${field}.currency`, message: `must be ${shopCurrency}` }],
+      fields: [{ field: `${field}.currency`, message: `must be ${shopCurrency}` }],
     });
   }
   if (!Number.isInteger(price.amount) || price.amount < MIN_PRICE_AMOUNT || price.amount > MAX_PRICE_AMOUNT) {

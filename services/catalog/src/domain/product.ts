@@ -103,7 +103,7 @@ function toVariantName(raw: string, index: number): string {
   const length = name.length;
   if (length < 1 || length > PRODUCT_NAME_MAX) {
     throw new AppError('VALIDATION_ERROR', `a variant name must be 1-${PRODUCT_NAME_MAX} characters`, {
-      fields: [{ location: 'body', field: `variants.${index}.name`, message: `must be 1-${PRODUCT_NAME_MAX} characters` }],
+      fields: [{ field: `variants.${index}.name`, message: `must be 1-${PRODUCT_NAME_MAX} characters` }],
     });
   }
   return name;
@@ -147,10 +147,6 @@ export function statusAfterDeactivation(status: ProductStatus): ProductStatus | 
   return status === 'active' ? 'inactive' : undefined;
 }
 
-/** Shoppers see only active products that are not deleted. */
-export function isListed(product: Pick<Product, 'status' | 'deletedAt'>): boolean {
-  return product.status === 'active' && product.deletedAt === null;
-}
 
 /** The product as the aggregate its events are about, at its current version. */
 export function productAggregate(product: Pick<Product, 'id' | 'version'>): AggregateRef {

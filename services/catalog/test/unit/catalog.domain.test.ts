@@ -34,7 +34,7 @@ describe('catalog domain', () => {
     it('when the currency is not the shop currency, then VALIDATION_ERROR naming price.currency', () => {
       const error = errorOf(() => toPrice({ amount: 100, currency: 'EUR' }, 'USD'));
       expect(error?.code).to.equal('VALIDATION_ERROR');
-      expect(error?.details.fields).to.deep.equal([{ location: 'body', field: 'price.currency', message: 'must be USD' }]);
+      expect(error?.details.fields).to.deep.equal([{ field: 'price.currency', message: 'must be USD' }]);
     });
   });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { customerShippingAddressAdded } from '@shop/contracts';
-import { AppError, type Principal } from '@shop/platform';
+import { assertFound, type Principal } from '@shop/platform';
 import { countAddresses, insertAddress } from '../db/address.repository';
 import { findCustomerById } from '../db/customer.repository';
 import { assertRoomForAddress, toShippingAddress, type AddressInput } from '../domain/address';
@@ -13,7 +13,7 @@ export async function addAddress(deps: CustomerDeps, principal: Principal, input
   return deps.transaction(async (tx) => {
     // Locked, so two addresses added at once cannot both slip under the limit.
     const customer = await findCustomerById(tx, principal.customerId, { forUpdate: true });
-    if (!customer) throw new AppError('CUSTOMER_NOT_FOUND', 'customer not found');
+    assertFound(customer, 'CUSTOMER_NOT_FOUND', 'customer not found');
     assertRoomForAddress(await countAddresses(tx, customer.id));
     const saved = await insertAddress(tx, customer.id, { id: randomUUID(), ...address });
     await deps.outbox.add(

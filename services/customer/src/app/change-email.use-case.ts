@@ -1,5 +1,5 @@
 import { customerEmailChanged } from '@shop/contracts';
-import { AppError, type Principal } from '@shop/platform';
+import { AppError, assertFound, type Principal } from '@shop/platform';
 import { emailTaken, findCustomerById, updateCustomer } from '../db/customer.repository';
 import { assertNotSuspended, customerAggregate } from '../domain/customer';
 import { toEmail } from '../domain/email';
@@ -14,7 +14,7 @@ import { issueVerificationLink } from './verification-link';
 export async function changeEmail(deps: CustomerDeps, principal: Principal, input: { newEmail: string; password: string }) {
   const newEmail = toEmail(input.newEmail);
   const current = await findCustomerById(deps.db, principal.customerId);
-  if (!current) throw new AppError('CUSTOMER_NOT_FOUND', 'customer not found');
+  assertFound(current, 'CUSTOMER_NOT_FOUND', 'customer not found');
   assertNotSuspended(current);
   if (!(await deps.passwords.verify(current.passwordHash, input.password))) {
     throw new AppError('INVALID_CREDENTIALS', 'the password is wrong');

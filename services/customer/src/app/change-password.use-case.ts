@@ -1,5 +1,5 @@
 import { customerPasswordChanged } from '@shop/contracts';
-import { AppError, type Principal } from '@shop/platform';
+import { AppError, assertFound, type Principal } from '@shop/platform';
 import { findCustomerById, updateCustomer } from '../db/customer.repository';
 import { revokeCustomerSessions } from '../db/session.repository';
 import { assertNotSuspended, customerAggregate } from '../domain/customer';
@@ -10,7 +10,7 @@ import { announceSessionsEnded } from './session-ends';
 /** Needs the current password; every other session ends at once, so a stolen one dies with the old password. */
 export async function changePassword(deps: CustomerDeps, principal: Principal, input: { currentPassword: string; newPassword: string }): Promise<void> {
   const customer = await findCustomerById(deps.db, principal.customerId);
-  if (!customer) throw new AppError('CUSTOMER_NOT_FOUND', 'customer not found');
+  assertFound(customer, 'CUSTOMER_NOT_FOUND', 'customer not found');
   assertNotSuspended(customer);
   if (!(await deps.passwords.verify(customer.passwordHash, input.currentPassword))) {
     throw new AppError('INVALID_CREDENTIALS', 'the current password is wrong');

@@ -2,8 +2,8 @@ import type { Kysely, Outbox, RunInTransaction } from '@shop/db';
 import type { Logger } from '@shop/platform';
 import type { CustomerConfig } from '../config';
 import type { CustomerDatabase } from '../db/schema';
-import type { AccessTokens } from './access-tokens';
-import type { Passwords } from './passwords';
+import type { AccessTokens } from '../adapters/access-tokens';
+import type { Passwords } from '../adapters/passwords';
 
 /** What the customer use cases need, built once in service.ts. */
 export interface CustomerDeps {

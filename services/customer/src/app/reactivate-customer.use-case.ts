@@ -1,5 +1,5 @@
 import { customerReactivated } from '@shop/contracts';
-import { AppError } from '@shop/platform';
+import { assertFound } from '@shop/platform';
 import { findCustomerById, updateCustomer } from '../db/customer.repository';
 import { customerAggregate, statusBeforeSuspensionOf } from '../domain/customer';
 import type { CustomerDeps } from './deps';
@@ -18,7 +18,7 @@ export interface ReactivateCustomerInput {
 export async function reactivateCustomer(deps: CustomerDeps, input: ReactivateCustomerInput) {
   return deps.transaction(async (tx) => {
     const customer = await findCustomerById(tx, input.customerId, { forUpdate: true });
-    if (!customer) throw new AppError('CUSTOMER_NOT_FOUND', 'customer not found');
+    assertFound(customer, 'CUSTOMER_NOT_FOUND', 'customer not found');
     if (customer.status !== 'suspended') return { status: customer.status, reactivatedAt: null };
 
     const now = deps.now();

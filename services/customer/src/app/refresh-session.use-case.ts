@@ -7,7 +7,7 @@ import type { CustomerDeps } from './deps';
 import { announceSessionsEnded } from './session-ends';
 import { newTokenPair, type TokenPair } from './session-tokens';
 
-const invalidToken = () => new AppError('INVALID_TOKEN', 'the refresh token is invalid or has expired');
+const invalidToken = () => new AppError('INVALID_REFRESH_TOKEN', 'the refresh token is invalid or has expired');
 
 /**
  * Rotation: each refresh token works once and is replaced by a new pair. The same token presented

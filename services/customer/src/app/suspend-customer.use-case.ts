@@ -1,5 +1,5 @@
 import { customerSuspended } from '@shop/contracts';
-import { AppError } from '@shop/platform';
+import { assertFound } from '@shop/platform';
 import { findCustomerById, updateCustomer } from '../db/customer.repository';
 import { revokeCustomerSessions } from '../db/session.repository';
 import { assertNotSelf, assertTransition, customerAggregate } from '../domain/customer';
@@ -22,7 +22,7 @@ export async function suspendCustomer(deps: CustomerDeps, input: SuspendCustomer
   assertNotSelf(input.actorId, input.customerId);
   return deps.transaction(async (tx) => {
     const customer = await findCustomerById(tx, input.customerId, { forUpdate: true });
-    if (!customer) throw new AppError('CUSTOMER_NOT_FOUND', 'customer not found');
+    assertFound(customer, 'CUSTOMER_NOT_FOUND', 'customer not found');
     if (customer.status === 'suspended') return { status: 'suspended' as const, suspendedAt: customer.suspendedAt?.toISOString() ?? null };
     assertTransition(customer.status, 'suspended');
 

@@ -1,5 +1,5 @@
 import { customerProfileUpdated } from '@shop/contracts';
-import { AppError, type Principal } from '@shop/platform';
+import { AppError, assertFound, type Principal } from '@shop/platform';
 import { findCustomerById, updateCustomer } from '../db/customer.repository';
 import { assertNotSuspended, customerAggregate, toName } from '../domain/customer';
 import type { CustomerDeps } from './deps';
@@ -20,7 +20,7 @@ export interface UpdateProfileInput {
 export async function updateProfile(deps: CustomerDeps, principal: Principal, input: UpdateProfileInput) {
   return deps.transaction(async (tx) => {
     const customer = await findCustomerById(tx, principal.customerId, { forUpdate: true });
-    if (!customer) throw new AppError('CUSTOMER_NOT_FOUND', 'customer not found');
+    assertFound(customer, 'CUSTOMER_NOT_FOUND', 'customer not found');
     assertNotSuspended(customer);
     if (input.expectedVersion !== undefined && input.expectedVersion !== customer.version) {
       throw new AppError('CONFLICT', 'the profile was changed since you read it; reload and try again', { currentVersion: customer.version });

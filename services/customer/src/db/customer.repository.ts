@@ -1,5 +1,5 @@
 import { AppError } from '@shop/platform';
-import { sql, type Kysely, type Selectable } from '@shop/db';
+import { isUniqueViolation, paginate, sql, type Kysely, type Selectable } from '@shop/db';
 import type { Customer } from '../domain/customer';
 import type { CustomerDatabase } from './schema';
 
@@ -144,11 +144,7 @@ export async function updateCustomer(db: Db, id: string, expectedVersion: number
 
 /** The unique index backs INV-CUST-002 when two registrations race past the check. */
 function uniqueEmailViolation(err: unknown): AppError | undefined {
-  const pgError = err as { code?: string; constraint?: string };
-  if (pgError.code === '23505' && pgError.constraint === 'customers_email_key') {
-    return new AppError('EMAIL_EXISTS', 'an account with this e-mail already exists');
-  }
-  return undefined;
+  return isUniqueViolation(err, 'customers_email_key') ? new AppError('EMAIL_EXISTS', 'an account with this e-mail already exists') : undefined;
 }
 
 export interface CustomerListQuery {
@@ -166,15 +162,6 @@ export async function listCustomers(db: Db, query: CustomerListQuery): Promise<{
     const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     base = base.where(sql<string>`email || ' ' || first_name || ' ' || last_name`, 'ilike', pattern);
   }
-  const [rows, count] = await Promise.all([
-    base
-      .selectAll()
-      .orderBy('created_at', 'desc')
-      .orderBy('id')
-      .limit(query.pageSize)
-      .offset((query.page - 1) * query.pageSize)
-      .execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-  ]);
-  return { items: rows.map(toCustomer), total: Number(count.total) };
+  const { items, total } = await paginate(base, (b) => b.selectAll().orderBy('created_at', 'desc').orderBy('id'), query);
+  return { items: items.map(toCustomer), total };
 }

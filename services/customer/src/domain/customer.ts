@@ -37,7 +37,7 @@ export function assertTransition(from: CustomerStatus, to: CustomerStatus): void
 export function toName(raw: string, field: 'firstName' | 'lastName'): string {
   const name = raw.trim();
   if (name.length === 0 || name.length > 100) {
-    throw new AppError('VALIDATION_ERROR', `${field} must be 1-100 characters`, { fields: [{ location: 'body', field, message: 'must be 1-100 characters' }] });
+    throw new AppError('VALIDATION_ERROR', `${field} must be 1-100 characters`, { fields: [{ field, message: 'must be 1-100 characters' }] });
   }
   return name;
 }

@@ -10,8 +10,7 @@ import * as schema from './customer.schemas';
 /** Sessions: login, refresh with rotation, logout, and the public keys that verify access tokens. */
 export function authRoutes(router: Router, deps: CustomerDeps): void {
   router.post('/auth/login', route({ body: schema.loginBody }, ({ body }) => login(deps, body)));
-  // API.md: a bad refresh token is INVALID_TOKEN with 401 here (400 on the verification route).
-  router.post('/auth/refresh', route({ body: schema.refreshBody, errorStatus: { INVALID_TOKEN: 401 } }, ({ body }) => refreshSession(deps, body)));
+  router.post('/auth/refresh', route({ body: schema.refreshBody }, ({ body }) => refreshSession(deps, body)));
   router.post('/auth/logout', requireAuth(authenticate(deps)), route({}, (input) => logout(deps, principalOf(input) as CustomerPrincipal)));
   router.get('/auth/jwks', (_req, res) => {
     res.setHeader('Cache-Control', 'public, max-age=300');

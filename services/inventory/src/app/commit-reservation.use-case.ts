@@ -1,4 +1,4 @@
-import { AppError } from '@shop/platform';
+import { assertFound } from '@shop/platform';
 import { findReservation, markCommitted } from '../db/reservation.repository';
 import { assertCommittable, EXPIRED_REASON, isExpired, reservationExpired } from '../domain/reservation';
 import type { InventoryDeps } from './deps';
@@ -13,7 +13,7 @@ import { toReservationView } from './reservation-view';
 export async function commitReservation(deps: InventoryDeps, orderId: string) {
   const outcome = await deps.transaction(async (tx) => {
     const reservation = await findReservation(tx, orderId, { forUpdate: true });
-    if (!reservation) throw new AppError('NOT_FOUND', 'this order has no reservation', { orderId });
+    assertFound(reservation, 'NOT_FOUND', 'this order has no reservation', { orderId });
     const now = deps.now();
     if (isExpired(reservation, now)) {
       await giveBackStock(deps, tx, reservation, EXPIRED_REASON, now);

@@ -1,5 +1,5 @@
 import { inventoryDeducted, type StockLine } from '@shop/contracts';
-import { AppError } from '@shop/platform';
+import { assertFound } from '@shop/platform';
 import { findReservation, markDeducted } from '../db/reservation.repository';
 import { lockStockByVariants } from '../db/stock.repository';
 import { assertDeductible, reservationAggregate } from '../domain/reservation';
@@ -16,7 +16,7 @@ import { applyStockChange } from './stock-changes';
 export async function deductReservation(deps: InventoryDeps, orderId: string) {
   return deps.transaction(async (tx) => {
     const reservation = await findReservation(tx, orderId, { forUpdate: true });
-    if (!reservation) throw new AppError('NOT_FOUND', 'this order has no reservation', { orderId });
+    assertFound(reservation, 'NOT_FOUND', 'this order has no reservation', { orderId });
     if (reservation.status === 'deducted') return toReservationView(reservation);
     assertDeductible(reservation);
 

@@ -1,4 +1,4 @@
-import { AppError } from '@shop/platform';
+import { assertFound } from '@shop/platform';
 import { listAuditEntries } from '../db/audit.repository';
 import { findStockByVariant } from '../db/stock.repository';
 import type { InventoryDeps } from './deps';
@@ -8,7 +8,7 @@ import type { InventoryDeps } from './deps';
  * releases and deductions are in it too, with their orderId and no user.
  */
 export async function getStockAudit(deps: InventoryDeps, variantId: string, page: { page: number; pageSize: number }) {
-  if (!(await findStockByVariant(deps.db, variantId))) throw new AppError('PRODUCT_NOT_FOUND', 'no stock is kept for this variant', { variantId });
+  assertFound(await findStockByVariant(deps.db, variantId), 'PRODUCT_NOT_FOUND', 'no stock is kept for this variant', { variantId });
   const { items, total } = await listAuditEntries(deps.db, variantId, page);
   return {
     items: items.map((entry) => ({

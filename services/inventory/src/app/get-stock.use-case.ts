@@ -1,4 +1,4 @@
-import { AppError } from '@shop/platform';
+import { assertFound } from '@shop/platform';
 import { findStockByVariant } from '../db/stock.repository';
 import type { InventoryDeps } from './deps';
 import { toStockView } from './stock-view';
@@ -6,6 +6,6 @@ import { toStockView } from './stock-view';
 /** Admin: a variant's on hand, reserved and available stock with its threshold and status. */
 export async function getStock(deps: InventoryDeps, variantId: string) {
   const item = await findStockByVariant(deps.db, variantId);
-  if (!item) throw new AppError('PRODUCT_NOT_FOUND', 'no stock is kept for this variant', { variantId });
+  assertFound(item, 'PRODUCT_NOT_FOUND', 'no stock is kept for this variant', { variantId });
   return toStockView(item);
 }

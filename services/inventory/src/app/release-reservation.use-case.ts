@@ -1,4 +1,4 @@
-import { AppError } from '@shop/platform';
+import { assertFound } from '@shop/platform';
 import { findReservation } from '../db/reservation.repository';
 import { assertReleasable } from '../domain/reservation';
 import type { InventoryDeps } from './deps';
@@ -18,7 +18,7 @@ export interface ReleaseReservationInput {
 export async function releaseReservation(deps: InventoryDeps, input: ReleaseReservationInput) {
   return deps.transaction(async (tx) => {
     const reservation = await findReservation(tx, input.orderId, { forUpdate: true });
-    if (!reservation) throw new AppError('NOT_FOUND', 'this order has no reservation', { orderId: input.orderId });
+    assertFound(reservation, 'NOT_FOUND', 'this order has no reservation', { orderId: input.orderId });
     if (reservation.status === 'released') return toReservationView(reservation);
     assertReleasable(reservation);
     return toReservationView(await giveBackStock(deps, tx, reservation, input.reason, deps.now()));

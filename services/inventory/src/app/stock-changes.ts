@@ -1,6 +1,6 @@
 import { inventoryLowStock, inventoryOutOfStock, inventoryStockChanged, type StockLevelFields } from '@shop/contracts';
 import type { Transaction } from '@shop/db';
-import { AppError } from '@shop/platform';
+import { assertFound } from '@shop/platform';
 import { insertAuditEntry } from '../db/audit.repository';
 import type { InventoryDatabase, StockAction } from '../db/schema';
 import { findStockByVariant, saveStockLevel } from '../db/stock.repository';
@@ -22,7 +22,7 @@ export interface StockChange {
 /** The row of a variant, locked until the transaction ends; PRODUCT_NOT_FOUND when the variant has no stock. */
 export async function lockStockItem(tx: Tx, variantId: string): Promise<StockItem> {
   const item = await findStockByVariant(tx, variantId, { forUpdate: true });
-  if (!item) throw new AppError('PRODUCT_NOT_FOUND', 'no stock is kept for this variant', { variantId });
+  assertFound(item, 'PRODUCT_NOT_FOUND', 'no stock is kept for this variant', { variantId });
   return item;
 }
 

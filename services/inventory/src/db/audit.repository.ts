@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from '@shop/db';
+import { paginate, type Kysely, type Selectable } from '@shop/db';
 import type { InventoryDatabase, StockAction } from './schema';
 
 type Db = Kysely<InventoryDatabase>;
@@ -35,14 +35,5 @@ export async function insertAuditEntry(db: Db, entry: AuditEntry, at: Date): Pro
 /** One variant's audit trail, newest first: entries are written under the row's lock, so id order is change order. */
 export async function listAuditEntries(db: Db, variantId: string, page: { page: number; pageSize: number }): Promise<{ items: AuditRow[]; total: number }> {
   const base = db.selectFrom('stock_audit').where('variant_id', '=', variantId);
-  const [items, count] = await Promise.all([
-    base
-      .selectAll()
-      .orderBy('id', 'desc')
-      .limit(page.pageSize)
-      .offset((page.page - 1) * page.pageSize)
-      .execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-  ]);
-  return { items, total: Number(count.total) };
+  return paginate(base, (b) => b.selectAll().orderBy('id', 'desc'), page);
 }

@@ -65,7 +65,7 @@ export function adjust(level: StockLevel, adjustment: number): StockLevel {
 /** SEQ-INV-001: a restock adds a positive quantity to on hand. */
 export function restock(level: StockLevel, quantity: number): StockLevel {
   if (!Number.isInteger(quantity) || quantity <= 0) {
-    throw new AppError('VALIDATION_ERROR', 'the restock quantity must be a positive integer', { fields: [{ location: 'body', field: 'quantity', message: 'must be greater than 0' }] });
+    throw new AppError('VALIDATION_ERROR', 'the restock quantity must be a positive integer', { fields: [{ field: 'quantity', message: 'must be greater than 0' }] });
   }
   const onHand = level.onHand + quantity;
   assertWithinLimit(onHand);
@@ -74,7 +74,7 @@ export function restock(level: StockLevel, quantity: number): StockLevel {
 
 export function changeThreshold(level: StockLevel, lowStockThreshold: number): StockLevel {
   if (!Number.isInteger(lowStockThreshold) || lowStockThreshold < 0 || lowStockThreshold > MAX_QUANTITY) {
-    throw new AppError('VALIDATION_ERROR', 'the threshold must be an integer of at least 0', { fields: [{ location: 'body', field: 'lowStockThreshold', message: 'must be 0 or more' }] });
+    throw new AppError('VALIDATION_ERROR', 'the threshold must be an integer of at least 0', { fields: [{ field: 'lowStockThreshold', message: 'must be 0 or more' }] });
   }
   return { ...level, lowStockThreshold };
 }
@@ -136,7 +136,7 @@ function assertCoversReserved(level: StockLevel, onHand: number): void {
 
 function assertWithinLimit(onHand: number): void {
   if (onHand > MAX_QUANTITY) {
-    throw new AppError('VALIDATION_ERROR', `on hand cannot exceed ${MAX_QUANTITY}`, { fields: [{ location: 'body', field: 'quantity', message: `must be at most ${MAX_QUANTITY}` }] });
+    throw new AppError('VALIDATION_ERROR', `on hand cannot exceed ${MAX_QUANTITY}`, { fields: [{ field: 'quantity', message: `must be at most ${MAX_QUANTITY}` }] });
   }
 }
 

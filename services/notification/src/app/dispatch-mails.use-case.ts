@@ -5,7 +5,7 @@ import { backoffDelay, isTransientError, runInContext, sleep, withTimeout, type 
 import { claimDueMails, markFailed, markRetry, markSent, releaseClaim, type ClaimedMail } from '../db/notification.repository';
 import type { NotificationDatabase } from '../db/schema';
 import { retryAt } from '../domain/mail-retry';
-import type { Mailer } from './mailer';
+import type { Mailer } from '../adapters/mailer';
 
 export interface MailDispatchDeps {
   db: Kysely<NotificationDatabase>;
