@@ -1,8 +1,9 @@
 /**
- * Benchmark (a script, not a test): starts the customer service, the catalog service and the
- * gateway as their own processes on scratch databases and a scratch vhost, fills the catalog with
- * 10,000 products, loads them with autocannon, and writes the figures and the query plans of the
- * shopper queries to docs/benchmarks.md. `pnpm bench` (BENCH_SECONDS, BENCH_CONNECTIONS,
+ * Benchmark (a script, not a test): starts the customer, catalog, inventory and cart services and
+ * the gateway as their own processes on scratch databases and a scratch vhost, fills the catalog
+ * with 10,000 products (and the cart's and inventory's copies of 500 of them), loads them with
+ * autocannon, and writes the figures and the query plans of the shopper queries to
+ * docs/benchmarks.md. `pnpm bench` (BENCH_SECONDS, BENCH_CONNECTIONS,
  * BENCH_PRODUCTS to change the load).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -32,6 +33,8 @@ interface Scenario {
   /** Path under the service; a list is cycled through, one path per request. */
   path: string | string[];
   body?: unknown;
+  /** Bodies cycled through, one per request (instead of `body`). */
+  bodies?: unknown[];
   token?: boolean;
   /** The service that answers it directly. */
   direct: string;
@@ -78,8 +81,10 @@ async function waitReady(url: string): Promise<void> {
 
 async function run(base: string, scenario: Scenario, token: string, duration = seconds): Promise<autocannon.Result> {
   const paths = Array.isArray(scenario.path) ? scenario.path : [scenario.path];
+  const bodies = scenario.bodies?.map((b) => JSON.stringify(b));
   const prefix = new URL(base).pathname.replace(/\/$/, '');
   let next = 0;
+  let nextBody = 0;
   return autocannon({
     url: base,
     connections,
@@ -91,7 +96,9 @@ async function run(base: string, scenario: Scenario, token: string, duration = s
         body: scenario.body === undefined ? undefined : JSON.stringify(scenario.body),
         setupRequest: (request) => {
           next = (next + 1) % paths.length;
-          return { ...request, path: `${prefix}${paths[next]}` };
+          if (!bodies) return { ...request, path: `${prefix}${paths[next]}` };
+          nextBody = (nextBody + 1) % bodies.length;
+          return { ...request, path: `${prefix}${paths[next]}`, body: bodies[nextBody] };
         },
       },
     ],
@@ -146,6 +153,46 @@ async function seedCatalog(db: Kysely<CatalogDatabase>): Promise<{ midCategory: 
   return { midCategory: mid.id, productIds: ids.map((r) => r.id) };
 }
 
+/**
+ * Copies products into the cart's read model and stock rows into the inventory, as their events
+ * would have, and fills the customer's cart with 10 of them; returns the copied variants (one a product).
+ */
+async function seedCartAndStock(catalogUrl: string, cartUrl: string, inventoryUrl: string, productIds: string[], customerId: string) {
+  const catalog = new pg.Client({ connectionString: catalogUrl });
+  const cart = new pg.Client({ connectionString: cartUrl });
+  const inventory = new pg.Client({ connectionString: inventoryUrl });
+  await Promise.all([catalog.connect(), cart.connect(), inventory.connect()]);
+  try {
+    const { rows } = await catalog.query<{ product_id: string; name: string; variant_id: string; sku: string; variant_name: string; price_amount: number }>(
+      `SELECT DISTINCT ON (p.id) p.id AS product_id, p.name, v.id AS variant_id, v.sku, v.name AS variant_name, p.price_amount
+       FROM products p JOIN variants v ON v.product_id = p.id WHERE p.id = ANY($1::uuid[]) ORDER BY p.id, v.position`,
+      [productIds],
+    );
+    for (const row of rows) {
+      await cart.query(`INSERT INTO catalog_products (product_id, name, status, version) VALUES ($1, $2, 'active', 1)`, [row.product_id, row.name]);
+      await cart.query(`INSERT INTO catalog_variants (variant_id, product_id, sku, name, price_amount, price_currency, position) VALUES ($1, $2, $3, $4, $5, 'USD', 0)`, [
+        row.variant_id,
+        row.product_id,
+        row.sku,
+        row.variant_name,
+        row.price_amount,
+      ]);
+      await cart.query(`INSERT INTO variant_stock (variant_id, available, stock_status, stock_version) VALUES ($1, 1000000, 'in_stock', 1)`, [row.variant_id]);
+      await inventory.query(
+        `INSERT INTO stock_items (id, variant_id, product_id, product_name, product_name_at, on_hand, low_stock_threshold) VALUES (gen_random_uuid(), $1, $2, $3, now(), 1000000, 5)`,
+        [row.variant_id, row.product_id, row.name],
+      );
+    }
+    const { rows: carts } = await cart.query<{ id: string }>(`INSERT INTO carts (id, customer_id) VALUES (gen_random_uuid(), $1) RETURNING id`, [customerId]);
+    for (const row of rows.slice(0, 10)) {
+      await cart.query(`INSERT INTO cart_items (id, cart_id, product_id, variant_id, quantity, changed_version) VALUES (gen_random_uuid(), $1, $2, $3, 2, 1)`, [carts[0]!.id, row.product_id, row.variant_id]);
+    }
+    return rows.map((r) => ({ productId: r.product_id, variantId: r.variant_id }));
+  } finally {
+    await Promise.all([catalog.end(), cart.end(), inventory.end()]);
+  }
+}
+
 /** EXPLAIN (ANALYZE) of every statement a piece of repository code runs, with its real parameters. */
 async function plansOf(url: string, work: (db: Kysely<CatalogDatabase>) => Promise<unknown>): Promise<string[]> {
   const captured: CompiledQuery[] = [];
@@ -171,14 +218,18 @@ async function plansOf(url: string, work: (db: Kysely<CatalogDatabase>) => Promi
 
 async function main(): Promise<void> {
   const amqp = await testAmqpUrl();
-  const [customerPort, catalogPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
+  const [customerPort, catalogPort, inventoryPort, cartPort, gatewayPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   // Probes answer on each process's operations port.
-  const [customerOps, catalogOps, gatewayOps] = [await freePort(), await freePort(), await freePort()];
+  const [customerOps, catalogOps, inventoryOps, cartOps, gatewayOps] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const opsUrl = (port: number) => `http://127.0.0.1:${port}`;
   const customerUrl = `http://127.0.0.1:${customerPort}`;
   const catalogUrl = `http://127.0.0.1:${catalogPort}`;
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  const inventoryUrl = `http://127.0.0.1:${inventoryPort}`;
+  const cartUrl = `http://127.0.0.1:${cartPort}`;
   const catalogDatabase = testDatabaseUrl('bench_catalog');
+  const inventoryDatabase = testDatabaseUrl('bench_inventory');
+  const cartDatabase = testDatabaseUrl('bench_cart');
   startProcess('services/customer/src/main.ts', {
     PORT: String(customerPort),
     OPS_PORT: String(customerOps),
@@ -194,14 +245,32 @@ async function main(): Promise<void> {
     AMQP_URL: amqp,
     JWKS_URL: `${customerUrl}/auth/jwks`,
   });
-  await waitReady(opsUrl(customerOps));
-  await waitReady(opsUrl(catalogOps));
+  startProcess('services/inventory/src/main.ts', {
+    PORT: String(inventoryPort),
+    OPS_PORT: String(inventoryOps),
+    DATABASE_URL: inventoryDatabase,
+    AMQP_URL: amqp,
+    JWKS_URL: `${customerUrl}/auth/jwks`,
+    CATALOG_BACKFILL: 'false',
+  });
+  startProcess('services/cart/src/main.ts', {
+    PORT: String(cartPort),
+    OPS_PORT: String(cartOps),
+    DATABASE_URL: cartDatabase,
+    AMQP_URL: amqp,
+    JWKS_URL: `${customerUrl}/auth/jwks`,
+    INVENTORY_SERVICE_URL: inventoryUrl,
+    CATALOG_BACKFILL: 'false',
+  });
+  for (const ops of [customerOps, catalogOps, inventoryOps, cartOps]) await waitReady(opsUrl(ops));
   startProcess('gateway/src/main.ts', {
     PORT: String(gatewayPort),
     OPS_PORT: String(gatewayOps),
     AMQP_URL: amqp,
     CUSTOMER_SERVICE_URL: customerUrl,
     CATALOG_SERVICE_URL: catalogUrl,
+    INVENTORY_SERVICE_URL: inventoryUrl,
+    CART_SERVICE_URL: cartUrl,
     RATE_LIMIT_MAX: '100000000',
     AUTH_RATE_LIMIT_MAX: '100000000',
   });
@@ -214,7 +283,10 @@ async function main(): Promise<void> {
   process.stdout.write('done\n');
 
   const login = await fetch(`${customerUrl}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(admin) });
-  const { accessToken } = (await login.json()) as { accessToken: string };
+  const { accessToken, customer } = (await login.json()) as { accessToken: string; customer: { id: string } };
+  process.stdout.write('copying 500 products into the cart and inventory, and a cart of 10 lines ... ');
+  const cartVariants = await seedCartAndStock(catalogDatabase, cartDatabase, inventoryDatabase, productIds, customer.id);
+  process.stdout.write('done\n');
 
   const scenarios: Scenario[] = [
     { name: 'POST /auth/login', method: 'POST', path: '/auth/login', body: admin, direct: customerUrl },
@@ -222,6 +294,9 @@ async function main(): Promise<void> {
     { name: 'GET /products?pageSize=20&categoryId=…', method: 'GET', path: `/products?pageSize=20&categoryId=${midCategory}`, direct: catalogUrl },
     { name: 'GET /products?pageSize=20&q=ceramic', method: 'GET', path: '/products?pageSize=20&q=ceramic', direct: catalogUrl },
     { name: 'GET /products/:id (500 ids in turn)', method: 'GET', path: productIds.map((id) => `/products/${id}`), direct: catalogUrl },
+    { name: 'GET /cart (10 lines)', method: 'GET', path: '/cart', token: true, direct: cartUrl },
+    // Each request adds one of a variant of the 490 others in turn (a stock query to the inventory and one transaction).
+    { name: 'POST /cart/items (490 variants in turn)', method: 'POST', path: '/cart/items', bodies: cartVariants.slice(10).map((v) => ({ productId: v.productId, variantId: v.variantId, quantity: 1 })), token: true, direct: cartUrl },
   ];
   const results: Result[] = [];
   // BENCH_ONLY=customers runs the scenarios whose name contains it (for a quick look, no report).
@@ -270,7 +345,10 @@ ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}. autocannon 
 on the same machine as the services (PostgreSQL and RabbitMQ local too), so the load generator competes with
 them for the cores: compare rows with each other rather than with other machines.
 
-The customer service, the catalog service and the gateway run as their own processes (one each).
+The customer, catalog, inventory and cart services and the gateway run as their own processes
+(one each). \`GET /cart\` reads a cart of 10 lines with their names, current prices and stock status
+from the cart's own read models in one query; \`POST /cart/items\` asks the inventory for the
+variant's available stock, then adds the line in one transaction with its outbox row.
 Login is dominated by argon2id (19 MiB, 2 passes) by design. \`GET /customers/me\` verifies the
 RS256 token (once per token; then from memory) and reads the customer with the session's state in
 one query. The catalog holds ${productCount.toLocaleString('en-US')} active products (one to three variants each) in

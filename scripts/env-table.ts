@@ -3,6 +3,7 @@
  * config schemas, so the README's table cannot drift from the code: `pnpm exec tsx scripts/env-table.ts`.
  */
 import type Joi from 'joi';
+import { cartConfigSchema } from '../services/cart/src/config';
 import { catalogConfigSchema } from '../services/catalog/src/config';
 import { customerConfigSchema } from '../services/customer/src/config';
 import { inventoryConfigSchema } from '../services/inventory/src/config';
@@ -14,6 +15,7 @@ const schemas: Record<string, Joi.ObjectSchema> = {
   'customer service': customerConfigSchema,
   'catalog service': catalogConfigSchema,
   'inventory service': inventoryConfigSchema,
+  'cart service': cartConfigSchema,
   'notification worker': notificationConfigSchema,
 };
 

@@ -1,3 +1,5 @@
+import { loadCartConfig } from '@shop/cart/src/config';
+import { startCartService } from '@shop/cart/src/service';
 import { loadCatalogConfig } from '@shop/catalog/src/config';
 import { startCatalogService } from '@shop/catalog/src/service';
 import { loadCustomerConfig } from '@shop/customer/src/config';
@@ -57,8 +59,19 @@ export async function startShop(): Promise<Shop> {
     testLogger('catalog'),
   );
   const inventory = await startInventoryService(
-    loadInventoryConfig({ DATABASE_URL: testDatabaseUrl('e2e_inventory'), AMQP_URL: amqp, PORT: '0', JWKS_URL: jwks }),
+    loadInventoryConfig({ DATABASE_URL: testDatabaseUrl('e2e_inventory'), AMQP_URL: amqp, PORT: '0', JWKS_URL: jwks, CATALOG_SERVICE_URL: catalog.url }),
     testLogger('inventory'),
+  );
+  const cart = await startCartService(
+    loadCartConfig({
+      DATABASE_URL: testDatabaseUrl('e2e_cart'),
+      AMQP_URL: amqp,
+      PORT: '0',
+      JWKS_URL: jwks,
+      INVENTORY_SERVICE_URL: inventory.url,
+      CATALOG_SERVICE_URL: catalog.url,
+    }),
+    testLogger('cart'),
   );
   const notification = await startNotificationService(
     loadNotificationConfig({ DATABASE_URL: testDatabaseUrl('e2e_notification'), AMQP_URL: amqp, PORT: '0', SMTP_PORT: String(mail.smtpPort) }),
@@ -71,6 +84,7 @@ export async function startShop(): Promise<Shop> {
       CUSTOMER_SERVICE_URL: customer.url,
       CATALOG_SERVICE_URL: catalog.url,
       INVENTORY_SERVICE_URL: inventory.url,
+      CART_SERVICE_URL: cart.url,
       AUTH_RATE_LIMIT_MAX: '1000',
       RATE_LIMIT_MAX: '10000',
     }),
@@ -82,6 +96,7 @@ export async function startShop(): Promise<Shop> {
     async stop() {
       await gateway.stop();
       await notification.stop();
+      await cart.stop();
       await inventory.stop();
       await catalog.stop();
       await customer.stop();

@@ -178,3 +178,16 @@ export const customerDataErased = defineEvent<CustomerDataErasedV1>('customer.da
   anonymizedId: uuid().required(),
   erasedAt: isoDate().required(),
 });
+
+export interface CustomerLoggedInV1 {
+  customerId: string;
+  /** The guest cart the shopper filled before logging in, to merge into the customer's cart. */
+  guestCartId: string;
+  loggedInAt: string;
+}
+/** Published when a login names a guest cart (`POST /auth/login` with `guestCartId`). */
+export const customerLoggedIn = defineEvent<CustomerLoggedInV1>('customer.logged-in', 1, {
+  customerId: uuid().required(),
+  guestCartId: uuid().required(),
+  loggedInAt: isoDate().required(),
+});

@@ -9,3 +9,4 @@ export * from './order.events';
 export * from './payment.events';
 export * from './notification.events';
 export * from './subscriptions';
+export * from './feeds';

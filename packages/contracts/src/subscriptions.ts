@@ -1,5 +1,5 @@
-import { productCreated, productUpdated } from './catalog.events';
-import { customerEmailChanged, customerRegistered, customerVerificationRequested } from './customer.events';
+import { productActivated, productCreated, productDeactivated, productDeleted, productUpdated } from './catalog.events';
+import { customerEmailChanged, customerLoggedIn, customerRegistered, customerVerificationRequested } from './customer.events';
 import type { EventContract } from './define';
 import { inventoryStockChanged } from './inventory.events';
 
@@ -28,6 +28,18 @@ export const subscriptions = {
   catalogStockLevels: {
     queue: 'catalog.stock-levels',
     events: [inventoryStockChanged],
+  },
+  cartCatalogUpdates: {
+    queue: 'cart.catalog-updates',
+    events: [productCreated, productUpdated, productActivated, productDeactivated, productDeleted],
+  },
+  cartStockLevels: {
+    queue: 'cart.stock-levels',
+    events: [inventoryStockChanged],
+  },
+  cartCustomerEvents: {
+    queue: 'cart.customer-events',
+    events: [customerRegistered, customerLoggedIn],
   },
 } as const satisfies Record<string, Subscription>;
 

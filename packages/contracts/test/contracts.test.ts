@@ -125,6 +125,7 @@ const samples: Sample[] = [
   sample(c.customerPasswordChanged, { customerId, changedAt: at }),
   sample(c.customerSuspended, { customerId, email: 'ada@example.com', reason: 'fraud suspected', suspendedAt: at }),
   sample(c.customerSessionsInvalidated, { customerId, notBefore: at, sessionIds: [id()], reason: 'logout' }),
+  sample(c.customerLoggedIn, { customerId, guestCartId: id(), loggedInAt: at }),
   sample(c.customerReactivated, { customerId, status: 'verified', reason: 'appeal granted', reactivatedBy: id(), reactivatedAt: at }),
   sample(c.customerShippingAddressAdded, { customerId, addressId: id(), address: shippingAddress, addedAt: at }),
   sample(c.customerDataErased, { customerId, anonymizedId: id(), erasedAt: at }),

@@ -6,6 +6,7 @@ import {
   customerProfileUpdated,
   productCreated,
   productUpdated,
+  allSubscriptions,
   categoryCreated,
   routingKeyOf,
   subscriptions,
@@ -149,9 +150,14 @@ describe('messaging: topology, outbox, inbox, retries and parking', function () 
       try {
         await eventually(() => publisher.isConnected(), 10_000, 'publisher connection');
         const queue = subscriptions.catalogStockLevels.queue;
+        const contract = subscriptions.catalogStockLevels.events[0]!;
         const before = await countMessages(publisher, UNROUTABLE_QUEUE);
-        await withChannel((channel) => channel.deleteQueue(queue));
-        const envelope = buildEnvelope('inventory', subscriptions.catalogStockLevels.events[0]!, stockChangedData(), { type: 'stock', id: randomUUID(), version: 1 });
+        // Every queue that subscribes to it is gone.
+        const subscribers = allSubscriptions().filter((s) => s.events.includes(contract));
+        await withChannel(async (channel) => {
+          for (const subscriber of subscribers) await channel.deleteQueue(subscriber.queue);
+        });
+        const envelope = buildEnvelope('inventory', contract, stockChangedData(), { type: 'stock', id: randomUUID(), version: 1 });
         await publisher.publish([asMessage(envelope)]);
         expect(await countMessages(publisher, UNROUTABLE_QUEUE)).to.equal(before + 1);
         expect(await registry.getSingleMetricAsString('messaging_unroutable_events_total')).to.contain('type="inventory.stock-changed",outcome="kept"} 1');

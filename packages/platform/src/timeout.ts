@@ -30,8 +30,19 @@ export async function settledWithin<T>(promise: Promise<T>, ms: number): Promise
   }
 }
 
-/** Resolves after `ms`. */
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`, or at once when `signal` aborts (a stopping process does not wait out a backoff). */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
 
 /**
  * Capped exponential backoff: `first`, doubling, never above `max` (the waits between attempts to
@@ -39,4 +50,14 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  */
 export function backoffDelay(attempt: number, first = 250, max = 10_000): number {
   return Math.min(max, first * 2 ** Math.max(0, attempt));
+}
+
+/** The promise's value, or undefined as soon as `signal` aborts (the work itself is left to end on its own). */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise<T | undefined>((resolve, reject) => {
+    const stop = () => resolve(undefined);
+    signal.addEventListener('abort', stop, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
 }

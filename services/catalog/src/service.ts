@@ -6,6 +6,7 @@ import type { CatalogConfig } from './config';
 import type { CatalogDatabase } from './db/schema';
 import { adminRoutes } from './http/admin.routes';
 import { categoryRoutes } from './http/category.routes';
+import { internalRoutes } from './http/internal.routes';
 import { productRoutes } from './http/product.routes';
 import { startStockLevelConsumer } from './messaging/stock-levels.consumer';
 
@@ -15,7 +16,8 @@ export type RunningCatalogService = RunningService<CatalogDeps>;
 
 /**
  * The catalog service: its HTTP routes and the consumer that keeps the stock status read model.
- * Admin tokens are verified against the customer service's JWKS; shopper routes need no token.
+ * Admin tokens are verified against the customer service's JWKS; shopper routes need no token, and
+ * neither does the internal product feed, which the gateway never routes.
  */
 export function startCatalogService(
   config: Readonly<CatalogConfig>,
@@ -41,6 +43,7 @@ export function startCatalogService(
       categoryRoutes(router, deps);
       productRoutes(router, deps);
       adminRoutes(router, deps);
+      internalRoutes(router, deps);
     },
     background: (deps, backbone) => [startStockLevelConsumer(deps, backbone)],
   });

@@ -37,6 +37,8 @@ export async function startInventoryFixture(env: Record<string, string> = {}): P
     AMQP_URL: amqpUrl,
     PORT: '0',
     JWKS_URL: issuer.jwksUrl,
+    // No catalog runs beside most tests; the backfill tests turn it on and name theirs.
+    CATALOG_BACKFILL: 'false',
     ...env,
   });
   const logger = testLogger('inventory');

@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { productCreated, productUpdated } from '@shop/contracts';
 import { sql } from '@shop/db';
 import { eventually } from '@shop/testkit';
+import { openStock } from '../src/app/open-stock';
 import { findStockByVariant } from '../src/db/stock.repository';
 import { startInventoryFixture, type InventoryFixture } from './inventory.fixture';
 
@@ -17,6 +18,22 @@ describe('inventory service: product events from the catalog', function () {
   const stockRows = (variantIds: string[]) =>
     f.service.deps.db.selectFrom('stock_items').selectAll().where('variant_id', 'in', variantIds).orderBy('variant_id').execute();
   const inboxed = async (eventId: string) => (await sql`SELECT 1 FROM inbox WHERE event_id = ${eventId}`.execute(f.service.deps.db)).rows.length > 0;
+  const auditOf = async (variantId: string) =>
+    (await f.api.get(`/admin/inventory/${variantId}/audit`, { token: f.adminToken })).body.items.map((e: Record<string, unknown>) => [e.action, e.previous, e.new, e.reason]);
+  /** A product.updated that keeps the name and lists these variants (the product's whole list after the update). */
+  const variantsUpdate = (product: { productId: string; name: string }, variantIds: string[], version: number) =>
+    f.productEvent(
+      productUpdated,
+      {
+        productId: product.productId,
+        name: product.name,
+        changedFields: {},
+        variants: variantIds.map((variantId, i) => ({ variantId, sku: `SKU-${variantId.slice(0, 8)}-${i}`, name: `Variant ${i}`, price: { amount: 1299, currency: 'USD' } })),
+        updatedBy: f.adminId,
+        updatedAt: new Date().toISOString(),
+      },
+      version,
+    );
 
   describe('product.created', () => {
     it('when a product with three variants is created, then each variant gets a stock row with the initial stock', async () => {
@@ -70,6 +87,39 @@ describe('inventory service: product events from the catalog', function () {
       await f.publish(envelope);
       await eventually(() => inboxed(envelope.id), 10_000, 'empty product');
       expect(await f.service.deps.db.selectFrom('stock_items').select('id').where('product_id', '=', data.productId).execute()).to.have.length(0);
+    });
+  });
+
+  describe('product.created after the catalog feed filled in its rows', () => {
+    it('when the rows the feed opened are untouched, then they take the initial stock; a row an admin has changed meanwhile is kept', async () => {
+      const data = f.productCreatedData({ initialStock: 7, variants: 2 });
+      const [untouched, counted] = data.variants.map((v) => v.variantId) as [string, string];
+      // What the start-up backfill does for a product whose event still waits in the queue.
+      await f.service.deps.transaction((tx) =>
+        openStock(f.service.deps, tx, [{ productId: data.productId, productName: data.name, nameAt: new Date(), variantIds: [untouched, counted] }], {
+          origin: 'catalog_feed',
+          onHand: 0,
+          userId: null,
+          at: new Date(),
+        }),
+      );
+      await f.api.put(`/admin/inventory/${counted}`, { quantity: 3, reason: 'counted' }, { token: f.adminToken });
+
+      const envelope = f.productEvent(productCreated, data);
+      await f.publish(envelope);
+      await eventually(() => inboxed(envelope.id), 10_000, 'product.created');
+
+      expect(await findStockByVariant(f.service.deps.db, untouched)).to.include({ onHand: 7, version: 2 });
+      expect(await findStockByVariant(f.service.deps.db, counted)).to.include({ onHand: 3, version: 2 });
+      expect(await auditOf(untouched)).to.deep.equal([
+        ['initialized', 0, 7, 'product created'],
+        ['initialized', 0, 0, 'filled in from the catalog feed'],
+      ]);
+      const changed = await f.events('inventory.stock-changed', untouched);
+      expect(changed.map((e) => [e.stockVersion, e.onHand, e.stockStatus])).to.deep.equal([
+        [1, 0, 'out_of_stock'],
+        [2, 7, 'in_stock'],
+      ]);
     });
   });
 
@@ -128,6 +178,62 @@ describe('inventory service: product events from the catalog', function () {
       await f.publish(v4);
       await eventually(() => inboxed(v4.id), 10_000, 'v4 taken in');
       expect((await findStockByVariant(f.service.deps.db, variantIds[0]!))?.productName).to.equal('Version five');
+    });
+
+    it('when an update adds a variant, then it gets exactly one stock row (0 on hand, out_of_stock), audited and announced, and the existing rows are untouched', async () => {
+      const product = await f.createProduct({ initialStock: 10, variants: 2, name: 'Growing' });
+      const added = randomUUID();
+      // The stock of a row, and when it last changed (the name the update carries may refresh its timestamp).
+      const stockOf = async (variantIds: string[]) =>
+        (await stockRows(variantIds)).map((r) => ({ id: r.id, on_hand: r.on_hand, reserved: r.reserved, version: r.version, updated_at: r.updated_at, origin: r.origin }));
+      const before = await stockOf(product.variantIds);
+      const envelope = variantsUpdate({ productId: product.productId, name: 'Growing' }, [...product.variantIds, added], 2);
+      await f.publish(envelope);
+      await eventually(() => inboxed(envelope.id), 10_000, 'the update');
+
+      const [row, ...others] = await stockRows([added]);
+      expect(others).to.have.length(0);
+      expect(row).to.include({ product_id: product.productId, product_name: 'Growing', on_hand: 0, reserved: 0, low_stock_threshold: 5, version: 1, origin: 'product_updated' });
+      const response = await f.api.get(`/admin/inventory/${added}`, { token: f.adminToken });
+      expect(response.body).to.include({ onHand: 0, available: 0, stockStatus: 'out_of_stock' });
+      expect(await auditOf(added)).to.deep.equal([['initialized', 0, 0, 'variant added to the product']]);
+      expect((await f.events('inventory.stock-changed', added)).map((e) => [e.stockVersion, e.onHand, e.stockStatus])).to.deep.equal([[1, 0, 'out_of_stock']]);
+      expect(await f.events('inventory.out-of-stock', added)).to.have.length(1);
+      expect((await f.events('inventory.low-stock', added))[0]).to.include({ productName: 'Growing', currentStock: 0, threshold: 5 });
+      expect(await stockOf(product.variantIds)).to.deep.equal(before);
+      for (const variantId of product.variantIds) expect(await f.events('inventory.stock-changed', variantId), variantId).to.have.length(1);
+    });
+
+    it('when the update adding a variant is delivered twice, then there is one row for it and one set of events', async () => {
+      const product = await f.createProduct({ initialStock: 4 });
+      const added = randomUUID();
+      const envelope = variantsUpdate({ productId: product.productId, name: 'Twice' }, [...product.variantIds, added], 2);
+      await f.publish(envelope);
+      await eventually(() => inboxed(envelope.id), 10_000, 'first delivery');
+      await f.publish(envelope);
+      // The same change in a new event (a replay from elsewhere): the inbox does not know it, the unique index does.
+      const again = variantsUpdate({ productId: product.productId, name: 'Twice' }, [...product.variantIds, added], 3);
+      await f.publish(again);
+      await eventually(() => inboxed(again.id), 10_000, 'the second update');
+
+      expect(await stockRows([added])).to.have.length(1);
+      expect(await f.events('inventory.stock-changed', added)).to.have.length(1);
+      expect(await auditOf(added)).to.have.length(1);
+    });
+
+    it('when an update adding a variant arrives before its product.created, then it waits for it: the original variants get the initial stock, the added one 0', async () => {
+      const data = f.productCreatedData({ initialStock: 6 });
+      const original = data.variants[0]!.variantId;
+      const added = randomUUID();
+      const updated = variantsUpdate({ productId: data.productId, name: data.name }, [original, added], 2);
+      await f.publish(updated);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await stockRows([original, added])).to.have.length(0);
+      await f.publish(f.productEvent(productCreated, data, 1));
+
+      await eventually(() => inboxed(updated.id), 15_000, 'the update applied after the creation');
+      expect(await findStockByVariant(f.service.deps.db, original)).to.include({ onHand: 6, origin: 'product_created' });
+      expect(await findStockByVariant(f.service.deps.db, added)).to.include({ onHand: 0, origin: 'product_updated' });
     });
   });
 });

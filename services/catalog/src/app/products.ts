@@ -1,4 +1,4 @@
-import type { ProductVariant } from '@shop/contracts';
+import type { ProductSnapshot, ProductVariant } from '@shop/contracts';
 import { assertFound } from '@shop/platform';
 import type { Kysely } from '@shop/db';
 import type { CatalogDatabase } from '../db/schema';
@@ -35,4 +35,20 @@ export function toAdminProduct(product: Product) {
 /** Variants as events carry them: each with the price it sells at. */
 export function eventVariants(product: Product): ProductVariant[] {
   return product.variants.map((v) => ({ variantId: v.id, sku: v.sku, name: v.name, price: effectivePrice(product, v) }));
+}
+
+/**
+ * A product as the internal feed gives it to other services' read models: what its events say
+ * about it, at the version its latest event carries.
+ */
+export function toProductSnapshot(product: Product): ProductSnapshot {
+  return {
+    productId: product.id,
+    name: product.name,
+    status: product.status,
+    deleted: product.deletedAt !== null,
+    price: product.price,
+    variants: eventVariants(product),
+    version: product.version,
+  };
 }

@@ -55,6 +55,19 @@ async function variantsOf(db: Db, productId: string): Promise<VariantRow[]> {
   return db.selectFrom('variants').selectAll().where('product_id', '=', productId).orderBy('position').execute();
 }
 
+/** The variants of many products in one query (the (product_id, position) index), each product's in position order. */
+async function variantsByProduct(db: Db, productIds: string[]): Promise<Map<string, VariantRow[]>> {
+  const byProduct = new Map<string, VariantRow[]>();
+  if (productIds.length === 0) return byProduct;
+  const rows = await db.selectFrom('variants').selectAll().where('product_id', 'in', productIds).orderBy('product_id').orderBy('position').execute();
+  for (const row of rows) {
+    const variants = byProduct.get(row.product_id);
+    if (variants) variants.push(row);
+    else byProduct.set(row.product_id, [row]);
+  }
+  return byProduct;
+}
+
 /** Any product, deleted ones included (admins and order history still see them). */
 export async function findProductById(db: Db, id: string, options: { forUpdate?: boolean } = {}): Promise<Product | undefined> {
   let query = db.selectFrom('products').select(productColumns).where('id', '=', id);
@@ -279,18 +292,24 @@ export async function listProducts(db: Db, query: AdminProductQuery): Promise<{ 
     (b) => (query.status === 'deleted' ? b.select(productColumns).orderBy('deleted_at', 'desc').orderBy('id') : b.select(productColumns).orderBy('created_at', 'desc').orderBy('id')),
     query,
   );
-  const variants =
-    rows.length === 0
-      ? []
-      : await db
-          .selectFrom('variants')
-          .selectAll()
-          .where(
-            'product_id',
-            'in',
-            rows.map((r) => r.id),
-          )
-          .orderBy('position')
-          .execute();
-  return { items: rows.map((r) => toProduct(r, variants.filter((v) => v.product_id === r.id))), total };
+  const variants = await variantsByProduct(db, rows.map((r) => r.id));
+  return { items: rows.map((r) => toProduct(r, variants.get(r.id) ?? [])), total };
+}
+
+export interface ProductFeedPage {
+  /** The id the page starts after (exclusive); none: from the first product. */
+  after?: string;
+  limit: number;
+}
+
+/**
+ * A page of every product, deleted ones included, in id order (the primary key) after `after`,
+ * with their variants from one more query.
+ */
+export async function listProductsAfter(db: Db, page: ProductFeedPage): Promise<Product[]> {
+  let query = db.selectFrom('products').select(productColumns).orderBy('id').limit(page.limit);
+  if (page.after !== undefined) query = query.where('id', '>', page.after);
+  const rows = await query.execute();
+  const variants = await variantsByProduct(db, rows.map((r) => r.id));
+  return rows.map((r) => toProduct(r, variants.get(r.id) ?? []));
 }

@@ -52,3 +52,6 @@ export const browseQuery = Joi.object({
   maxPrice: priceBound.when('minPrice', { is: Joi.exist(), then: Joi.number().min(Joi.ref('minPrice')) }),
   sort: Joi.string().valid('price', '-price', 'name', '-createdAt').default('-createdAt'),
 });
+
+/** `?after=<productId>&limit=`: the internal product feed, up to 500 products a page. */
+export const productFeedQuery = Joi.object({ after: id, limit: Joi.number().integer().min(1).max(500).default(200) });

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { customerLoggedIn } from '@shop/contracts';
 import { AppError, sleep } from '@shop/platform';
 import { findCustomerByEmail } from '../db/customer.repository';
 import { insertSession } from '../db/session.repository';
 import { clearLoginFailures, findLoginFailures, recordLoginFailure } from '../db/throttle.repository';
+import { customerAggregate } from '../domain/customer';
 import { assertLoginAllowed, type LoginFailureLimit } from '../domain/limits';
 import { expiresAfter, hashToken } from '../domain/tokens';
 import type { CustomerDeps } from './deps';
@@ -12,12 +14,13 @@ import { newTokenPair } from './session-tokens';
 const invalidCredentials = () => new AppError('INVALID_CREDENTIALS', 'the e-mail or password is wrong');
 
 /**
- * SEQ-CUST-003: look the customer up, verify the password, check the status, open a session.
+ * SEQ-CUST-003: look the customer up, verify the password, check the status, open a session, and
+ * have a guest cart named by the login merged into the customer's (customer.logged-in).
  * An unknown e-mail and a wrong password answer alike, in similar time, and count alike towards
  * the address's throttle: after LOGIN_MAX_FAILURES failures in the window, every login for the
  * address answers 429 until the window ends, from whatever IP.
  */
-export async function login(deps: CustomerDeps, input: { email: string; password: string }) {
+export async function login(deps: CustomerDeps, input: { email: string; password: string; guestCartId?: string }) {
   const email = input.email.trim().toLowerCase();
   const emailHash = hashToken(email);
   const limit: LoginFailureLimit = { maxFailures: deps.config.LOGIN_MAX_FAILURES, windowSeconds: deps.config.LOGIN_FAILURE_WINDOW_SECONDS };
@@ -36,14 +39,18 @@ export async function login(deps: CustomerDeps, input: { email: string; password
 
   const sessionId = randomUUID();
   const { pair, refreshTokenHash } = await newTokenPair(deps, { customerId: customer.id, role: customer.role, sessionId });
-  await deps.transaction((tx) =>
-    insertSession(tx, {
+  await deps.transaction(async (tx) => {
+    await insertSession(tx, {
       id: sessionId,
       customerId: customer.id,
       expiresAt: expiresAfter(deps.now(), deps.config.REFRESH_TOKEN_TTL_DAYS * 86_400_000),
       refreshTokenHash,
-    }),
-  );
+    });
+    // The cart service merges the guest cart the shopper filled before logging in.
+    if (input.guestCartId) {
+      await deps.outbox.add(tx, customerLoggedIn, { customerId: customer.id, guestCartId: input.guestCartId, loggedInAt: deps.now().toISOString() }, customerAggregate(customer));
+    }
+  });
   deps.logger.info('customer logged in', { customerId: customer.id, sessionId });
   return { ...pair, customer: toProfile(customer) };
 }

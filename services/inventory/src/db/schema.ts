@@ -1,5 +1,6 @@
 import type { Generated, OutboxTables } from '@shop/db';
 import type { ReservationLine, ReservationStatus } from '../domain/reservation';
+import type { StockOrigin } from '../domain/stock';
 
 export type StockAction = 'initialized' | 'quantity_set' | 'adjusted' | 'restocked' | 'threshold_set' | 'reserved' | 'released' | 'deducted';
 
@@ -17,6 +18,7 @@ export interface InventoryDatabase extends OutboxTables {
     version: Generated<number>;
     low_stock_alerted: Generated<boolean>;
     out_of_stock_alerted: Generated<boolean>;
+    origin: Generated<StockOrigin>;
     created_at: Generated<Date>;
     updated_at: Generated<Date>;
   };

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from '@shop/db';
-import type { AlertState, StockItem, StockLevel } from '../domain/stock';
+import type { AlertState, StockItem, StockLevel, StockOrigin } from '../domain/stock';
 import type { InventoryDatabase } from './schema';
 
 type Db = Kysely<InventoryDatabase>;
@@ -17,6 +17,7 @@ function toStockItem(row: StockRow): StockItem {
     version: row.version,
     lowStockAlerted: row.low_stock_alerted,
     outOfStockAlerted: row.out_of_stock_alerted,
+    origin: row.origin,
   };
 }
 
@@ -49,12 +50,13 @@ export interface NewStockItem {
   id: string;
   variantId: string;
   productId: string;
-  productName: string;
+  productName: string | null;
   productNameAt: Date;
   onHand: number;
   lowStockThreshold: number;
   lowStockAlerted: boolean;
   outOfStockAlerted: boolean;
+  origin: StockOrigin;
 }
 
 /** Inserts the rows whose variant has none yet and returns only those; existing rows stay as they are. */
@@ -73,6 +75,7 @@ export async function insertStockItems(db: Db, items: NewStockItem[]): Promise<S
         low_stock_threshold: item.lowStockThreshold,
         low_stock_alerted: item.lowStockAlerted,
         out_of_stock_alerted: item.outOfStockAlerted,
+        origin: item.origin,
       })),
     )
     .onConflict((oc) => oc.column('variant_id').doNothing())
@@ -115,4 +118,23 @@ export async function renameProduct(db: Db, productId: string, name: string, at:
     .returning(['product_name_at'])
     .execute();
   return { matched: rows.length, updated: rows.filter((r) => r.product_name_at.getTime() === at.getTime()).length };
+}
+
+/** The name a product's stock rows carry (the newest of them) and since when; undefined when it has no rows. */
+export async function findProductName(db: Db, productId: string): Promise<{ name: string | null; at: Date } | undefined> {
+  const row = await db
+    .selectFrom('stock_items')
+    .select(['product_name', 'product_name_at'])
+    .where('product_id', '=', productId)
+    .orderBy('product_name_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row && { name: row.product_name, at: row.product_name_at };
+}
+
+/** A page of stock rows in variant id order (the unique index) after `after`: the internal stock feed. */
+export async function listStockAfter(db: Db, page: { after?: string; limit: number }): Promise<StockItem[]> {
+  let query = db.selectFrom('stock_items').selectAll().orderBy('variant_id').limit(page.limit);
+  if (page.after !== undefined) query = query.where('variant_id', '>', page.after);
+  return (await query.execute()).map(toStockItem);
 }

@@ -16,6 +16,12 @@ export interface AlertState {
   outOfStockAlerted: boolean;
 }
 
+/**
+ * Where a stock row came from: the product's creation, a variant added to it later, or the
+ * catalog's product feed (a product whose events this inventory missed).
+ */
+export type StockOrigin = 'product_created' | 'product_updated' | 'catalog_feed';
+
 /** The Inventory aggregate (seed EVT-INV-*): one row per variant; `version` grows with every change. */
 export interface StockItem extends StockLevel, AlertState {
   id: string;
@@ -23,6 +29,7 @@ export interface StockItem extends StockLevel, AlertState {
   productId: string;
   productName: string | null;
   version: number;
+  origin: StockOrigin;
 }
 
 /** The largest on-hand quantity a variant may have; keeps every figure inside a 32-bit column. */
@@ -39,6 +46,14 @@ export function stockStatusOf(level: StockLevel): StockStatus {
   if (available <= 0) return 'out_of_stock';
   if (available <= level.lowStockThreshold) return 'low_stock';
   return 'in_stock';
+}
+
+/**
+ * A row the catalog feed opened (0 on hand) that nothing has changed since: it stands in for the
+ * product.created this inventory had not applied yet, and that event's initial stock replaces it.
+ */
+export function isStandIn(item: Pick<StockItem, 'origin' | 'version'>): boolean {
+  return item.origin === 'catalog_feed' && item.version === 1;
 }
 
 /** CMD-INV-001: an absolute quantity is never negative. */

@@ -3,6 +3,7 @@ import { reply, route } from '@shop/platform';
 import { commitReservation } from '../app/commit-reservation.use-case';
 import { deductReservation } from '../app/deduct-reservation.use-case';
 import type { InventoryDeps } from '../app/deps';
+import { getStockFeed } from '../app/get-stock-feed.use-case';
 import { queryStock } from '../app/query-stock.use-case';
 import { releaseReservation } from '../app/release-reservation.use-case';
 import { reserveStock } from '../app/reserve-stock.use-case';
@@ -11,7 +12,8 @@ import * as schema from './inventory.schemas';
 /**
  * Service-to-service routes for the order and cart services; the gateway never routes `/internal`.
  * A checkout holds stock (`POST /internal/reservations`), commits the hold once its order exists,
- * and releases it to undo; an uncommitted hold is released by itself when it expires.
+ * and releases it to undo; an uncommitted hold is released by itself when it expires. The stock
+ * feed gives every row, a page at a time, to a read model starting up.
  */
 export function internalRoutes(router: Router, deps: InventoryDeps): void {
   // 201 when this call reserved, 200 when the order had already.
@@ -29,4 +31,6 @@ export function internalRoutes(router: Router, deps: InventoryDeps): void {
   );
   router.post('/internal/reservations/:orderId/deduct', route({ params: schema.orderIdParams }, ({ params }) => deductReservation(deps, params.orderId)));
   router.post('/internal/stock/query', route({ body: schema.stockQueryBody }, ({ body }) => queryStock(deps, body.variantIds)));
+  // The cart's availability read model starts from here, then follows inventory.stock-changed.
+  router.get('/internal/stock/feed', route({ query: schema.stockFeedQuery }, ({ query }) => getStockFeed(deps, query)));
 }

@@ -31,3 +31,6 @@ export const reserveBody = Joi.object({
 });
 export const releaseBody = Joi.object({ reason: reason().required() });
 export const stockQueryBody = Joi.object({ variantIds: Joi.array().items(uuid()).min(1).max(200).required() });
+
+/** `?after=<variantId>&limit=`: the internal stock feed, up to 500 rows a page. */
+export const stockFeedQuery = Joi.object({ after: uuid(), limit: Joi.number().integer().min(1).max(500).default(200) });

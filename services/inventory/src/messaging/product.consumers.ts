@@ -1,14 +1,14 @@
 import { productCreated, productUpdated, subscriptions } from '@shop/contracts';
 import { on, startConsumer, type Backbone, type Consumer } from '@shop/messaging';
-import { applyProductRename } from '../app/apply-product-rename.use-case';
+import { applyProductUpdate } from '../app/apply-product-update.use-case';
 import type { InventoryDeps } from '../app/deps';
 import { initializeStock } from '../app/initialize-stock.use-case';
 import type { InventoryDatabase } from '../db/schema';
 
 /**
- * Consumes `inventory.product-events`: new products get stock rows, renamed ones keep alert texts
- * right. The inbox records each event id in the handler's transaction, so a redelivered
- * product.created creates nothing twice.
+ * Consumes `inventory.product-events`: new products get stock rows, updated ones keep alert texts
+ * right and get rows for the variants they gained. The inbox records each event id in the
+ * handler's transaction, so a redelivered product event creates nothing twice.
  */
 export function startProductConsumer(deps: InventoryDeps, backbone: Backbone<InventoryDatabase>): Consumer {
   return startConsumer<InventoryDatabase>({
@@ -21,7 +21,7 @@ export function startProductConsumer(deps: InventoryDeps, backbone: Backbone<Inv
     afterCommit: backbone.relay.wake,
     handlers: [
       on(productCreated, (event, tx) => initializeStock(deps, tx, event.data)),
-      on(productUpdated, (event, tx) => applyProductRename(deps, tx, event.data)),
+      on(productUpdated, (event, tx) => applyProductUpdate(deps, tx, event.data)),
     ],
   });
 }

@@ -8,6 +8,7 @@ import {
   changeThreshold,
   deduct,
   evaluateAlerts,
+  isStandIn,
   MAX_QUANTITY,
   release,
   reserve,
@@ -163,6 +164,15 @@ describe('inventory domain', () => {
     it('when the threshold is raised above available, then low-stock is sent; lowered below, it clears', () => {
       expect(evaluateAlerts(level(8, 0, 10), none).lowStock).to.equal(true);
       expect(evaluateAlerts(level(8, 0, 3), { lowStockAlerted: true, outOfStockAlerted: false }).state.lowStockAlerted).to.equal(false);
+    });
+  });
+
+  describe('rows the catalog feed opened', () => {
+    it('when nothing has changed the row since the feed opened it, then it stands in for product.created; once changed, or from an event, it does not', () => {
+      expect(isStandIn({ origin: 'catalog_feed', version: 1 })).to.equal(true);
+      expect(isStandIn({ origin: 'catalog_feed', version: 2 })).to.equal(false);
+      expect(isStandIn({ origin: 'product_created', version: 1 })).to.equal(false);
+      expect(isStandIn({ origin: 'product_updated', version: 1 })).to.equal(false);
     });
   });
 

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { cartItemAdded } from '@shop/contracts';
+import { findLineOfVariant, insertLine, lockCart, setLineQuantity, touchCart } from '../db/cart.repository';
+import { findProduct } from '../db/catalog.repository';
+import { assertInStock, assertLineQuantity, assertSellable, assertWithinStock, cartAggregate, chooseVariant } from '../domain/cart';
+import { cartOf, type CartOwner } from './cart-of';
+import { cartView } from './cart-view';
+import type { CartDeps } from './deps';
+
+export interface AddItemInput {
+  productId: string;
+  variantId?: string;
+  quantity: number;
+}
+
+/**
+ * SEQ-CART-001: the product must be on sale and the variant named (or the only one); the stock
+ * must cover the line's new total; the line of that variant grows, or a new one starts. The stock
+ * is asked before the transaction (no transaction waits on another service); the cart is locked
+ * while its line changes, so concurrent adds all count.
+ */
+export async function addItem(deps: CartDeps, owner: CartOwner, input: AddItemInput) {
+  const cart = await cartOf(deps, owner);
+  const product = await findProduct(deps.db, input.productId);
+  assertSellable(product, input.productId);
+  const variant = chooseVariant(product, input.variantId);
+  const available = (await deps.stock.available([variant.variantId])).get(variant.variantId) ?? 0;
+  assertInStock(available, variant.variantId);
+
+  const changed = await deps.transaction(async (tx) => {
+    await lockCart(tx, cart.id);
+    const line = await findLineOfVariant(tx, cart.id, variant.variantId);
+    const quantity = (line?.quantity ?? 0) + input.quantity;
+    assertLineQuantity(quantity);
+    assertWithinStock(quantity, available, variant.variantId);
+    const now = deps.now();
+    const touched = await touchCart(tx, cart.id, now);
+    const lineId = line?.id ?? randomUUID();
+    if (line) await setLineQuantity(tx, line.id, quantity, touched.version);
+    else await insertLine(tx, cart.id, { id: lineId, productId: product.productId, variantId: variant.variantId, quantity }, touched.version, now);
+    await deps.outbox.add(
+      tx,
+      cartItemAdded,
+      {
+        cartId: cart.id,
+        customerId: cart.customerId,
+        cartItemId: lineId,
+        productId: product.productId,
+        variantId: variant.variantId,
+        quantity: input.quantity,
+        unitPrice: variant.price,
+        addedAt: now.toISOString(),
+      },
+      cartAggregate(touched),
+    );
+    return touched;
+  });
+  return cartView(deps.db, changed, deps.config.SHOP_CURRENCY);
+}

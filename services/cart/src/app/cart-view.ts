@@ -1,0 +1,48 @@
+import type { Money } from '@shop/contracts';
+import type { Kysely } from '@shop/db';
+import type { Cart } from '../db/cart.repository';
+import { pricedLines } from '../db/catalog.repository';
+import type { CartDatabase } from '../db/schema';
+import { isAvailable, totalsOf } from '../domain/cart';
+
+/** A cart as every cart answer shows it (API.md): each line at its current price. */
+export interface CartView {
+  cartId: string;
+  items: Array<{
+    itemId: string;
+    productId: string;
+    variantId: string;
+    productName: string;
+    variantName: string;
+    sku: string;
+    quantity: number;
+    unitPrice: Money;
+    subtotal: Money;
+    available: boolean;
+  }>;
+  itemCount: number;
+  total: Money;
+  updatedAt: string;
+}
+
+/** The cart with its lines priced from the read models, in one query. */
+export async function cartView(db: Kysely<CartDatabase>, cart: Cart, currency: string): Promise<CartView> {
+  const rows = await pricedLines(db, cart.id);
+  const items = rows.map((row) => {
+    const unitPrice: Money = { amount: row.price_amount ?? 0, currency: row.price_currency ?? currency };
+    return {
+      itemId: row.id,
+      productId: row.product_id,
+      variantId: row.variant_id,
+      productName: row.product_name ?? '',
+      variantName: row.variant_name ?? '',
+      sku: row.sku ?? '',
+      quantity: row.quantity,
+      unitPrice,
+      subtotal: { amount: unitPrice.amount * row.quantity, currency: unitPrice.currency },
+      // A line whose product the read model has lost cannot be bought.
+      available: row.status !== null && row.price_amount !== null && isAvailable({ status: row.status, deleted: row.deleted ?? true }, row.stock_status),
+    };
+  });
+  return { cartId: cart.id, items, ...totalsOf(items, currency), updatedAt: cart.updatedAt.toISOString() };
+}

@@ -1,0 +1,18 @@
+import type { Kysely, Outbox, RunInTransaction } from '@shop/db';
+import type { Logger, TokenVerifier } from '@shop/platform';
+import type { StockClient } from '../adapters/inventory.client';
+import type { CartConfig } from '../config';
+import type { CartDatabase } from '../db/schema';
+
+/** What the cart use cases need, built once in service.ts. */
+export interface CartDeps {
+  db: Kysely<CartDatabase>;
+  transaction: RunInTransaction<CartDatabase>;
+  outbox: Outbox;
+  config: Readonly<CartConfig>;
+  /** Verifies customers' access tokens against the customer service's JWKS. */
+  verifyToken: TokenVerifier;
+  stock: StockClient;
+  logger: Logger;
+  now: () => Date;
+}

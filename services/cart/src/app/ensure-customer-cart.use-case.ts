@@ -1,0 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import type { Transaction } from '@shop/db';
+import { ensureCustomerCart as ensure } from '../db/cart.repository';
+import type { CartDatabase } from '../db/schema';
+
+/** customer.registered: the new customer's one cart exists from now on (once, however often the event comes). */
+export async function ensureCustomerCart(tx: Transaction<CartDatabase>, customerId: string): Promise<void> {
+  await ensure(tx, randomUUID(), customerId);
+}

@@ -1,0 +1,32 @@
+import type { RequestHandler, Response } from 'express';
+import { AppError, bearerToken, type TokenVerifier } from '@shop/platform';
+import type { CartOwner } from '../app/cart-of';
+
+/** The header a guest sends its cart token in. */
+export const CART_TOKEN_HEADER = 'x-cart-token';
+
+/**
+ * Works out whose cart a request is about: a verified bearer token's customer, else the guest
+ * holding an `X-Cart-Token`; neither is 401 UNAUTHORIZED. A bad bearer token is 401 too, never a
+ * silent fall back to the guest cart.
+ */
+export function identifyCartOwner(verify: TokenVerifier): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.get('authorization');
+    const token = bearerToken(header);
+    if (token) {
+      res.locals.cartOwner = { customerId: (await verify(token)).customerId } satisfies CartOwner;
+    } else {
+      if (header) throw new AppError('UNAUTHORIZED', 'malformed bearer token');
+      const guestToken = req.get(CART_TOKEN_HEADER);
+      if (!guestToken || guestToken.length > 200) throw new AppError('UNAUTHORIZED', 'sign in, or send the X-Cart-Token of a guest cart');
+      res.locals.cartOwner = { guestToken } satisfies CartOwner;
+    }
+    next();
+  };
+}
+
+/** The owner `identifyCartOwner` found for this request. */
+export function ownerOf(input: { res: Response }): CartOwner {
+  return input.res.locals.cartOwner as CartOwner;
+}

@@ -1,0 +1,15 @@
+import type { Router } from 'express';
+import { route } from '@shop/platform';
+import { clearCartForOrder } from '../app/clear-cart-for-order.use-case';
+import type { CartDeps } from '../app/deps';
+import { getCartSnapshot } from '../app/get-cart-snapshot.use-case';
+import * as schema from './cart.schemas';
+
+/** Service-to-service routes for the order service's checkout; the gateway never routes `/internal`. */
+export function internalRoutes(router: Router, deps: CartDeps): void {
+  router.get('/internal/carts/by-customer/:customerId', route({ params: schema.customerParams }, ({ params }) => getCartSnapshot(deps, params.customerId)));
+  router.post(
+    '/internal/carts/:cartId/clear',
+    route({ params: schema.cartParams, body: schema.clearForOrderBody }, ({ params, body }) => clearCartForOrder(deps, { cartId: params.cartId, ...body })),
+  );
+}

@@ -1,0 +1,75 @@
+import { fileURLToPath } from 'node:url';
+import { startService, type RunningService } from '@shop/messaging';
+import { createLogger, createTokenVerifier, startPeriodicJob, type Logger } from '@shop/platform';
+import { createCatalogFeedClient } from './adapters/catalog-feed.client';
+import { createStockClient } from './adapters/inventory.client';
+import { backfillReadModels } from './app/backfill-read-models.use-case';
+import type { CartDeps } from './app/deps';
+import { expireCarts } from './app/expire-carts.use-case';
+import type { CartConfig } from './config';
+import type { CartDatabase } from './db/schema';
+import { cartRoutes } from './http/cart.routes';
+import { internalRoutes } from './http/internal.routes';
+import { startCatalogConsumer, startCustomerConsumer, startStockConsumer } from './messaging/cart.consumers';
+
+const migrations = { scope: 'cart', directory: fileURLToPath(new URL('./db/migrations', import.meta.url)) };
+
+export type RunningCartService = RunningService<CartDeps>;
+
+/**
+ * The cart service: shoppers' carts over HTTP, the product and stock read models fed by events
+ * (and filled from the catalog's and inventory's feeds at start), merges of guest carts named at
+ * login, and the sweep that empties idle carts.
+ */
+export function startCartService(config: Readonly<CartConfig>, logger: Logger = createLogger('cart', config.LOG_LEVEL), signal?: AbortSignal): Promise<RunningCartService> {
+  return startService<CartDatabase, CartDeps>({
+    name: 'cart',
+    config,
+    migrations,
+    logger,
+    signal,
+    build: ({ db, outbox, transaction }) => ({
+      db,
+      transaction,
+      outbox,
+      config,
+      verifyToken: createTokenVerifier(new URL(config.JWKS_URL)),
+      stock: createStockClient({ baseUrl: config.INVENTORY_SERVICE_URL, timeoutMs: config.SERVICE_CALL_TIMEOUT_MS, logger }),
+      logger,
+      now: () => new Date(),
+    }),
+    routes(router, deps) {
+      cartRoutes(router, deps);
+      internalRoutes(router, deps);
+    },
+    background(deps, backbone) {
+      const stopping = new AbortController();
+      const catalog = createCatalogFeedClient({ baseUrl: config.CATALOG_SERVICE_URL, timeoutMs: config.SERVICE_CALL_TIMEOUT_MS, logger });
+      const backfill = config.CATALOG_BACKFILL
+        ? backfillReadModels(deps, catalog, stopping.signal).then((copied) => logger.info('read models filled from the feeds', copied))
+        : Promise.resolve();
+      return [
+        {
+          async stop() {
+            stopping.abort();
+            await backfill;
+            catalog.close();
+            deps.stock.close();
+          },
+        },
+        startCatalogConsumer(deps, backbone),
+        startStockConsumer(deps, backbone),
+        startCustomerConsumer(deps, backbone),
+        startPeriodicJob({
+          name: 'expire idle carts',
+          intervalMs: config.CART_EXPIRY_INTERVAL_MS,
+          logger,
+          run: async () => {
+            const done = await expireCarts(deps);
+            if (done.emptied + done.deleted > 0) logger.info('idle carts expired', done);
+          },
+        }),
+      ];
+    },
+  });
+}

@@ -1,0 +1,10 @@
+import type { Router } from 'express';
+import { route } from '@shop/platform';
+import type { CatalogDeps } from '../app/deps';
+import { getProductFeed } from '../app/get-product-feed.use-case';
+import * as schema from './catalog.schemas';
+
+/** Service-to-service routes; the gateway never routes `/internal`, so only the internal network reaches them. */
+export function internalRoutes(router: Router, deps: CatalogDeps): void {
+  router.get('/internal/products/feed', route({ query: schema.productFeedQuery }, ({ query }) => getProductFeed(deps, query)));
+}
