@@ -31,6 +31,8 @@ export function route<P = Record<string, never>, Q = Record<string, never>, B = 
   handler: (input: RouteInput<P, Q, B>) => Promise<unknown>,
 ): RequestHandler {
   return async (req, res) => {
+    const running = handlersOf(req.app.locals);
+    running.count += 1;
     try {
       const input: RouteInput<P, Q, B> = {
         params: spec.params ? validatePart(spec.params, req.params, 'params') : (req.params as P),
@@ -46,8 +48,16 @@ export function route<P = Record<string, never>, Q = Record<string, never>, B = 
       else res.status(spec.status ?? 200).json(result);
     } catch (err) {
       throw inBody(err);
+    } finally {
+      running.count -= 1;
     }
   };
+}
+
+/** How many use cases an app is running now (a drain waits for them: a client that went away does not end its work). */
+export function handlersOf(locals: Record<string, unknown>): { count: number } {
+  locals.handlersRunning ??= { count: 0 };
+  return locals.handlersRunning as { count: number };
 }
 
 /**

@@ -1,6 +1,8 @@
 import { createApp, createOpsApp, type AppOptions, type OpsAppOptions } from './app';
 import { createMetrics, type HttpMetrics } from './metrics';
+import { handlersOf } from './route';
 import { listen } from './server';
+import { sleep } from '../timeout';
 
 export interface HttpServiceOptions extends Omit<AppOptions, 'metrics' | 'serving'>, Omit<OpsAppOptions, 'metrics' | 'serving'> {
   host: string;
@@ -56,7 +58,11 @@ export async function startHttp(options: HttpServiceOptions): Promise<RunningHtt
     },
     async drain(graceMs) {
       state = 'draining';
+      const deadline = Date.now() + graceMs;
       await server.close(graceMs);
+      // A request whose client went away has no connection left, but its use case may still run.
+      const running = handlersOf(app.locals);
+      while (running.count > 0 && Date.now() < deadline) await sleep(20);
     },
     closeOps: () => opsServer.close(0),
   };

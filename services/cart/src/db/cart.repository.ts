@@ -68,17 +68,25 @@ export async function deleteCart(db: Db, cartId: string): Promise<void> {
   await db.deleteFrom('carts').where('id', '=', cartId).execute();
 }
 
+type LineRow = Selectable<CartDatabase['cart_items']>;
+
+const toLine = (r: LineRow): CartLine => ({ id: r.id, productId: r.product_id, variantId: r.variant_id, quantity: r.quantity, changedVersion: r.changed_version });
+
 export async function listLines(db: Db, cartId: string): Promise<CartLine[]> {
   const rows = await db.selectFrom('cart_items').selectAll().where('cart_id', '=', cartId).orderBy('added_at').orderBy('id').execute();
-  return rows.map((r) => ({ id: r.id, productId: r.product_id, variantId: r.variant_id, quantity: r.quantity, changedVersion: r.changed_version }));
+  return rows.map(toLine);
 }
 
+/** A line of this cart (a line of another cart is as unknown as none), by its primary key. */
 export async function findLine(db: Db, cartId: string, itemId: string): Promise<CartLine | undefined> {
-  return (await listLines(db, cartId)).find((line) => line.id === itemId.toLowerCase());
+  const row = await db.selectFrom('cart_items').selectAll().where('id', '=', itemId.toLowerCase()).where('cart_id', '=', cartId).executeTakeFirst();
+  return row && toLine(row);
 }
 
+/** The cart's line of a variant, through the unique index on (cart_id, variant_id). */
 export async function findLineOfVariant(db: Db, cartId: string, variantId: string): Promise<CartLine | undefined> {
-  return (await listLines(db, cartId)).find((line) => line.variantId === variantId);
+  const row = await db.selectFrom('cart_items').selectAll().where('cart_id', '=', cartId).where('variant_id', '=', variantId).executeTakeFirst();
+  return row && toLine(row);
 }
 
 export async function insertLine(db: Db, cartId: string, line: Omit<CartLine, 'changedVersion'>, version: number, at: Date): Promise<void> {
