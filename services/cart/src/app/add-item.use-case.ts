@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { cartItemAdded } from '@shop/contracts';
-import { findLineOfVariant, insertLine, lockCart, setLineQuantity, touchCart } from '../db/cart.repository';
+import { lockCart } from '../db/cart.repository';
 import { findProduct } from '../db/catalog.repository';
-import { assertInStock, assertLineQuantity, assertSellable, assertWithinStock, cartAggregate, chooseVariant } from '../domain/cart';
+import { assertInStock, assertSellable, chooseVariant } from '../domain/cart';
 import { cartOf, type CartOwner } from './cart-of';
 import { cartView } from './cart-view';
 import type { CartDeps } from './deps';
+import { putOnLine } from './put-on-line';
 
 export interface AddItemInput {
   productId: string;
@@ -29,31 +28,7 @@ export async function addItem(deps: CartDeps, owner: CartOwner, input: AddItemIn
 
   const changed = await deps.transaction(async (tx) => {
     await lockCart(tx, cart.id);
-    const line = await findLineOfVariant(tx, cart.id, variant.variantId);
-    const quantity = (line?.quantity ?? 0) + input.quantity;
-    assertLineQuantity(quantity);
-    assertWithinStock(quantity, available, variant.variantId);
-    const now = deps.now();
-    const touched = await touchCart(tx, cart.id, now);
-    const lineId = line?.id ?? randomUUID();
-    if (line) await setLineQuantity(tx, line.id, quantity, touched.version);
-    else await insertLine(tx, cart.id, { id: lineId, productId: product.productId, variantId: variant.variantId, quantity }, touched.version, now);
-    await deps.outbox.add(
-      tx,
-      cartItemAdded,
-      {
-        cartId: cart.id,
-        customerId: cart.customerId,
-        cartItemId: lineId,
-        productId: product.productId,
-        variantId: variant.variantId,
-        quantity: input.quantity,
-        unitPrice: variant.price,
-        addedAt: now.toISOString(),
-      },
-      cartAggregate(touched),
-    );
-    return touched;
+    return putOnLine(deps, tx, cart, { productId: product.productId, variantId: variant.variantId, quantity: input.quantity, unitPrice: variant.price }, available);
   });
   return cartView(deps.db, changed, deps.config.SHOP_CURRENCY);
 }

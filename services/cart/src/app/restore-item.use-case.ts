@@ -1,11 +1,11 @@
-import { cartItemAdded } from '@shop/contracts';
 import { assertFound } from '@shop/platform';
-import { findLineOfVariant, findRemovedLine, insertLine, lockCart, setLineQuantity, takeRemovedLine, touchCart } from '../db/cart.repository';
+import { findRemovedLine, lockCart, takeRemovedLine } from '../db/cart.repository';
 import { findProduct } from '../db/catalog.repository';
-import { assertInStock, assertLineQuantity, assertSellable, assertWithinStock, cartAggregate, isRestorable } from '../domain/cart';
+import { assertInStock, assertSellable, isRestorable } from '../domain/cart';
 import { cartOf, type CartOwner } from './cart-of';
 import { cartView } from './cart-view';
 import type { CartDeps } from './deps';
+import { putOnLine } from './put-on-line';
 
 const notRestorable = (itemId: string) => ({ code: 'ITEM_NOT_FOUND' as const, message: 'this cart has no removed item to restore', details: { itemId } });
 
@@ -31,30 +31,8 @@ export async function restoreItem(deps: CartDeps, owner: CartOwner, itemId: stri
     await lockCart(tx, cart.id);
     const taken = await takeRemovedLine(tx, cart.id, itemId);
     assertFound(taken, gone.code, gone.message, gone.details);
-    const line = await findLineOfVariant(tx, cart.id, taken.variant_id);
-    const quantity = (line?.quantity ?? 0) + taken.quantity;
-    assertLineQuantity(quantity);
-    assertWithinStock(quantity, available, taken.variant_id);
-    const now = deps.now();
-    const touched = await touchCart(tx, cart.id, now);
-    if (line) await setLineQuantity(tx, line.id, quantity, touched.version);
-    else await insertLine(tx, cart.id, { id: taken.id, productId: taken.product_id, variantId: taken.variant_id, quantity }, touched.version, now);
-    await deps.outbox.add(
-      tx,
-      cartItemAdded,
-      {
-        cartId: cart.id,
-        customerId: cart.customerId,
-        cartItemId: line?.id ?? taken.id,
-        productId: taken.product_id,
-        variantId: taken.variant_id,
-        quantity: taken.quantity,
-        unitPrice: variant.price,
-        addedAt: now.toISOString(),
-      },
-      cartAggregate(touched),
-    );
-    return touched;
+    const addition = { productId: taken.product_id, variantId: taken.variant_id, quantity: taken.quantity, unitPrice: variant.price, lineId: taken.id };
+    return putOnLine(deps, tx, cart, addition, available);
   });
   return cartView(deps.db, changed, deps.config.SHOP_CURRENCY);
 }
