@@ -8,6 +8,7 @@ module.exports = {
         'packages/*/test/**/*.test.ts',
         'services/*/test/**/*.test.ts',
         'gateway/test/**/*.test.ts',
+        'infra/*/test/**/*.test.ts',
         'test/e2e/**/*.test.ts',
         'test/process/**/*.test.ts',
       ],

@@ -2,6 +2,8 @@ import { productActivated, productCreated, productDeactivated, productDeleted, p
 import { customerEmailChanged, customerLoggedIn, customerRegistered, customerVerificationRequested } from './customer.events';
 import type { EventContract } from './define';
 import { inventoryStockChanged } from './inventory.events';
+import { orderPlaced } from './order.events';
+import { paymentCaptured, paymentFailed } from './payment.events';
 
 /** A durable queue of one consuming service and purpose, and the events bound to it. */
 export interface Subscription {
@@ -40,6 +42,14 @@ export const subscriptions = {
   cartCustomerEvents: {
     queue: 'cart.customer-events',
     events: [customerRegistered, customerLoggedIn],
+  },
+  paymentOrderEvents: {
+    queue: 'payment.order-events',
+    events: [orderPlaced],
+  },
+  orderPaymentEvents: {
+    queue: 'order.payment-events',
+    events: [paymentCaptured, paymentFailed],
   },
 } as const satisfies Record<string, Subscription>;
 

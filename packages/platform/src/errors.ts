@@ -43,6 +43,7 @@ const statusByCode = {
   PENDING_ORDERS_EXIST: 409,
   CUSTOMER_NOT_FOUND: 404,
   ADDRESS_LIMIT_REACHED: 409,
+  ADDRESS_NOT_FOUND: 404,
   CANNOT_SUSPEND_SELF: 409,
   INVALID_STATUS_TRANSITION: 409,
   // catalog and stock
@@ -75,6 +76,8 @@ const statusByCode = {
   CANCELLATION_NOT_ALLOWED: 409,
   PAYMENT_PROVIDER_ERROR: 502,
   INVALID_SIGNATURE: 401,
+  PAYMENT_NOT_FOUND: 404,
+  NOTIFICATION_NOT_FOUND: 404,
 } as const satisfies Record<string, number>;
 
 /** Every error code of the shop; a typo in a code is a compile error. */

@@ -17,3 +17,4 @@ export * from './transient';
 export * from './timeout';
 export * from './periodic';
 export * from './http/client';
+export * from './webhook-signature';

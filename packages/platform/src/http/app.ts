@@ -8,6 +8,9 @@ import { correlationId } from './correlation';
 import { errorHandler, notFoundHandler } from './errors';
 import { createMetrics, type HttpMetrics } from './metrics';
 
+/** A request whose JSON body was parsed, with the bytes it was parsed from. */
+export type RawBodyRequest = express.Request & { rawBody?: Buffer };
+
 /** A named readiness probe: resolves when the dependency answers, throws when it does not. */
 export type ReadinessCheck = () => Promise<void>;
 
@@ -52,7 +55,10 @@ export function createApp(options: AppOptions): Express {
     if (serving()) return next();
     res.status(503).set('Retry-After', '1').json(errorBody('SERVICE_UNAVAILABLE', `the ${options.name} service is not serving right now, try again later`));
   });
-  if (options.parseJson !== false) app.use(express.json({ limit: options.bodyLimit ?? '100kb' }));
+  if (options.parseJson !== false) {
+    // The raw bytes stay beside the parsed body: a webhook's signature is over them, as they came.
+    app.use(express.json({ limit: options.bodyLimit ?? '100kb', verify: (req, _res, raw) => ((req as RawBodyRequest).rawBody = raw) }));
+  }
   const router = express.Router();
   options.routes(router);
   app.use(router);
