@@ -18,3 +18,4 @@ export * from './timeout';
 export * from './periodic';
 export * from './http/client';
 export * from './webhook-signature';
+export * from './saga';

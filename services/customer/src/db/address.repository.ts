@@ -44,6 +44,12 @@ export async function listAddresses(db: Db, customerId: string): Promise<Address
   return rows.map(toAddress);
 }
 
+/** One of the customer's addresses; someone else's is not found. */
+export async function findAddress(db: Db, customerId: string, addressId: string): Promise<Address | undefined> {
+  const row = await db.selectFrom('addresses').selectAll().where('id', '=', addressId).where('customer_id', '=', customerId).executeTakeFirst();
+  return row && toAddress(row);
+}
+
 export async function countAddresses(db: Db, customerId: string): Promise<number> {
   const row = await db.selectFrom('addresses').select((eb) => eb.fn.countAll<number>().as('n')).where('customer_id', '=', customerId).executeTakeFirstOrThrow();
   return Number(row.n);

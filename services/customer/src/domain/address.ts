@@ -18,10 +18,19 @@ export type AddressInput = Address;
 
 /** Shipping is domestic only (API.md): the address must be in the shop's country with a valid postal code. */
 export function toShippingAddress(input: AddressInput, shopCountry: string): AddressInput {
-  const country = input.country.trim().toUpperCase();
-  if (country !== shopCountry) {
+  const address = normalizeAddress(input);
+  if (address.country !== shopCountry) {
     throw new AppError('COUNTRY_NOT_SUPPORTED', `the shop only ships to ${shopCountry}`, { supportedCountries: [shopCountry] });
   }
+  return address;
+}
+
+/**
+ * An address trimmed, its country and postal code upper-cased, the postal code checked against
+ * its country's format. Whether the shop ships there is for the caller to judge.
+ */
+export function normalizeAddress(input: AddressInput): AddressInput {
+  const country = input.country.trim().toUpperCase();
   const postalCode = input.postalCode.trim().toUpperCase();
   if (!(postalCodeFormats[country] ?? anyPostalCode).test(postalCode)) {
     throw new AppError('INVALID_POSTAL_CODE', `"${postalCode}" is not a valid postal code for ${country}`);

@@ -47,6 +47,12 @@ export function assertNotSuspended(customer: Pick<Customer, 'status'>): void {
   if (customer.status === 'suspended') throw new AppError('ACCOUNT_SUSPENDED', 'this account is suspended');
 }
 
+/** SEQ-ORDER-001 step 2: only a verified account that is not suspended may order. */
+export function assertMayOrder(customer: Pick<Customer, 'status'>): void {
+  assertNotSuspended(customer);
+  if (customer.status !== 'verified') throw new AppError('EMAIL_NOT_VERIFIED', 'verify your e-mail address before placing an order');
+}
+
 /** The customer as the aggregate its events are about, at its current version. */
 export function customerAggregate(customer: Pick<Customer, 'id' | 'version'>): AggregateRef {
   return { type: 'customer', id: customer.id, version: customer.version };

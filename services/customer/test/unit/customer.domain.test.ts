@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import type { AppError } from '@shop/platform';
 import { errorCodeOf, errorOf } from '@shop/testkit';
-import { toShippingAddress } from '../../src/domain/address';
-import { assertNotSelf, assertNotSuspended, canTransition, statusBeforeSuspensionOf, toName } from '../../src/domain/customer';
+import { normalizeAddress, toShippingAddress } from '../../src/domain/address';
+import { assertMayOrder, assertNotSelf, assertNotSuspended, canTransition, statusBeforeSuspensionOf, toName } from '../../src/domain/customer';
 import { toEmail } from '../../src/domain/email';
 import { assertLoginAllowed, mayResendVerification } from '../../src/domain/limits';
 import { assertValidPassword, PASSWORD_RULES } from '../../src/domain/password';
@@ -197,6 +197,20 @@ describe('customer domain', () => {
     it('when the postal code does not fit the country, then INVALID_POSTAL_CODE', () => {
       expect(codeOf(() => toShippingAddress({ ...address, postalCode: '6270' }, 'US'))).to.equal('INVALID_POSTAL_CODE');
       expect(codeOf(() => toShippingAddress({ ...address, postalCode: 'ABCDE' }, 'US'))).to.equal('INVALID_POSTAL_CODE');
+    });
+    it('when an address is only normalized, then a foreign one passes with its own postal code rules', () => {
+      expect(normalizeAddress({ ...address, country: 'de', postalCode: '10115' })).to.include({ country: 'DE', postalCode: '10115' });
+      expect(codeOf(() => normalizeAddress({ ...address, country: 'DE', postalCode: '1011' }))).to.equal('INVALID_POSTAL_CODE');
+    });
+  });
+
+  describe('who may order', () => {
+    it('when the customer is verified, then they may', () => {
+      expect(() => assertMayOrder({ status: 'verified' })).not.to.throw();
+    });
+    it('when unverified, then EMAIL_NOT_VERIFIED; when suspended, then ACCOUNT_SUSPENDED', () => {
+      expect(codeOf(() => assertMayOrder({ status: 'unverified' }))).to.equal('EMAIL_NOT_VERIFIED');
+      expect(codeOf(() => assertMayOrder({ status: 'suspended' }))).to.equal('ACCOUNT_SUSPENDED');
     });
   });
 });
