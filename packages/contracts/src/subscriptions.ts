@@ -21,7 +21,7 @@ export interface Subscription {
 export const subscriptions = {
   notificationEmails: {
     queue: 'notification.emails',
-    events: [customerRegistered, customerEmailChanged, customerVerificationRequested],
+    events: [customerRegistered, customerEmailChanged, customerVerificationRequested, orderPlaced],
   },
   inventoryProductEvents: {
     queue: 'inventory.product-events',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { startCartFixture, type CartFixture } from './cart.fixture';
+import { CONTRACTS, startCartFixture, type CartFixture } from './cart.fixture';
 
 describe('internal cart routes for checkout', function () {
   this.timeout(30_000);
@@ -39,11 +39,34 @@ describe('internal cart routes for checkout', function () {
       const response = await snapshotOf(customerId);
 
       expect(response.status).to.equal(200);
-      expect(response.body).to.deep.include({ ...cart, customerId });
+      const { items, ...rest } = response.body;
+      const { items: cartItems, ...cartRest } = cart;
+      expect(rest).to.deep.include({ ...cartRest, customerId });
+      expect(items.map(({ onSale, ...item }: { onSale: boolean }) => (expect(onSale).to.equal(true), item))).to.deep.equal(cartItems);
       expect(productIdsOf(response.body)).to.deep.equal(productIds);
       expect(response.body.version).to.be.a('number');
       await addProduct(token);
       expect((await snapshotOf(customerId)).body.version).to.be.above(response.body.version);
+    });
+
+    it('when a product went off sale, then its line is not on sale; a sold-out one is on sale but not available', async () => {
+      const { customerId, productIds } = await customerWith(2);
+      const [off, soldOut] = (await snapshotOf(customerId)).body.items as Array<{ productId: string; variantId: string }>;
+      await f.consumed(await f.publish(CONTRACTS.productDeactivated, { productId: off!.productId, variantIds: [off!.variantId], deactivatedBy: null, deactivatedAt: new Date().toISOString() }, { type: 'product', id: off!.productId, version: 2 }));
+      await f.consumed(
+        await f.publish(
+          CONTRACTS.inventoryStockChanged,
+          { inventoryId: randomUUID(), variantId: soldOut!.variantId, productId: soldOut!.productId, onHand: 0, reserved: 0, available: 0, lowStockThreshold: 2, stockStatus: 'out_of_stock', stockVersion: 9, changedAt: new Date().toISOString() },
+          { type: 'stock', id: soldOut!.variantId, version: 9 },
+        ),
+      );
+
+      const lines = (await snapshotOf(customerId)).body.items;
+
+      expect(lines.map((l: { productId: string; onSale: boolean; available: boolean }) => [l.productId, l.onSale, l.available])).to.deep.equal([
+        [productIds[0], false, false],
+        [productIds[1], true, false],
+      ]);
     });
 
     it('when the customer id is not a UUID, then 400 VALIDATION_ERROR', async () => {

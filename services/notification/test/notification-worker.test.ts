@@ -6,12 +6,14 @@ import {
   customerEmailChanged,
   customerRegistered,
   customerVerificationRequested,
+  orderPlaced,
   routingKeyOf,
   subscriptions,
   type CustomerEmailChangedV1,
   type CustomerRegisteredV1,
   type EventContract,
   type EventEnvelope,
+  type OrderPlacedV1,
 } from '@shop/contracts';
 import { buildEnvelope, connectDatabase, sql, type Kysely } from '@shop/db';
 import { connectBroker, countParked, type Broker } from '@shop/messaging';
@@ -52,6 +54,29 @@ function registered(email: string): CustomerRegisteredV1 {
     registeredAt: new Date().toISOString(),
   };
 }
+
+const usd = (amount: number) => ({ amount, currency: 'USD' });
+
+function placedOrder(email: string): OrderPlacedV1 {
+  return {
+    orderId: randomUUID(),
+    orderNumber: `ORD-2026-${randomUUID().slice(0, 8)}`,
+    customerId: randomUUID(),
+    email,
+    lineItems: [
+      { productId: randomUUID(), variantId: randomUUID(), sku: 'MUG-BLUE', name: 'Blue Mug', quantity: 2, unitPrice: usd(1250), lineTotal: usd(2500) },
+      { productId: randomUUID(), variantId: randomUUID(), sku: 'TOWEL-01', name: 'Tea Towel', quantity: 1, unitPrice: usd(1500), lineTotal: usd(1500) },
+    ],
+    subtotal: usd(4000),
+    shippingCost: usd(495),
+    tax: usd(325),
+    totalAmount: usd(4820),
+    shippingAddress: { recipientName: 'Ada Lovelace', street: '12 Analytical Way', city: 'Springfield', state: 'IL', postalCode: '62704', country: 'US' },
+    placedAt: new Date().toISOString(),
+  };
+}
+
+const orderPlacedEnvelope = (data: OrderPlacedV1) => buildEnvelope('order', orderPlaced, data, { type: 'order', id: data.orderId, version: 1 });
 
 describe('notification worker', function () {
   this.timeout(30_000);
@@ -225,6 +250,50 @@ describe('notification worker', function () {
       } finally {
         sink.refuseRecipients(undefined);
       }
+    });
+
+    it('when an order is placed, then one confirmation naming the order number with its lines and totals reaches the customer, is recorded as sent with template order-confirmation, and notification.sent is published', async () => {
+      const email = uniqueEmail('order');
+      const data = placedOrder(email);
+      const event = orderPlacedEnvelope(data);
+
+      await publisher.publish([{ routingKey: routingKeyOf(event), envelope: event }]);
+
+      const mail = await sink.waitForMail((m) => m.to.some((to) => to.address === email));
+      expect(mail.subject).to.equal(`Your Test Shop order ${data.orderNumber}`);
+      expect(mail.text).to.include('Hi Ada Lovelace,');
+      expect(mail.text).to.include('- Blue Mug\n  SKU: MUG-BLUE, quantity: 2, unit price: $12.50, line total: $25.00');
+      for (const total of ['Subtotal:  $40.00', 'Shipping:  $4.95', 'Tax:       $3.25', 'Total:     $48.20']) expect(mail.text).to.include(total);
+      for (const amount of ['$12.50', '$25.00', '$40.00', '$4.95', '$3.25', '<strong>$48.20</strong>']) expect(mail.html).to.include(amount);
+      expect(mail.html).to.include('Springfield, IL 62704');
+      const [row] = await eventually(async () => {
+        const rows = await notificationsFor(db, event.id);
+        return rows[0]?.status === 'sent' && rows;
+      }, 5_000, 'a sent notification row');
+      expect(row).to.include({ status: 'sent', recipient: email, event_type: 'order.placed', template: 'order-confirmation', customer_id: data.customerId, attempts: 1 });
+      const sent = await tap.waitFor<{ eventId: string; to: string; template: string; attempts: number }>('notification.sent', (d) => d.eventId === event.id);
+      expect(sent.data).to.include({ to: email, template: 'order-confirmation', attempts: 1 });
+      expect(sent.causationId).to.equal(event.id);
+    });
+
+    it('when the same order.placed event is delivered twice, then only one confirmation is sent', async () => {
+      const email = uniqueEmail('order-twice');
+      const envelope = orderPlacedEnvelope(placedOrder(email));
+      const message = { routingKey: routingKeyOf(envelope), envelope };
+
+      await publisher.publish([message]);
+      await sink.waitForMail((m) => m.to.some((to) => to.address === email));
+      await publisher.publish([message]);
+      await eventually(async () => {
+        const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM inbox WHERE event_id = ${envelope.id}`.execute(db);
+        return rows[0]?.n === 1;
+      }, 5_000, 'inbox row');
+      // Give the second delivery time to arrive and be dropped.
+      await new Promise((resolve) => setTimeout(resolve, 750));
+
+      expect(mailsTo(sink, email)).to.have.length(1);
+      expect(await notificationsFor(db, envelope.id)).to.have.length(1);
+      expect(await countParked(publisher, EMAILS_QUEUE)).to.equal(0);
     });
 
     it('when asked for readiness on the operations port, then 200 with database, broker and SMTP ok', async () => {

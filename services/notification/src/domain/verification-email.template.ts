@@ -1,5 +1,5 @@
 import { AppError } from '@shop/platform';
-import { escapeHtml, type MailContent } from './mail-content';
+import { escapeHtml, formatUtc, type MailContent } from './mail-content';
 
 /** Why the customer gets a verification mail. */
 export type VerificationReason = 'registered' | 'email-changed' | 'resend';
@@ -84,9 +84,4 @@ function assertWebLink(url: string): void {
     throw new AppError('VALIDATION_ERROR', 'verification link is not a URL');
   }
   if (protocol !== 'https:' && protocol !== 'http:') throw new AppError('VALIDATION_ERROR', 'verification link must be http(s)');
-}
-
-/** "2026-11-23 01:30 UTC": unambiguous wherever the reader is. */
-function formatUtc(instant: Date): string {
-  return `${instant.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }

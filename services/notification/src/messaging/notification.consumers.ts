@@ -1,6 +1,7 @@
-import { customerEmailChanged, customerRegistered, customerVerificationRequested, subscriptions, type EventEnvelope } from '@shop/contracts';
+import { customerEmailChanged, customerRegistered, customerVerificationRequested, orderPlaced, subscriptions, type EventEnvelope } from '@shop/contracts';
 import { on, startConsumer, type Backbone, type Consumer } from '@shop/messaging';
 import type { Logger } from '@shop/platform';
+import { queueOrderConfirmation } from '../app/queue-order-confirmation.use-case';
 import { queueVerificationEmail, type VerificationEmailRequest } from '../app/queue-verification-email.use-case';
 import type { NotificationDatabase } from '../db/schema';
 import type { VerificationReason } from '../domain/verification-email.template';
@@ -30,6 +31,7 @@ export function startNotificationConsumer(options: NotificationConsumerOptions, 
       on(customerRegistered, (event, tx) => queueVerificationEmail(verificationRequest(event, event.data.email, 'registered'), tx, shopName)),
       on(customerEmailChanged, (event, tx) => queueVerificationEmail(verificationRequest(event, event.data.newEmail, 'email-changed'), tx, shopName)),
       on(customerVerificationRequested, (event, tx) => queueVerificationEmail(verificationRequest(event, event.data.email, 'resend'), tx, shopName)),
+      on(orderPlaced, (event, tx) => queueOrderConfirmation({ eventId: event.id, eventType: event.type, order: event.data }, tx, shopName)),
     ],
   });
 }
