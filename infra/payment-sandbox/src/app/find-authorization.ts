@@ -1,0 +1,11 @@
+import type { Authorization } from '../authorization';
+import { lockAuthorization } from '../db/authorization.repository';
+import { ProviderError } from '../errors';
+import type { UseCaseContext } from './deps';
+
+/** The authorization, locked for the change about to be made to it; 404 not_found if there is none. */
+export async function lockExisting(ctx: UseCaseContext, id: string): Promise<Authorization> {
+  const authorization = await lockAuthorization(ctx.tx, id);
+  if (!authorization) throw new ProviderError('not_found', `no authorization ${id}`);
+  return authorization;
+}

@@ -1,0 +1,12 @@
+import { assertVoidable, type Authorization } from '../authorization';
+import { markVoided } from '../db/authorization.repository';
+import type { UseCaseContext } from './deps';
+import { lockExisting } from './find-authorization';
+
+/** Releases the hold; voiding a voided authorization changes nothing. */
+export async function voidAuthorization(ctx: UseCaseContext, id: string): Promise<Authorization> {
+  const authorization = await lockExisting(ctx, id);
+  if (authorization.status === 'voided') return authorization;
+  assertVoidable(authorization);
+  return markVoided(ctx.tx, id, ctx.now);
+}

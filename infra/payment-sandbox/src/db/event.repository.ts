@@ -1,0 +1,104 @@
+import { sql, type Kysely, type Selectable } from '@shop/db';
+import type { SandboxDatabase } from './schema';
+
+type Db = Kysely<SandboxDatabase>;
+type EventRow = Selectable<SandboxDatabase['events']>;
+
+/** The webhook event types the sandbox sends. */
+export type EventType = 'payment.captured' | 'payment.capture_failed' | 'payment.refunded' | 'payment.refund_failed';
+
+export interface NewEvent {
+  id: string;
+  authorizationId: string;
+  type: EventType;
+  data: Record<string, unknown>;
+  createdAt: Date;
+  correlationId: string | null;
+}
+
+/** A stored event and how its delivery is going. */
+export interface StoredEvent extends NewEvent {
+  seq: number;
+  attempts: number;
+  nextAttemptAt: Date;
+  deliveredAt: Date | null;
+  lastError: string | null;
+}
+
+const toEvent = (row: EventRow): StoredEvent => ({
+  id: row.id,
+  seq: row.seq,
+  authorizationId: row.authorization_id,
+  type: row.type as EventType,
+  data: row.data as Record<string, unknown>,
+  createdAt: row.created_at,
+  correlationId: row.correlation_id,
+  attempts: row.attempts,
+  nextAttemptAt: row.next_attempt_at,
+  deliveredAt: row.delivered_at,
+  lastError: row.last_error,
+});
+
+/** Stores an event; called in the transaction of the change it tells of, so neither exists without the other. */
+export async function insertEvent(db: Db, event: NewEvent): Promise<void> {
+  await db
+    .insertInto('events')
+    .values({ id: event.id, authorization_id: event.authorizationId, type: event.type, data: JSON.stringify(event.data), created_at: event.createdAt, correlation_id: event.correlationId })
+    .execute();
+}
+
+/**
+ * The oldest undelivered event that is due and has no older undelivered event of its authorization
+ * before it (events of one authorization go out in order, a failing one holds back the rest),
+ * locked until the transaction ends. Events another replica has locked are skipped, so no event is
+ * sent by two at once.
+ */
+export async function claimNextDueEvent(db: Db): Promise<StoredEvent | undefined> {
+  const { rows } = await sql<EventRow>`
+    SELECT e.* FROM events e
+    WHERE e.delivered_at IS NULL AND e.next_attempt_at <= now()
+      AND NOT EXISTS (
+        SELECT 1 FROM events older
+        WHERE older.authorization_id = e.authorization_id AND older.delivered_at IS NULL AND older.seq < e.seq)
+    ORDER BY e.seq
+    LIMIT 1
+    FOR UPDATE SKIP LOCKED`.execute(db);
+  return rows[0] && toEvent(rows[0]);
+}
+
+export async function markDelivered(db: Db, id: string, at: Date): Promise<void> {
+  await db
+    .updateTable('events')
+    .set((eb) => ({ delivered_at: at, attempts: eb('attempts', '+', 1), last_error: null }))
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function markAttemptFailed(db: Db, id: string, error: string, nextAttemptAt: Date): Promise<void> {
+  await db
+    .updateTable('events')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 500), next_attempt_at: nextAttemptAt }))
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function findEvent(db: Db, id: string): Promise<StoredEvent | undefined> {
+  const row = await db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toEvent(row);
+}
+
+export interface EventQuery {
+  /** Only events stored after the one with this seq. */
+  afterSeq?: number;
+  authorizationId?: string;
+  limit: number;
+}
+
+/** Events in the order they were stored. */
+export async function listEvents(db: Db, query: EventQuery): Promise<StoredEvent[]> {
+  let select = db.selectFrom('events').selectAll();
+  if (query.afterSeq !== undefined) select = select.where('seq', '>', query.afterSeq);
+  if (query.authorizationId !== undefined) select = select.where('authorization_id', '=', query.authorizationId);
+  const rows = await select.orderBy('seq').limit(query.limit).execute();
+  return rows.map(toEvent);
+}

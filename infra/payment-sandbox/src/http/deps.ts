@@ -1,0 +1,14 @@
+import type { Kysely } from '@shop/db';
+import type { Logger } from '@shop/platform';
+import type { SandboxDatabase } from '../db/schema';
+
+/** What the provider's API runs on. */
+export interface ApiDeps {
+  db: Kysely<SandboxDatabase>;
+  logger: Logger;
+  /** The X-Api-Key clients must send; it also keys the hash of idempotent requests. */
+  apiKey: string;
+  now: () => Date;
+  /** Called after a change committed: the delivery job sends its events at once. */
+  afterCommit: () => void;
+}
