@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { amqpUrl, commonConfigKeys, loadConfig, opsPort, type CommonConfig } from '@shop/platform';
+import { amqpUrl, commonConfigKeys, loadConfig, opsPort, serviceUrl, type CommonConfig } from '@shop/platform';
 
 /** Which proxies in front of the gateway are trusted to name the client's IP (Express `trust proxy`). */
 export type TrustProxy = boolean | number | string;
@@ -28,12 +28,6 @@ export interface GatewayConfig extends CommonConfig {
 
 /** The config keys that name an upstream service's base URL; the route table refers to them. */
 export type UpstreamKey = Extract<keyof GatewayConfig, `${string}_SERVICE_URL`>;
-
-const serviceUrl = (name: string, port: number) =>
-  Joi.string()
-    .uri({ scheme: ['http', 'https'] })
-    .default(`http://127.0.0.1:${port}`)
-    .description(`base URL of the ${name} service`);
 
 /** Every setting with its default and description: the gateway's environment, documented in one place. */
 export const gatewayConfigSchema = Joi.object<GatewayConfig>({

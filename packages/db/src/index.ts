@@ -4,5 +4,5 @@ export * from './outbox';
 export * from './outbox-relay';
 export * from './transaction';
 export { sql } from 'kysely';
-export type { Kysely, Transaction, Generated, Selectable, Insertable, Updateable } from 'kysely';
+export type { Kysely, Transaction, Generated, Selectable, Insertable, Updateable, ColumnType } from 'kysely';
 export * from './queries';

@@ -130,3 +130,24 @@ export interface BackboneConfig extends DatabaseConfig {
   AMQP_URL: string;
   OUTBOX_POLL_INTERVAL_MS: number;
 }
+
+/**
+ * A shared secret (a webhook's signing key): the well-known development value serves a local
+ * shop, but with NODE_ENV=production it must be set, at least 16 characters, and not that value.
+ */
+export const sharedSecret = (developmentValue: string, description: string) =>
+  Joi.string()
+    .min(16)
+    .when('NODE_ENV', {
+      is: 'production',
+      then: Joi.required().invalid(developmentValue).messages({ 'any.invalid': 'must be set to a secret of its own in production' }),
+      otherwise: Joi.optional().default(developmentValue),
+    })
+    .description(`${description} (development default ${developmentValue}; required in production)`);
+
+/** `<NAME>_SERVICE_URL`: where another service of the shop answers (localhost and its port by default). */
+export const serviceUrl = (name: string, port: number, purpose?: string) =>
+  Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .default(`http://127.0.0.1:${port}`)
+    .description(`base URL of the ${name} service${purpose ? `, ${purpose}` : ''}`);

@@ -11,3 +11,4 @@ export * from './errors';
 export * from './event-tap';
 export * from './outbox';
 export * from './process';
+export * from './ports';

@@ -6,6 +6,7 @@ import {
   jwksUrl,
   loadConfig,
   opsPort,
+  serviceUrl,
   type BackboneConfig,
   type CommonConfig,
   type ConsumerConfig,
@@ -32,11 +33,8 @@ export const cartConfigSchema = Joi.object<CartConfig>({
   ...backboneConfigKeys('postgres://postgres@127.0.0.1:5432/shop_cart'),
   JWKS_URL: jwksUrl(),
   SHOP_CURRENCY: Joi.string().length(3).uppercase().default('USD').description('the currency of an empty cart\'s total (every price is in it)'),
-  INVENTORY_SERVICE_URL: Joi.string().uri({ scheme: ['http', 'https'] }).default('http://127.0.0.1:3003').description('the inventory service, asked for available stock when a cart changes'),
-  CATALOG_SERVICE_URL: Joi.string()
-    .uri({ scheme: ['http', 'https'] })
-    .default('http://127.0.0.1:3002')
-    .description("the catalog service, whose product feed fills the cart's product read model at start"),
+  INVENTORY_SERVICE_URL: serviceUrl('inventory', 3003, 'asked for available stock when a cart changes'),
+  CATALOG_SERVICE_URL: serviceUrl('catalog', 3002, "whose product feed fills the cart's product read model at start"),
   SERVICE_CALL_TIMEOUT_MS: Joi.number().integer().min(50).default(2_000).description('a call to the inventory or catalog service that has not answered by then fails (503)'),
   CART_TTL_DAYS: Joi.number().min(0.0001).default(30).description("a customer's cart untouched this long is emptied (cart.expired)"),
   GUEST_CART_TTL_DAYS: Joi.number().min(0.0001).default(7).description('a guest cart untouched this long is deleted'),

@@ -6,6 +6,7 @@ import {
   jwksUrl,
   loadConfig,
   opsPort,
+  serviceUrl,
   type CommonConfig,
   type ConsumerConfig,
   type BackboneConfig,
@@ -35,10 +36,7 @@ export const inventoryConfigSchema = Joi.object<InventoryConfig>({
     .default(900)
     .description('how long stock held for a checkout stays held unless its order commits it; then it is released'),
   RESERVATION_SWEEP_INTERVAL_MS: Joi.number().integer().min(100).default(30_000).description('how often expired holds are looked for and released'),
-  CATALOG_SERVICE_URL: Joi.string()
-    .uri({ scheme: ['http', 'https'] })
-    .default('http://127.0.0.1:3002')
-    .description('base URL of the catalog service, whose internal product feed the start-up backfill reads'),
+  CATALOG_SERVICE_URL: serviceUrl('catalog', 3002, 'whose internal product feed the start-up backfill reads'),
   CATALOG_BACKFILL: Joi.boolean()
     .default(true)
     .description('at start, read the catalog feed and open a stock row (0 on hand) for every variant of a product not deleted that has none, such as products created before this database existed; false turns it off'),

@@ -1,5 +1,5 @@
 import CircuitBreaker from 'opossum';
-import { AppError } from '../errors';
+import { AppError, statusOf, type ErrorCode } from '../errors';
 import { currentContext } from '../context';
 import type { Logger } from '../logger';
 import { CORRELATION_HEADER } from './correlation';
@@ -31,7 +31,7 @@ export interface ServiceClient {
    * a refused connection, a timeout, a 5xx or an open breaker throws 503 SERVICE_UNAVAILABLE,
    * which is transient: a consumer retries it, a route answers it.
    */
-  request<T = unknown>(method: string, path: string, body?: unknown): Promise<ServiceResponse<T>>;
+  request<T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ServiceResponse<T>>;
   breakerState(): 'closed' | 'open' | 'half-open';
   close(): void;
 }
@@ -44,10 +44,15 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
   const { name, logger } = options;
   const base = options.baseUrl.replace(/\/+$/, '');
 
-  async function call(method: string, path: string, body: unknown): Promise<ServiceResponse> {
+  async function call(method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<ServiceResponse> {
     const response = await fetch(`${base}${path}`, {
       method,
-      headers: { accept: 'application/json', [CORRELATION_HEADER]: currentContext().correlationId, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        ...headers,
+        accept: 'application/json',
+        [CORRELATION_HEADER]: currentContext().correlationId,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(options.timeoutMs),
     });
@@ -68,9 +73,9 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
   breaker.on('close', () => logger.info('circuit breaker closed', { upstream: name }));
 
   return {
-    async request<T>(method: string, path: string, body?: unknown) {
+    async request<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>) {
       try {
-        return (await breaker.fire(method, path, body)) as ServiceResponse<T>;
+        return (await breaker.fire(method, path, body, headers)) as ServiceResponse<T>;
       } catch (err) {
         const reason = (err as { code?: string }).code === 'EOPENBREAKER' ? 'breaker open' : err instanceof Error ? err.message : String(err);
         if (reason !== 'breaker open') logger.warn('service call failed', { upstream: name, method, path, reason });
@@ -82,4 +87,18 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       breaker.shutdown();
     },
   };
+}
+
+/**
+ * The error a service of the shop answered with (a 4xx in the shared shape), to pass on as it is:
+ * its code comes from the same table, so the client of the caller sees what the callee decided.
+ * An answer that is not such an error means the service misbehaved: 503 SERVICE_UNAVAILABLE.
+ */
+export function answeredError(service: string, response: ServiceResponse): AppError {
+  const error = (response.body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
+  if (response.status >= 400 && response.status < 500 && typeof error?.code === 'string' && statusOf(error.code) === response.status) {
+    const details = error.details !== null && typeof error.details === 'object' ? (error.details as Record<string, unknown>) : {};
+    return new AppError(error.code as ErrorCode, typeof error.message === 'string' ? error.message : error.code, details);
+  }
+  return new AppError('SERVICE_UNAVAILABLE', `the ${service} service answered ${response.status} unexpectedly`);
 }

@@ -1,7 +1,7 @@
 import Joi from 'joi';
 import { AppError } from '../errors';
 
-type Location = 'params' | 'query' | 'body';
+type Location = 'params' | 'query' | 'body' | 'headers';
 
 /**
  * Validates one part of a request. Query and params arrive as strings, so they are converted;

@@ -1,0 +1,23 @@
+import type { Kysely, Outbox, RunInTransaction } from '@shop/db';
+import type { Logger, TokenVerifier } from '@shop/platform';
+import type { CartClient } from '../adapters/cart.client';
+import type { CustomerClient } from '../adapters/customer.client';
+import type { InventoryClient } from '../adapters/inventory.client';
+import type { PaymentClient } from '../adapters/payment.client';
+import type { OrderConfig } from '../config';
+import type { OrderDatabase } from '../db/schema';
+
+/** What the order use cases need, built once in service.ts. */
+export interface OrderDeps {
+  db: Kysely<OrderDatabase>;
+  transaction: RunInTransaction<OrderDatabase>;
+  outbox: Outbox;
+  config: Readonly<OrderConfig>;
+  verifyToken: TokenVerifier;
+  customers: CustomerClient;
+  carts: CartClient;
+  inventory: InventoryClient;
+  payments: PaymentClient;
+  logger: Logger;
+  now: () => Date;
+}

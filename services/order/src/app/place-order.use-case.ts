@@ -1,0 +1,154 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { PaymentCard } from '@shop/contracts';
+import { isUniqueViolation } from '@shop/db';
+import { AppError, errorBody, runSaga, statusOf, type SagaOutcome } from '@shop/platform';
+import type { ShippingChoice } from '../adapters/customer.client';
+import {
+  findCheckoutByKey,
+  insertCheckout,
+  ONE_PER_IDEMPOTENCY_KEY,
+  ONE_RUNNING_PER_CUSTOMER,
+  releaseIdempotencyKey,
+  saveAnswer,
+  setCheckoutStatus,
+  type Checkout,
+} from '../db/checkout.repository';
+import { findOrder } from '../db/order.repository';
+import { checkoutJournal } from './checkout-journal';
+import { checkoutSaga, type CheckoutContext } from './checkout-saga';
+import type { OrderDeps } from './deps';
+import { toOrderView } from './order-view';
+
+export interface PlaceOrderInput {
+  customerId: string;
+  /** The client's Idempotency-Key: the same key from the same customer gets the same answer. */
+  idempotencyKey?: string;
+  shipping: ShippingChoice;
+  payment: { method: 'card' } & PaymentCard;
+}
+
+export interface CheckoutAnswer {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * CMD-ORDER-001, SEQ-ORDER-001: places the customer's cart as an order, the checkout saga's steps
+ * journaled in the database as they go (see checkoutSaga). One checkout runs at a time per
+ * customer (another: 409 CONFLICT). With an Idempotency-Key, a repeated request gets the stored
+ * answer, the same status and body, without running anything again; while the first still runs,
+ * 409 CONFLICT. A failure worth retrying (a service down) frees the key for a new attempt.
+ */
+export async function placeOrder(deps: OrderDeps, input: PlaceOrderInput): Promise<CheckoutAnswer> {
+  const owner = randomUUID();
+  const started = await startCheckout(deps, input, owner);
+  if ('replay' in started) return started.replay;
+
+  const { checkout } = started;
+  const saga = checkoutSaga(deps, owner, cardOf(input.payment));
+  const outcome = await runSaga(saga, checkout.context, checkoutJournal(deps, checkout.id, owner));
+  return settle(deps, checkout, owner, outcome);
+}
+
+/** A new checkout, or the answer an earlier one with the same key gave. */
+async function startCheckout(deps: OrderDeps, input: PlaceOrderInput, owner: string): Promise<{ checkout: Checkout<CheckoutContext> } | { replay: CheckoutAnswer }> {
+  const requestHash = fingerprint(input);
+  if (input.idempotencyKey) {
+    const earlier = await findCheckoutByKey<CheckoutContext>(deps.db, input.customerId, input.idempotencyKey);
+    if (earlier) return { replay: await replay(deps, earlier, requestHash) };
+  }
+  const orderId = randomUUID();
+  const at = deps.now();
+  try {
+    const checkout = await insertCheckout<CheckoutContext>(
+      deps.db,
+      {
+        id: orderId,
+        customerId: input.customerId,
+        idempotencyKey: input.idempotencyKey ?? null,
+        requestHash,
+        context: { orderId, customerId: input.customerId, shipping: input.shipping } satisfies CheckoutContext,
+        owner,
+        leaseUntil: new Date(at.getTime() + deps.config.CHECKOUT_LEASE_MS),
+      },
+      at,
+    );
+    return { checkout };
+  } catch (err) {
+    if (isUniqueViolation(err, ONE_PER_IDEMPOTENCY_KEY)) {
+      const earlier = await findCheckoutByKey<CheckoutContext>(deps.db, input.customerId, input.idempotencyKey as string);
+      if (earlier) return { replay: await replay(deps, earlier, requestHash) };
+    }
+    if (isUniqueViolation(err, ONE_RUNNING_PER_CUSTOMER) || isUniqueViolation(err, ONE_PER_IDEMPOTENCY_KEY)) {
+      throw new AppError('CONFLICT', 'another checkout of yours is in progress; wait for its answer');
+    }
+    throw err;
+  }
+}
+
+/** The stored answer of the key's checkout; 409 CONFLICT while it still runs or when the key was used for another request. */
+async function replay(deps: OrderDeps, earlier: Checkout<CheckoutContext>, requestHash: string): Promise<CheckoutAnswer> {
+  if (earlier.requestHash !== requestHash) throw new AppError('CONFLICT', 'this Idempotency-Key was used for a different request');
+  if (earlier.answer) return earlier.answer;
+  if (earlier.status === 'completing' || earlier.status === 'completed') {
+    // Placed, but its answer was lost (the runner died after the order existed): answer from the order.
+    const answer = await orderAnswer(deps, earlier.id);
+    await saveAnswer(deps.db, earlier.id, answer);
+    return answer;
+  }
+  throw new AppError('CONFLICT', 'a checkout with this Idempotency-Key is still in progress', { orderId: earlier.id });
+}
+
+/** Turns the saga's outcome into the answer, keeps it for the key, and leaves what is unfinished to recovery. */
+async function settle(deps: OrderDeps, checkout: Checkout<CheckoutContext>, owner: string, outcome: SagaOutcome<CheckoutContext>): Promise<CheckoutAnswer> {
+  const at = deps.now();
+  if (outcome.status === 'completing' || outcome.status === 'compensating') {
+    deps.logger.warn('checkout left for recovery to finish', { orderId: checkout.id, status: outcome.status, pending: outcome.pending, error: String(outcome.error) });
+    await setCheckoutStatus(deps.db, checkout.id, owner, { status: outcome.status, leaseUntil: at, lastError: String(outcome.error) }, at);
+  }
+  if (outcome.status === 'completed' || outcome.status === 'completing') {
+    const answer = await orderAnswer(deps, checkout.id);
+    await saveAnswer(deps.db, checkout.id, answer);
+    return answer;
+  }
+  const error = outcome.error;
+  if (error instanceof AppError && statusOf(error.code) < 500) {
+    await saveAnswer(deps.db, checkout.id, { status: statusOf(error.code), body: errorBody(error.code, error.message, error.details) });
+    throw error;
+  }
+  // Worth another try (a service was down): the key may start a new checkout.
+  if (checkout.idempotencyKey) await releaseIdempotencyKey(deps.db, checkout.id);
+  throw error;
+}
+
+export async function orderAnswer(deps: OrderDeps, orderId: string): Promise<CheckoutAnswer> {
+  const order = await findOrder(deps.db, orderId);
+  if (!order) throw new Error(`the order of checkout ${orderId} is missing`);
+  return { status: 201, body: toOrderView(order) };
+}
+
+function cardOf(payment: PlaceOrderInput['payment']): PaymentCard {
+  const { cardNumber, expMonth, expYear, cvc } = payment;
+  return { cardNumber, expMonth, expYear, cvc };
+}
+
+/**
+ * What the request asked, to tell a retry from another request under the same key. The card is
+ * reduced to what the order keeps anyway (last four digits, expiry): no hash of a card number
+ * is stored.
+ */
+function fingerprint(input: PlaceOrderInput): string {
+  const { cardNumber, expMonth, expYear, method } = input.payment;
+  const asked = { shipping: input.shipping, payment: { method, last4: cardNumber.slice(-4), expMonth, expYear } };
+  return createHash('sha256').update(canonicalJson(asked)).digest('hex');
+}
+
+/** JSON with object keys sorted, so the same request always prints the same. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,104 @@
+import { paginate, sql, type Kysely, type PageQuery, type Selectable } from '@shop/db';
+import type { Order, OrderStatus } from '../domain/order';
+import type { OrderDatabase } from './schema';
+
+type Db = Kysely<OrderDatabase>;
+type OrderRow = Selectable<OrderDatabase['orders']>;
+
+const toOrder = (row: OrderRow): Order => {
+  const money = (amount: number) => ({ amount: Number(amount), currency: row.currency });
+  return {
+    id: row.id,
+    orderNumber: row.order_number,
+    customerId: row.customer_id,
+    email: row.email,
+    status: row.status,
+    lineItems: row.line_items,
+    subtotal: money(row.subtotal),
+    shippingCost: money(row.shipping_cost),
+    tax: money(row.tax),
+    total: money(row.total),
+    shippingAddress: row.shipping_address,
+    payment: row.payment,
+    version: row.version,
+    createdAt: row.created_at,
+  };
+};
+
+/** The next number of the order number sequence. */
+export async function nextOrderSequence(db: Db): Promise<number> {
+  const { rows } = await sql<{ n: number }>`SELECT nextval('order_number_seq') AS n`.execute(db);
+  return Number(rows[0]!.n);
+}
+
+export async function insertOrder(db: Db, order: Omit<Order, 'version'>): Promise<Order> {
+  const row = await db
+    .insertInto('orders')
+    .values({
+      id: order.id,
+      order_number: order.orderNumber,
+      customer_id: order.customerId,
+      email: order.email,
+      status: order.status,
+      line_items: JSON.stringify(order.lineItems),
+      currency: order.total.currency,
+      subtotal: order.subtotal.amount,
+      shipping_cost: order.shippingCost.amount,
+      tax: order.tax.amount,
+      total: order.total.amount,
+      shipping_address: JSON.stringify(order.shippingAddress),
+      payment: JSON.stringify(order.payment),
+      created_at: order.createdAt,
+      updated_at: order.createdAt,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toOrder(row);
+}
+
+export async function findOrder(db: Db, id: string, options: { forUpdate?: boolean } = {}): Promise<Order | undefined> {
+  let query = db.selectFrom('orders').selectAll().where('id', '=', id);
+  if (options.forUpdate) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  return row && toOrder(row);
+}
+
+/** A customer's orders, newest first. */
+export async function listCustomerOrders(db: Db, customerId: string, page: PageQuery) {
+  const { items, total } = await paginate(
+    db.selectFrom('orders').where('customer_id', '=', customerId),
+    (base) => base.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc'),
+    page,
+  );
+  return { items: items.map(toOrder), total };
+}
+
+export interface StatusChange {
+  from: OrderStatus | null;
+  to: OrderStatus;
+  at: Date;
+  by: string | null;
+  reason: string | null;
+}
+
+/** Moves an order to a status (or only changes its payment), bumping its version, and records the change. */
+export async function updateOrder(db: Db, order: Order, changes: { status?: OrderStatus; payment?: Order['payment']; confirmedAt?: Date }, at: Date, history?: Omit<StatusChange, 'at'>): Promise<Order> {
+  const row = await db
+    .updateTable('orders')
+    .set((eb) => ({
+      ...(changes.status && { status: changes.status }),
+      ...(changes.payment && { payment: JSON.stringify(changes.payment) }),
+      ...(changes.confirmedAt && { confirmed_at: changes.confirmedAt }),
+      version: eb('version', '+', 1),
+      updated_at: at,
+    }))
+    .where('id', '=', order.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  if (history) await recordStatusChange(db, order.id, { ...history, at });
+  return toOrder(row);
+}
+
+export async function recordStatusChange(db: Db, orderId: string, change: StatusChange): Promise<void> {
+  await db.insertInto('order_status_history').values({ order_id: orderId, from_status: change.from, to_status: change.to, at: change.at, by: change.by, reason: change.reason }).execute();
+}

@@ -1,0 +1,74 @@
+import type { Address, AggregateRef, Money, OrderLineItem } from '@shop/contracts';
+import { AppError } from '@shop/platform';
+
+export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';
+
+/** API.md: PENDING -> CONFIRMED -> SHIPPED -> DELIVERED, and PENDING | CONFIRMED -> CANCELLED. */
+const transitions: Record<OrderStatus, readonly OrderStatus[]> = {
+  PENDING: ['CONFIRMED', 'CANCELLED'],
+  CONFIRMED: ['SHIPPED', 'CANCELLED'],
+  SHIPPED: ['DELIVERED'],
+  DELIVERED: [],
+  CANCELLED: [],
+};
+
+export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
+  return transitions[from].includes(to);
+}
+
+export function assertTransition(order: Pick<Order, 'id' | 'status'>, to: OrderStatus): void {
+  if (!canTransition(order.status, to)) {
+    throw new AppError('INVALID_STATUS_TRANSITION', `an order ${order.status} cannot become ${to}`, { orderId: order.id, from: order.status, to });
+  }
+}
+
+/** A line as the order keeps it: what was bought, at the price it was bought at. */
+export interface OrderLine {
+  productId: string;
+  variantId: string;
+  productName: string;
+  variantName: string;
+  sku: string;
+  quantity: number;
+  unitPrice: Money;
+  subtotal: Money;
+}
+
+export interface OrderPayment {
+  method: 'card' | 'paypal';
+  status: string;
+  brand?: string;
+  last4?: string;
+}
+
+export interface Order {
+  id: string;
+  orderNumber: string;
+  customerId: string;
+  email: string;
+  status: OrderStatus;
+  lineItems: OrderLine[];
+  subtotal: Money;
+  shippingCost: Money;
+  tax: Money;
+  total: Money;
+  shippingAddress: Address;
+  payment: OrderPayment;
+  version: number;
+  createdAt: Date;
+}
+
+/** `ORD-<year>-<at least 6 digits>` from the order number sequence: unique, short enough to read out. */
+export function formatOrderNumber(year: number, sequence: number): string {
+  return `ORD-${year}-${String(sequence).padStart(6, '0')}`;
+}
+
+/** The line as events carry it: one name for the product and its variant. */
+export function toEventLine(line: OrderLine): OrderLineItem {
+  const name = line.variantName && line.variantName !== line.productName ? `${line.productName} (${line.variantName})` : line.productName;
+  return { productId: line.productId, variantId: line.variantId, sku: line.sku, name, quantity: line.quantity, unitPrice: line.unitPrice, lineTotal: line.subtotal };
+}
+
+export function orderAggregate(order: Pick<Order, 'id' | 'version'>): AggregateRef {
+  return { type: 'order', id: order.id, version: order.version };
+}

@@ -1,0 +1,40 @@
+import type { RequestHandler, Router } from 'express';
+import { AppError, principalOf, reply, requireAuth, route, validatePart } from '@shop/platform';
+import type { OrderDeps } from '../app/deps';
+import { getOrder } from '../app/get-order.use-case';
+import { listOrders } from '../app/list-orders.use-case';
+import { placeOrder } from '../app/place-order.use-case';
+import * as schema from './order.schemas';
+
+/** The customer's orders (API.md "Orders"): checkout, the list, one order. */
+export function orderRoutes(router: Router, deps: OrderDeps): void {
+  const signedIn = requireAuth(deps.verifyToken);
+  router.post(
+    '/orders',
+    registrationRequired,
+    signedIn,
+    route({ body: schema.placeOrderBody }, async (input) => {
+      const { shippingAddressId, shippingAddress, payment } = input.body;
+      const answer = await placeOrder(deps, {
+        customerId: principalOf(input).customerId,
+        idempotencyKey: idempotencyKeyOf(input.req.get('idempotency-key')),
+        shipping: shippingAddressId ? { shippingAddressId } : { shippingAddress },
+        payment,
+      });
+      return reply(answer.status, answer.body);
+    }),
+  );
+  router.get('/orders', signedIn, route({ query: schema.listQuery }, (input) => listOrders(deps, principalOf(input).customerId, input.query)));
+  router.get('/orders/:id', signedIn, route({ params: schema.orderIdParams }, (input) => getOrder(deps, principalOf(input).customerId, input.params.id)));
+}
+
+/** Checkout is for customers with an account: a guest, cart token or not, is asked to register. */
+const registrationRequired: RequestHandler = (req, _res, next) => {
+  if (!req.get('authorization')) throw new AppError('REGISTRATION_REQUIRED', 'sign in or register to place an order');
+  next();
+};
+
+function idempotencyKeyOf(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  return validatePart(schema.idempotencyKey.label('Idempotency-Key'), header, 'headers');
+}

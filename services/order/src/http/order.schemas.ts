@@ -1,0 +1,28 @@
+import Joi from 'joi';
+import { paymentCardKeys } from '@shop/contracts';
+import { paginationKeys } from '@shop/platform';
+
+// Shapes and types only; the customer service judges the address, the provider the card.
+const text = (max: number) => Joi.string().trim().min(1).max(max);
+
+export const shippingAddress = Joi.object({
+  recipientName: text(200).required(),
+  street: text(200).required(),
+  city: text(100).required(),
+  state: Joi.string().trim().allow('').max(100).required(),
+  postalCode: text(20).required(),
+  country: Joi.string().trim().length(2).required(),
+});
+
+export const placeOrderBody = Joi.object({
+  shippingAddressId: Joi.string().uuid(),
+  shippingAddress,
+  // PayPal-style payment comes with the order lifecycle; a card is taken now.
+  payment: Joi.object({ method: Joi.string().valid('card').required(), ...paymentCardKeys() }).required(),
+}).xor('shippingAddressId', 'shippingAddress');
+
+/** Visible ASCII, as HTTP header values are: a client's retry token, never a secret. */
+export const idempotencyKey = Joi.string().pattern(/^[\x21-\x7e]{1,255}$/).messages({ 'string.pattern.base': 'must be 1 to 255 visible ASCII characters' });
+
+export const orderIdParams = Joi.object({ id: Joi.string().uuid().required() });
+export const listQuery = Joi.object({ ...paginationKeys });

@@ -1,0 +1,23 @@
+import { paymentCaptured, paymentFailed, subscriptions } from '@shop/contracts';
+import { on, startConsumer, type Backbone, type Consumer } from '@shop/messaging';
+import { confirmPaidOrder } from '../app/confirm-paid-order.use-case';
+import type { OrderDeps } from '../app/deps';
+import { notePaymentFailure } from '../app/note-payment-failure.use-case';
+import type { OrderDatabase } from '../db/schema';
+
+/**
+ * Consumes `order.payment-events`: a captured payment confirms its order, a failed one is noted on
+ * it. The inbox records each event id in the handler's transaction, so a redelivery changes nothing.
+ */
+export function startPaymentConsumer(deps: OrderDeps, backbone: Backbone<OrderDatabase>): Consumer {
+  return startConsumer<OrderDatabase>({
+    broker: backbone.broker,
+    db: backbone.db,
+    logger: deps.logger,
+    subscription: subscriptions.orderPaymentEvents,
+    retry: backbone.retry,
+    handlerTimeoutMs: backbone.handlerTimeoutMs,
+    afterCommit: backbone.relay.wake,
+    handlers: [on(paymentCaptured, (event, tx) => confirmPaidOrder(deps, tx, event.data)), on(paymentFailed, (event, tx) => notePaymentFailure(deps, tx, event.data))],
+  });
+}

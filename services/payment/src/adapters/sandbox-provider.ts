@@ -1,0 +1,126 @@
+import Joi from 'joi';
+import { AppError, createServiceClient, verifyWebhook, type Logger } from '@shop/platform';
+import type { AuthorizeOutcome, CaptureOutcome, PaymentProvider, ProviderEvent } from '../app/payment-provider';
+import { declineReasonOf } from '../domain/payment';
+
+export interface SandboxProviderOptions {
+  baseUrl: string;
+  apiKey: string;
+  webhookSecret: string;
+  timeoutMs: number;
+  logger: Logger;
+}
+
+const authorizationAnswer = Joi.object({
+  id: Joi.string().required(),
+  status: Joi.string().required(),
+  brand: Joi.string().allow(null),
+  last4: Joi.string().allow(null),
+}).unknown(true);
+
+const refusal = Joi.object({ error: Joi.object({ code: Joi.string().required(), authorizationId: Joi.string() }).unknown(true).required() }).unknown(true);
+
+const webhookEvent = Joi.object({
+  id: Joi.string().max(200).required(),
+  type: Joi.string().max(100).required(),
+  created: Joi.number().integer().required(),
+  data: Joi.object({ authorizationId: Joi.string().max(200).required(), reason: Joi.string().max(200) }).unknown(true).required(),
+}).unknown(true);
+
+const providerTypes: Record<string, ProviderEvent['type']> = {
+  'payment.captured': 'captured',
+  'payment.capture_failed': 'capture_failed',
+  'payment.refunded': 'refunded',
+  'payment.refund_failed': 'refund_failed',
+};
+
+/**
+ * The sandbox card processor (infra/payment-sandbox) behind the provider port: its REST API with
+ * an API key and an idempotency key on every change, behind a timeout and a circuit breaker, and
+ * its webhooks signed with the shop's webhook secret.
+ */
+export function createSandboxProvider(options: SandboxProviderOptions): PaymentProvider {
+  // One failing card must not open the breaker for every shopper: it opens on many failures only.
+  const client = createServiceClient({ name: 'payment-provider', baseUrl: `${options.baseUrl.replace(/\/+$/, '')}/v1`, timeoutMs: options.timeoutMs, logger: options.logger, volumeThreshold: 10 });
+  const headers = (idempotencyKey?: string) => ({ 'x-api-key': options.apiKey, ...(idempotencyKey && { 'idempotency-key': idempotencyKey }) });
+
+  return {
+    async authorize(request): Promise<AuthorizeOutcome> {
+      const { status, body } = await client.request(
+        'POST',
+        '/authorizations',
+        {
+          amount: request.amount,
+          reference: request.reference,
+          card: { number: request.card.cardNumber, expMonth: request.card.expMonth, expYear: request.card.expYear, cvc: request.card.cvc },
+        },
+        headers(request.idempotencyKey),
+      );
+      if (status === 201) {
+        const authorization = expected<{ id: string; brand: string | null; last4: string | null }>(body, authorizationAnswer, status);
+        return { outcome: 'authorized', authorizationId: authorization.id, brand: authorization.brand ?? 'unknown', last4: authorization.last4 ?? '' };
+      }
+      if (status === 402) {
+        const { error } = expected<{ error: { code: string } }>(body, refusal, status);
+        return { outcome: 'declined', reason: declineReasonOf(error.code) };
+      }
+      throw unexpected(status);
+    },
+
+    async capture(request): Promise<CaptureOutcome> {
+      const { status, body } = await client.request('POST', `/authorizations/${encodeURIComponent(request.authorizationId)}/capture`, { amount: request.amount }, headers(request.idempotencyKey));
+      if (status === 200) return { outcome: 'requested' };
+      if (status === 402) return { outcome: 'declined', reason: expected<{ error: { code: string } }>(body, refusal, status).error.code };
+      throw unexpected(status);
+    },
+
+    async void(request) {
+      const { status, body } = await client.request('POST', `/authorizations/${encodeURIComponent(request.authorizationId)}/void`, undefined, headers(request.idempotencyKey));
+      // Declined: nothing was held, so nothing is left to void.
+      if (status === 200 || (status === 409 && (body as { error?: { code?: string } })?.error?.code === 'authorization_declined')) return;
+      throw unexpected(status);
+    },
+
+    async statusOf(authorizationId) {
+      const { status, body } = await client.request('GET', `/authorizations/${encodeURIComponent(authorizationId)}`, undefined, headers());
+      if (status !== 200) throw unexpected(status);
+      return expected<{ status: string }>(body, authorizationAnswer, status).status;
+    },
+
+    async authorizationsFor(reference) {
+      const { status, body } = await client.request('GET', `/authorizations?reference=${encodeURIComponent(reference)}`, undefined, headers());
+      if (status !== 200) throw unexpected(status);
+      const list = expected<{ items: Array<{ id: string; status: string }> }>(body, Joi.object({ items: Joi.array().items(authorizationAnswer).required() }).unknown(true), status);
+      return list.items.map((item) => ({ authorizationId: item.id, status: item.status }));
+    },
+
+    readWebhook(rawBody, signature): ProviderEvent {
+      verifyWebhook(options.webhookSecret, signature, rawBody);
+      const { value, error } = webhookEvent.validate(JSON.parse((rawBody as Buffer).toString('utf8')));
+      if (error) throw new AppError('VALIDATION_ERROR', 'the webhook is not a provider event', { fields: error.details.map((d) => ({ field: d.path.join('.'), message: d.message })) });
+      const event = value as { id: string; type: string; created: number; data: { authorizationId: string; reason?: string } };
+      return {
+        eventId: event.id,
+        type: providerTypes[event.type] ?? 'other',
+        providerType: event.type,
+        authorizationId: event.data.authorizationId,
+        ...(event.data.reason && { reason: event.data.reason }),
+        occurredAt: new Date(event.created * 1000),
+      };
+    },
+
+    close: () => client.close(),
+  };
+}
+
+/** The answer in the shape the provider documents; anything else is the provider's failure. */
+function expected<T>(body: unknown, schema: Joi.Schema, status: number): T {
+  const { value, error } = schema.validate(body);
+  if (error) throw unexpected(status);
+  return value as T;
+}
+
+/** The provider said something it should not have: not the shopper's fault, and worth another try. */
+function unexpected(status: number): AppError {
+  return new AppError('SERVICE_UNAVAILABLE', `the payment provider answered ${status} unexpectedly`);
+}

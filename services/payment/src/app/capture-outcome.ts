@@ -1,0 +1,63 @@
+import { paymentCaptured, paymentFailed, type Money } from '@shop/contracts';
+import type { Transaction } from '@shop/db';
+import { updatePayment } from '../db/payment.repository';
+import type { PaymentDatabase } from '../db/schema';
+import { canTransition, paymentAggregate, type Payment } from '../domain/payment';
+import type { PaymentDeps } from './deps';
+
+/**
+ * The provider captured the money (its webhook, or the job's check when the webhook is overdue):
+ * the payment is captured and `payment.captured` published, once.
+ */
+export async function recordCaptured(deps: PaymentDeps, tx: Transaction<PaymentDatabase>, payment: Payment, at: Date): Promise<Payment> {
+  if (payment.status === 'captured') return payment;
+  if (!canTransition(payment.status, 'captured')) {
+    deps.logger.error('the provider captured a payment the shop does not hold for capture', { orderId: payment.orderId, status: payment.status });
+    return payment;
+  }
+  const captured = await updatePayment(tx, payment.id, { status: 'captured', captured_at: at, next_attempt_at: null }, at);
+  await deps.outbox.add(
+    tx,
+    paymentCaptured,
+    {
+      paymentId: captured.id,
+      orderId: captured.orderId,
+      ...(captured.customerId && { customerId: captured.customerId }),
+      amount: captured.amount as Money,
+      authorizationId: captured.providerAuthorizationId as string,
+      paymentMethod: captured.method,
+      capturedAt: at.toISOString(),
+    },
+    paymentAggregate(captured),
+  );
+  deps.logger.info('payment captured', { orderId: captured.orderId });
+  return captured;
+}
+
+/** The provider refused the capture: `payment.failed`, and the order waits for an admin. */
+export async function recordCaptureFailed(deps: PaymentDeps, tx: Transaction<PaymentDatabase>, payment: Payment, reason: string, at: Date): Promise<Payment> {
+  if (payment.status !== 'capture_requested' && payment.status !== 'authorized') return payment;
+  const failed = await updatePayment(tx, payment.id, { status: 'capture_failed', failure_reason: reason, failed_at: at, next_attempt_at: null }, at);
+  await publishPaymentFailed(deps, tx, failed, reason, at);
+  deps.logger.warn('the capture of a payment failed; the order waits for an admin', { orderId: failed.orderId, reason });
+  return failed;
+}
+
+/** `payment.failed` for the order service (and an admin) to act on. */
+export async function publishPaymentFailed(deps: PaymentDeps, tx: Transaction<PaymentDatabase>, payment: Payment, reason: string, at: Date): Promise<void> {
+  await deps.outbox.add(
+    tx,
+    paymentFailed,
+    {
+      paymentId: payment.id,
+      orderId: payment.orderId,
+      ...(payment.customerId && { customerId: payment.customerId }),
+      amount: payment.amount as Money,
+      ...(payment.providerAuthorizationId && { authorizationId: payment.providerAuthorizationId }),
+      paymentMethod: payment.method,
+      reason,
+      failedAt: at.toISOString(),
+    },
+    paymentAggregate(payment),
+  );
+}

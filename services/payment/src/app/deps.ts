@@ -1,0 +1,18 @@
+import type { Kysely, Outbox, RunInTransaction } from '@shop/db';
+import type { Logger } from '@shop/platform';
+import type { PaymentConfig } from '../config';
+import type { PaymentDatabase } from '../db/schema';
+import type { PaymentProvider } from './payment-provider';
+
+/** What the payment use cases need, built once in service.ts. */
+export interface PaymentDeps {
+  db: Kysely<PaymentDatabase>;
+  transaction: RunInTransaction<PaymentDatabase>;
+  outbox: Outbox;
+  config: Readonly<PaymentConfig>;
+  provider: PaymentProvider;
+  logger: Logger;
+  now: () => Date;
+  /** Asks the capture and void job for a round now (after a commit that gave it work). */
+  wakeProviderJob: () => void;
+}

@@ -1,0 +1,11 @@
+import { assertFound } from '@shop/platform';
+import { findPaymentByOrder } from '../db/payment.repository';
+import type { PaymentDeps } from './deps';
+import { toPaymentView } from './payment-view';
+
+/** The payment of an order, as the order service and operators see it. */
+export async function getPayment(deps: PaymentDeps, orderId: string) {
+  const payment = await findPaymentByOrder(deps.db, orderId);
+  assertFound(payment, 'PAYMENT_NOT_FOUND', 'this order has no payment', { orderId });
+  return toPaymentView(payment);
+}

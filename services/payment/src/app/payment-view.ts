@@ -1,0 +1,18 @@
+import type { Payment } from '../domain/payment';
+
+/** A payment as the order service sees it: never more of the card than its brand and last four digits. */
+export function toPaymentView(payment: Payment) {
+  return {
+    paymentId: payment.id,
+    orderId: payment.orderId,
+    method: payment.method,
+    status: payment.status,
+    amount: payment.amount,
+    ...(payment.brand && { brand: payment.brand }),
+    ...(payment.last4 && { last4: payment.last4 }),
+    ...(payment.failureReason && { failureReason: payment.failureReason }),
+    authorizedAt: payment.authorizedAt?.toISOString() ?? null,
+    capturedAt: payment.capturedAt?.toISOString() ?? null,
+    voidedAt: payment.voidedAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,29 @@
+import type { OrderPlacedV1 } from '@shop/contracts';
+import type { Transaction } from '@shop/db';
+import { findPaymentByOrder, updatePayment } from '../db/payment.repository';
+import type { PaymentDatabase } from '../db/schema';
+import { publishPaymentFailed } from './capture-outcome';
+import type { PaymentDeps } from './deps';
+
+/**
+ * On `order.placed`: the order exists, so its authorization is to be captured. The capture is
+ * recorded here, in the consumer's transaction; the provider job asks the provider right after the
+ * commit (no network call while a transaction is open) and again until it answers.
+ */
+export async function requestCapture(deps: PaymentDeps, tx: Transaction<PaymentDatabase>, order: Pick<OrderPlacedV1, 'orderId' | 'totalAmount'>): Promise<void> {
+  const payment = await findPaymentByOrder(tx, order.orderId, { forUpdate: true });
+  if (!payment) {
+    deps.logger.warn('an order was placed without a payment here; nothing to capture', { orderId: order.orderId });
+    return;
+  }
+  const at = deps.now();
+  if (payment.status === 'authorized') {
+    await updatePayment(tx, payment.id, { status: 'capture_requested', next_attempt_at: at, attempts: 0 }, at);
+    return;
+  }
+  // Never expected: the checkout voids a payment only before its order exists.
+  if (payment.status !== 'capture_requested' && payment.status !== 'captured' && payment.status !== 'capture_failed') {
+    deps.logger.error('an order was placed whose payment cannot be captured', { orderId: order.orderId, status: payment.status });
+    await publishPaymentFailed(deps, tx, { ...payment, amount: payment.amount ?? order.totalAmount }, `payment_${payment.status}`, at);
+  }
+}

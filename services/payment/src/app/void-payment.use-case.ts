@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { findPaymentByOrder, insertPayment, updatePayment } from '../db/payment.repository';
+import { assertVoidable, type Payment } from '../domain/payment';
+import type { PaymentDeps } from './deps';
+import { toPaymentView } from './payment-view';
+
+/**
+ * The checkout saga's undo of an authorization (also after a crash, when it cannot know whether the
+ * authorization happened). The void is recorded at once and answered `voiding`; the provider is
+ * asked now and, if it cannot be reached, by the provider job until it confirms. Idempotent: a
+ * voided payment stays voided. An order with no payment yet gets a voided one, so an authorization
+ * arriving late is voided as well. A captured payment is refunded, never voided: 409 CONFLICT.
+ */
+export async function voidPayment(deps: PaymentDeps, orderId: string) {
+  const at = deps.now();
+  const payment = await deps.transaction(async (tx) => {
+    const current = await findPaymentByOrder(tx, orderId, { forUpdate: true });
+    if (!current) {
+      const tombstone = await insertPayment(tx, { id: randomUUID(), orderId, customerId: null, method: 'card', amount: null, status: 'voided' }, at);
+      return tombstone ?? (await findPaymentByOrder(tx, orderId));
+    }
+    if (current.status === 'voided' || current.status === 'voiding') return current;
+    assertVoidable(current);
+    // A declined card left nothing at the provider; an error or timeout may have.
+    if (current.status === 'failed' && current.failureReason !== 'provider_error') return updatePayment(tx, current.id, { status: 'voided', voided_at: at }, at);
+    return updatePayment(tx, current.id, { status: 'voiding', next_attempt_at: at }, at);
+  });
+  if (payment?.status !== 'voiding') return toPaymentView(payment as Payment);
+  return toPaymentView(await settleVoid(deps, payment).catch(() => payment));
+}
+
+/**
+ * Voids at the provider what it holds for the order: the known authorization, or whatever it made
+ * for the order's reference when the answer was lost. Then the payment is voided.
+ */
+export async function settleVoid(deps: PaymentDeps, payment: Payment): Promise<Payment> {
+  const authorizationIds = payment.providerAuthorizationId
+    ? [payment.providerAuthorizationId]
+    : (await deps.provider.authorizationsFor(payment.orderId)).filter((a) => a.status === 'authorized').map((a) => a.authorizationId);
+  for (const authorizationId of authorizationIds) await deps.provider.void({ authorizationId, idempotencyKey: `void-${authorizationId}` });
+  return deps.transaction(async (tx) => {
+    const current = await findPaymentByOrder(tx, payment.orderId, { forUpdate: true });
+    if (current?.status !== 'voiding') return current ?? payment;
+    // An authorization that arrived while the provider was asked is voided on the next round.
+    if (current.providerAuthorizationId && !authorizationIds.includes(current.providerAuthorizationId)) return current;
+    const at = deps.now();
+    deps.logger.info('payment voided', { orderId: payment.orderId, authorizations: authorizationIds.length });
+    return updatePayment(tx, current.id, { status: 'voided', voided_at: at, next_attempt_at: null }, at);
+  });
+}

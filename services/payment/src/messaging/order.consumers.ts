@@ -1,0 +1,25 @@
+import { orderPlaced, subscriptions } from '@shop/contracts';
+import { on, startConsumer, type Backbone, type Consumer } from '@shop/messaging';
+import type { PaymentDeps } from '../app/deps';
+import { requestCapture } from '../app/request-capture.use-case';
+import type { PaymentDatabase } from '../db/schema';
+
+/**
+ * Consumes `payment.order-events`: a placed order's authorization is to be captured. The inbox
+ * records each event id in the handler's transaction, so a redelivered order asks for one capture.
+ */
+export function startOrderConsumer(deps: PaymentDeps, backbone: Backbone<PaymentDatabase>): Consumer {
+  return startConsumer<PaymentDatabase>({
+    broker: backbone.broker,
+    db: backbone.db,
+    logger: deps.logger,
+    subscription: subscriptions.paymentOrderEvents,
+    retry: backbone.retry,
+    handlerTimeoutMs: backbone.handlerTimeoutMs,
+    afterCommit: () => {
+      backbone.relay.wake();
+      deps.wakeProviderJob();
+    },
+    handlers: [on(orderPlaced, (event, tx) => requestCapture(deps, tx, event.data))],
+  });
+}
