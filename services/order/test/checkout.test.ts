@@ -88,7 +88,7 @@ describe('order service: POST /orders (checkout)', function () {
   describe('who may order', () => {
     it('when there is no token (a guest, with or without a cart token), then 401 REGISTRATION_REQUIRED', async () => {
       const buyer = await f.buyer();
-      for (const headers of [{}, { 'x-cart-token': 'a-guest-cart-token' }]) {
+      for (const headers of [{}, { 'x-cart-token': 'a-guest-cart-token' }] as Array<Record<string, string>>) {
         const response = await place(undefined, buyer.order(), headers);
         expect(response.status).to.equal(401);
         expect(response.body.error.code).to.equal('REGISTRATION_REQUIRED');
