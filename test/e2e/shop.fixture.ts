@@ -10,9 +10,16 @@ import { loadInventoryConfig } from '@shop/inventory/src/config';
 import { startInventoryService } from '@shop/inventory/src/service';
 import { loadNotificationConfig } from '@shop/notification/src/config';
 import { startNotificationService } from '@shop/notification/src/service';
-import { atRunEnd, httpClient, startMailSink, testAmqpUrl, testDatabaseUrl, testLogger, type HttpClient, type MailSink } from '@shop/testkit';
+import { loadOrderConfig } from '@shop/order/src/config';
+import { startOrderService } from '@shop/order/src/service';
+import { loadPaymentConfig } from '@shop/payment/src/config';
+import { startPaymentService } from '@shop/payment/src/service';
+import { loadSandboxConfig } from '@shop/payment-sandbox/src/config';
+import { startPaymentSandbox } from '@shop/payment-sandbox/src/sandbox';
+import { atRunEnd, freePort, httpClient, startMailSink, testAmqpUrl, testDatabaseUrl, testLogger, type HttpClient, type MailSink } from '@shop/testkit';
 
 export const ADMIN = { email: 'admin@shop.test', password: 'Admin12345' };
+export const PAYMENT_WEBHOOK_SECRET = 'e2e-payment-webhook-secret';
 
 export interface Shop {
   api: HttpClient;
@@ -73,18 +80,57 @@ export async function startShop(): Promise<Shop> {
     }),
     testLogger('cart'),
   );
+  // The provider calls the shop back through the gateway, which starts after it: its port is chosen first.
+  const gatewayPort = await freePort();
+  const sandbox = await startPaymentSandbox(
+    loadSandboxConfig({
+      DATABASE_URL: testDatabaseUrl('e2e_payment_sandbox'),
+      PORT: '0',
+      WEBHOOK_URL: `http://127.0.0.1:${gatewayPort}/api/v1/webhooks/payments`,
+      WEBHOOK_SECRET: PAYMENT_WEBHOOK_SECRET,
+      WEBHOOK_RETRY_FIRST_MS: '100',
+      WEBHOOK_RETRY_MAX_MS: '1000',
+    }),
+    testLogger('payment-sandbox'),
+  );
+  const payment = await startPaymentService(
+    loadPaymentConfig({
+      DATABASE_URL: testDatabaseUrl('e2e_payment'),
+      AMQP_URL: amqp,
+      PORT: '0',
+      PAYMENT_PROVIDER_URL: sandbox.url,
+      PAYMENT_WEBHOOK_SECRET,
+    }),
+    testLogger('payment'),
+  );
+  const order = await startOrderService(
+    loadOrderConfig({
+      DATABASE_URL: testDatabaseUrl('e2e_order'),
+      AMQP_URL: amqp,
+      PORT: '0',
+      JWKS_URL: jwks,
+      CUSTOMER_SERVICE_URL: customer.url,
+      CART_SERVICE_URL: cart.url,
+      INVENTORY_SERVICE_URL: inventory.url,
+      PAYMENT_SERVICE_URL: payment.url,
+    }),
+    testLogger('order'),
+  );
   const notification = await startNotificationService(
     loadNotificationConfig({ DATABASE_URL: testDatabaseUrl('e2e_notification'), AMQP_URL: amqp, PORT: '0', SMTP_PORT: String(mail.smtpPort) }),
     testLogger('notification'),
   );
   const gateway = await startGateway(
     loadGatewayConfig({
-      PORT: '0',
+      PORT: String(gatewayPort),
+      OPS_PORT: '0',
       AMQP_URL: amqp,
       CUSTOMER_SERVICE_URL: customer.url,
       CATALOG_SERVICE_URL: catalog.url,
       INVENTORY_SERVICE_URL: inventory.url,
       CART_SERVICE_URL: cart.url,
+      ORDER_SERVICE_URL: order.url,
+      PAYMENT_SERVICE_URL: payment.url,
       AUTH_RATE_LIMIT_MAX: '1000',
       RATE_LIMIT_MAX: '10000',
     }),
@@ -96,6 +142,9 @@ export async function startShop(): Promise<Shop> {
     async stop() {
       await gateway.stop();
       await notification.stop();
+      await order.stop();
+      await payment.stop();
+      await sandbox.stop();
       await cart.stop();
       await inventory.stop();
       await catalog.stop();
