@@ -9,6 +9,9 @@ import { customerConfigSchema } from '../services/customer/src/config';
 import { inventoryConfigSchema } from '../services/inventory/src/config';
 import { gatewayConfigSchema } from '../gateway/src/config';
 import { notificationConfigSchema } from '../services/notification/src/config';
+import { orderConfigSchema } from '../services/order/src/config';
+import { paymentConfigSchema } from '../services/payment/src/config';
+import { sandboxConfigSchema } from '../infra/payment-sandbox/src/config';
 
 const schemas: Record<string, Joi.ObjectSchema> = {
   gateway: gatewayConfigSchema,
@@ -16,7 +19,10 @@ const schemas: Record<string, Joi.ObjectSchema> = {
   'catalog service': catalogConfigSchema,
   'inventory service': inventoryConfigSchema,
   'cart service': cartConfigSchema,
+  'order service': orderConfigSchema,
+  'payment service': paymentConfigSchema,
   'notification worker': notificationConfigSchema,
+  'sandbox payment provider': sandboxConfigSchema,
 };
 
 for (const [name, schema] of Object.entries(schemas)) {

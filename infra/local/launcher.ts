@@ -1,6 +1,6 @@
 /**
- * `npm start`: runs the whole shop on this machine: a local SMTP sink, every service, the
- * notification worker and the gateway, each as its own process with its log lines prefixed.
+ * `npm start`: runs the whole shop on this machine: a local SMTP sink, the sandbox payment
+ * provider, every service, the notification worker and the gateway, each as its own process with its log lines prefixed.
  * Services create and migrate their own databases on start; an empty catalog gets the demo
  * catalog. Ctrl-C stops everything.
  */
@@ -19,6 +19,8 @@ const amqp = env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const gatewayPort = env.GATEWAY_PORT ?? '8080';
 const admin = { email: env.ADMIN_EMAIL ?? 'admin@shop.local', password: env.ADMIN_PASSWORD ?? 'Admin12345' };
 const mail = { smtp: env.SMTP_SINK_PORT ?? '1025', http: env.MAIL_UI_PORT ?? '8025' };
+// The local shop's webhook secrets: well known, for a shop on one machine only (production sets its own).
+const webhookSecrets = { payment: env.PAYMENT_WEBHOOK_SECRET ?? 'dev-payment-webhook-secret', carrier: env.CARRIER_WEBHOOK_SECRET ?? 'dev-carrier-webhook-secret' };
 
 interface ProcessSpec {
   name: string;
@@ -69,6 +71,52 @@ const services: ProcessSpec[] = [
     },
   },
   {
+    // Stands in for the card processor; it calls the shop back through the gateway, retrying until the gateway is up.
+    name: 'payment-sandbox',
+    entry: 'infra/payment-sandbox/src/main.ts',
+    port: '4010',
+    opsPort: '9010',
+    env: {
+      ...shared,
+      PORT: '4010',
+      OPS_PORT: '9010',
+      DATABASE_URL: `${postgres}/shop_payment_sandbox`,
+      WEBHOOK_URL: `http://127.0.0.1:${gatewayPort}/api/v1/webhooks/payments`,
+      WEBHOOK_SECRET: webhookSecrets.payment,
+    },
+  },
+  {
+    name: 'payment',
+    entry: 'services/payment/src/main.ts',
+    port: '3006',
+    opsPort: '9006',
+    env: {
+      ...shared,
+      PORT: '3006',
+      OPS_PORT: '9006',
+      DATABASE_URL: `${postgres}/shop_payment`,
+      PAYMENT_PROVIDER_URL: 'http://127.0.0.1:4010',
+      PAYMENT_WEBHOOK_SECRET: webhookSecrets.payment,
+    },
+  },
+  {
+    name: 'order',
+    entry: 'services/order/src/main.ts',
+    port: '3005',
+    opsPort: '9005',
+    env: {
+      ...shared,
+      PORT: '3005',
+      OPS_PORT: '9005',
+      DATABASE_URL: `${postgres}/shop_order`,
+      JWKS_URL: 'http://127.0.0.1:3001/auth/jwks',
+      CUSTOMER_SERVICE_URL: 'http://127.0.0.1:3001',
+      CART_SERVICE_URL: 'http://127.0.0.1:3004',
+      INVENTORY_SERVICE_URL: 'http://127.0.0.1:3003',
+      PAYMENT_SERVICE_URL: 'http://127.0.0.1:3006',
+    },
+  },
+  {
     name: 'notification',
     entry: 'services/notification/src/main.ts',
     port: '3007',
@@ -91,6 +139,8 @@ const services: ProcessSpec[] = [
       CATALOG_SERVICE_URL: 'http://127.0.0.1:3002',
       INVENTORY_SERVICE_URL: 'http://127.0.0.1:3003',
       CART_SERVICE_URL: 'http://127.0.0.1:3004',
+      ORDER_SERVICE_URL: 'http://127.0.0.1:3005',
+      PAYMENT_SERVICE_URL: 'http://127.0.0.1:3006',
       NOTIFICATION_SERVICE_URL: 'http://127.0.0.1:3007',
     },
   },
@@ -191,7 +241,9 @@ async function main(): Promise<void> {
     API gateway      http://localhost:${gatewayPort}/api/v1
     captured e-mails http://localhost:${mail.http}/api/v1/messages   (SMTP sink on port ${mail.smtp})
     probes, metrics  http://localhost:9080/health/ready, /metrics   (each service: 9001-9007)
+    payment sandbox  http://localhost:4010/v1   (X-Api-Key: sandbox-key; test cards in the README)
     admin login      ${admin.email} / ${admin.password}
+    webhook secrets  payments: ${webhookSecrets.payment}   carriers: ${webhookSecrets.carrier}
     ${demoLine}
   Press Ctrl-C to stop.
 `);

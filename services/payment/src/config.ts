@@ -10,6 +10,7 @@ export interface PaymentConfig extends CommonConfig, BackboneConfig, ConsumerCon
   AUTHORIZE_RETRY_WINDOW_MS: number;
   PROVIDER_JOB_INTERVAL_MS: number;
   PROVIDER_RETRY_MAX_DELAY_MS: number;
+  CAPTURE_CONFIRMATION_WAIT_MS: number;
 }
 
 export const paymentConfigSchema = Joi.object<PaymentConfig>({
@@ -28,6 +29,11 @@ export const paymentConfigSchema = Joi.object<PaymentConfig>({
     .description('a failed or timed-out authorization is retried with the same idempotency key until this much time has passed, then the payment fails (provider_error)'),
   PROVIDER_JOB_INTERVAL_MS: Joi.number().integer().min(50).default(5_000).description('how often captures and voids the provider has not confirmed yet are tried again'),
   PROVIDER_RETRY_MAX_DELAY_MS: Joi.number().integer().min(100).default(300_000).description('the longest wait between two attempts of a capture or void the provider refused to take'),
+  CAPTURE_CONFIRMATION_WAIT_MS: Joi.number()
+    .integer()
+    .min(50)
+    .default(60_000)
+    .description("how long the provider's capture webhook may take after the capture was asked for before the provider job asks the provider itself how the capture went"),
   ...consumerConfigKeys(),
 });
 

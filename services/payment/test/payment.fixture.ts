@@ -1,15 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { orderPlaced, routingKeyOf, type EventEnvelope, type OrderPlacedV1 } from '@shop/contracts';
+import { inspect } from 'node:util';
+import { orderPlaced, routingKeyOf, subscriptions, type EventEnvelope, type OrderPlacedV1 } from '@shop/contracts';
 import { buildEnvelope } from '@shop/db';
-import { connectBroker, type Broker } from '@shop/messaging';
+import { connectBroker, countParked, type Broker } from '@shop/messaging';
+import { signWebhook, type Logger } from '@shop/platform';
 import { loadSandboxConfig } from '@shop/payment-sandbox/src/config';
 import { startPaymentSandbox, type RunningSandbox } from '@shop/payment-sandbox/src/sandbox';
-import { eventually, freePort, httpClient, publishedEvents, tapEvents, testAmqpUrl, testDatabaseUrl, testLogger, type EventTap, type HttpClient } from '@shop/testkit';
+import { eventually, freePort, httpClient, publishedEvents, tapEvents, testAmqpUrl, testDatabaseUrl, testLogger, type EventTap, type HttpClient, type TestResponse } from '@shop/testkit';
+import type { PaymentProvider } from '../src/app/payment-provider';
 import { loadPaymentConfig } from '../src/config';
 import { startPaymentService, type RunningPaymentService } from '../src/service';
 
 export const WEBHOOK_SECRET = 'payment-test-webhook-secret';
-const API_KEY = 'payment-test-provider-key';
+/** The shop's key at the sandbox provider (its X-Api-Key). */
+export const PROVIDER_API_KEY = 'payment-test-provider-key';
 
 /** The sandbox's test cards (API.md). */
 export const CARDS = {
@@ -21,8 +25,52 @@ export const CARDS = {
   captureDeclined: '4000000000000341',
 };
 
-export const card = (cardNumber = CARDS.approved) => ({ cardNumber, expMonth: 12, expYear: new Date().getUTCFullYear() + 2, cvc: '123' });
+export const card = (cardNumber = CARDS.approved, overrides: Partial<{ expMonth: number; expYear: number; cvc: string }> = {}) => ({
+  cardNumber,
+  expMonth: 12,
+  expYear: new Date().getUTCFullYear() + 2,
+  cvc: '123',
+  ...overrides,
+});
 export const usd = (amount: number) => ({ amount, currency: 'USD' });
+
+/** A call the service made through its provider port (never with the card). */
+export interface ProviderCall {
+  method: 'authorize' | 'capture' | 'void' | 'statusOf' | 'authorizationsFor';
+  /** The order id (authorize, authorizationsFor) or the provider's authorization id (the others). */
+  ref: string;
+}
+
+/** A line a logger wrote, as it would reach stdout, with every value it carried. */
+export interface LogEntry {
+  source: 'payment' | 'payment-sandbox';
+  level: string;
+  message: string;
+  meta: Record<string, any>;
+  /** The JSON line the logger's format makes of it. */
+  line: string;
+  /** The entry as it was handed to the logger, errors and causes included. */
+  raw: string;
+  /** Every string and number in the entry (errors' messages, stacks and causes included), and in its line. */
+  values: string[];
+}
+
+/** An event as the sandbox stored it (GET /v1/events). */
+export interface SandboxEvent {
+  id: string;
+  type: string;
+  created: number;
+  data: Record<string, any>;
+  delivery: { status: string; attempts: number };
+}
+
+/** The webhook body the sandbox sends for a stored event (its README: `{ id, type, created, data }`). */
+export const webhookBodyOf = (event: SandboxEvent) => JSON.stringify({ id: event.id, type: event.type, created: event.created, data: event.data });
+
+export interface PaymentFixtureOptions {
+  /** false: the sandbox stores its events and sends no webhook (as if the service never got one). */
+  webhooks?: boolean;
+}
 
 export interface PaymentFixture {
   service: RunningPaymentService;
@@ -32,36 +80,106 @@ export interface PaymentFixture {
   sandbox: RunningSandbox;
   tap: EventTap;
   /** POST /internal/payments/authorizations for a new order (or the one given). */
-  authorize(cardNumber?: string, amount?: number, orderId?: string): Promise<{ orderId: string; response: Awaited<ReturnType<HttpClient['post']>> }>;
+  authorize(cardNumber?: string, amount?: number, orderId?: string): Promise<{ orderId: string; response: TestResponse }>;
   /** Publishes order.placed for an order, as the order service's relay would. */
   placeOrder(orderId: string, amount?: number): Promise<EventEnvelope<OrderPlacedV1>>;
   redeliver(envelope: EventEnvelope): Promise<void>;
   /** The events of a type the service published (seen on the broker), oldest first. */
   events(type: string): Promise<Array<Record<string, any>>>;
+  /** The events of a type the service published about one order. */
+  eventsFor(type: string, orderId: string): Promise<Array<Record<string, any>>>;
   /** The sandbox's authorizations for an order id. */
   authorizationsFor(orderId: string): Promise<Array<{ id: string; status: string }>>;
+  /** The events the sandbox stored about one authorization, oldest first. */
+  sandboxEvents(authorizationId: string): Promise<SandboxEvent[]>;
+  /** GET /internal/payments/:orderId */
+  payment(orderId: string): Promise<TestResponse>;
+  /** Waits until the order's payment has this status, and returns it. */
+  paymentReaches(orderId: string, status: string, timeoutMs?: number): Promise<Record<string, any>>;
+  /** The calls the service made through its provider port, about one order or authorization if given. */
+  providerCalls(ref?: string): ProviderCall[];
+  /**
+   * POSTs a webhook to /webhooks/payments as the provider would: the raw JSON, signed with the
+   * shop's secret now (or `secret`, or at `at`); `signature: null` sends none.
+   */
+  postWebhook(body: string | object, options?: { secret?: string; at?: Date; signature?: string | null }): Promise<TestResponse>;
+  /** Every line the payment service (and the sandbox) logged so far, at any level. */
+  logs(): LogEntry[];
+  /** The metadata of the lines the payment service logged with this message, oldest first. */
+  logged(message: string): Array<Record<string, any>>;
+  /** How many order events wait in the service's parking lot. */
+  parked(): Promise<number>;
   stop(): Promise<void>;
 }
 
 /**
- * The payment service against the sandbox provider, both in this process: the sandbox sends its
- * webhooks to the service's route, signed with the secret the service checks.
+ * A test logger that also keeps every line written to it, whatever the level: tests wait for work
+ * done after an answer, and check what operators would read.
  */
-export async function startPaymentFixture(env: Record<string, string> = {}): Promise<PaymentFixture> {
+function recordingLogger(source: LogEntry['source'], entries: LogEntry[]): Logger {
+  const logger = testLogger(source);
+  const write = logger.write.bind(logger) as (info: any, ...rest: unknown[]) => boolean;
+  const messageKey = Symbol.for('message');
+  (logger as unknown as { write: typeof write }).write = (info: any, ...rest: unknown[]) => {
+    const raw = inspect(info, { depth: 10, breakLength: Infinity });
+    const formatted = logger.format.transform({ ...info }, logger.format.options) as Record<string | symbol, unknown> | false;
+    const line = formatted ? String(formatted[messageKey] ?? JSON.stringify(formatted)) : raw;
+    const { level, message, ...meta } = info as Record<string, any>;
+    entries.push({ source, level: String(level), message: String(message), meta, line, raw, values: [...valuesIn(info), ...valuesIn(safeParse(line))] });
+    return write(info, ...rest);
+  };
+  return logger;
+}
+
+/** Every string and number inside a value, looking into errors (message, stack, cause) too. */
+export function valuesIn(value: unknown, seen = new Set<unknown>()): string[] {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') return [String(value)];
+  if (value === null || typeof value !== 'object' || seen.has(value)) return [];
+  seen.add(value);
+  const children: unknown[] = Object.values(value);
+  if (value instanceof Error) children.push(value.message, value.stack, value.cause);
+  return children.flatMap((child) => valuesIn(child, seen));
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Records the calls made through a provider port, in place (the service holds this very object). */
+function recordProviderCalls(provider: PaymentProvider, calls: ProviderCall[]): void {
+  const original = { ...provider };
+  provider.authorize = (request) => (calls.push({ method: 'authorize', ref: request.reference }), original.authorize(request));
+  provider.capture = (request) => (calls.push({ method: 'capture', ref: request.authorizationId }), original.capture(request));
+  provider.void = (request) => (calls.push({ method: 'void', ref: request.authorizationId }), original.void(request));
+  provider.statusOf = (authorizationId) => (calls.push({ method: 'statusOf', ref: authorizationId }), original.statusOf(authorizationId));
+  provider.authorizationsFor = (reference) => (calls.push({ method: 'authorizationsFor', ref: reference }), original.authorizationsFor(reference));
+}
+
+/**
+ * The payment service against the sandbox provider, both in this process: the sandbox sends its
+ * webhooks to the service's route, signed with the secret the service checks (unless
+ * `webhooks: false`).
+ */
+export async function startPaymentFixture(env: Record<string, string> = {}, options: PaymentFixtureOptions = {}): Promise<PaymentFixture> {
   const amqpUrl = await testAmqpUrl();
   const tap = await tapEvents(amqpUrl);
   const servicePort = await freePort();
+  const entries: LogEntry[] = [];
   const sandbox = await startPaymentSandbox(
     loadSandboxConfig({
       DATABASE_URL: testDatabaseUrl('payment_sandbox'),
       PORT: '0',
-      PROVIDER_API_KEY: API_KEY,
-      WEBHOOK_URL: `http://127.0.0.1:${servicePort}/webhooks/payments`,
+      PROVIDER_API_KEY,
+      ...(options.webhooks !== false && { WEBHOOK_URL: `http://127.0.0.1:${servicePort}/webhooks/payments` }),
       WEBHOOK_SECRET,
       WEBHOOK_RETRY_FIRST_MS: '50',
       WEBHOOK_RETRY_MAX_MS: '200',
     }),
-    testLogger('payment-sandbox'),
+    recordingLogger('payment-sandbox', entries),
   );
   const service = await startPaymentService(
     loadPaymentConfig({
@@ -70,21 +188,31 @@ export async function startPaymentFixture(env: Record<string, string> = {}): Pro
       PORT: String(servicePort),
       OPS_PORT: '0',
       PAYMENT_PROVIDER_URL: sandbox.url,
-      PAYMENT_PROVIDER_API_KEY: API_KEY,
+      PAYMENT_PROVIDER_API_KEY: PROVIDER_API_KEY,
       PAYMENT_WEBHOOK_SECRET: WEBHOOK_SECRET,
       PROVIDER_JOB_INTERVAL_MS: '200',
       ...env,
     }),
-    testLogger('payment'),
+    recordingLogger('payment', entries),
   );
+  const calls: ProviderCall[] = [];
+  recordProviderCalls(service.deps.provider, calls);
   const broker: Broker = connectBroker({ url: amqpUrl, name: 'payment-test-publisher', logger: testLogger('payment-test') });
   await eventually(() => broker.isConnected(), 10_000, 'broker connection');
   const api = httpClient(service.url);
-  const providerHeaders = { 'x-api-key': API_KEY };
+  const providerHeaders = { 'x-api-key': PROVIDER_API_KEY };
   const provider = httpClient(sandbox.url);
 
   async function publish(envelope: EventEnvelope) {
     await broker.publish([{ routingKey: routingKeyOf(envelope), envelope }]);
+  }
+
+  async function events(type: string) {
+    return (await publishedEvents(service, tap, type)).map((e) => e.data as Record<string, any>);
+  }
+
+  async function payment(orderId: string) {
+    return api.get(`/internal/payments/${orderId}`);
   }
 
   return {
@@ -116,13 +244,39 @@ export async function startPaymentFixture(env: Record<string, string> = {}): Pro
       return envelope;
     },
     redeliver: publish,
-    async events(type) {
-      return (await publishedEvents(service, tap, type)).map((e) => e.data);
+    events,
+    async eventsFor(type, orderId) {
+      return (await events(type)).filter((e) => e.orderId === orderId);
     },
     async authorizationsFor(orderId) {
       const response = await provider.get(`/v1/authorizations?reference=${orderId}`, { headers: providerHeaders });
       return response.body.items;
     },
+    async sandboxEvents(authorizationId) {
+      const response = await provider.get(`/v1/events?authorizationId=${encodeURIComponent(authorizationId)}`, { headers: providerHeaders });
+      if (response.status !== 200) throw new Error(`the sandbox answered ${response.status} for its events`);
+      return response.body.data as SandboxEvent[];
+    },
+    payment,
+    async paymentReaches(orderId, status, timeoutMs = 10_000) {
+      return eventually(
+        async () => {
+          const response = await payment(orderId);
+          return response.body?.status === status && (response.body as Record<string, any>);
+        },
+        timeoutMs,
+        `payment of ${orderId} ${status}`,
+      );
+    },
+    providerCalls: (ref) => calls.filter((c) => ref === undefined || c.ref === ref),
+    postWebhook(body, { secret = WEBHOOK_SECRET, at, signature } = {}) {
+      const raw = typeof body === 'string' ? body : JSON.stringify(body);
+      const header = signature === undefined ? signWebhook(secret, raw, at) : signature;
+      return api.call('POST', '/webhooks/payments', { raw, headers: header === null ? {} : { 'x-signature': header } });
+    },
+    logs: () => entries,
+    logged: (message) => entries.filter((e) => e.source === 'payment' && e.message === message).map((e) => e.meta),
+    parked: () => countParked(broker, subscriptions.paymentOrderEvents.queue),
     async stop() {
       await broker.close();
       await service.stop();

@@ -8,8 +8,6 @@ import { settleVoid } from './void-payment.use-case';
 /** How long a claimed payment is left to one worker; a worker that died gives it back after that. */
 const LEASE_MS = 60_000;
 const BATCH = 20;
-/** How long the provider's capture webhook may take before the job asks the provider itself. */
-export const CAPTURE_CONFIRMATION_WAIT_MS = 60_000;
 
 /**
  * One round of the provider job: captures to ask for (or to check on, when the provider's webhook
@@ -47,7 +45,7 @@ async function advanceCapture(deps: PaymentDeps, payment: Payment): Promise<void
       const at = deps.now();
       if (outcome.outcome === 'declined') await recordCaptureFailed(deps, tx, current, outcome.reason, at);
       else if (current.status === 'capture_requested') {
-        await updatePayment(tx, current.id, { capture_sent_at: at, next_attempt_at: new Date(at.getTime() + CAPTURE_CONFIRMATION_WAIT_MS) }, at);
+        await updatePayment(tx, current.id, { capture_sent_at: at, next_attempt_at: new Date(at.getTime() + deps.config.CAPTURE_CONFIRMATION_WAIT_MS) }, at);
       }
     });
     return;
@@ -61,6 +59,6 @@ async function advanceCapture(deps: PaymentDeps, payment: Payment): Promise<void
       deps.logger.warn("the provider's capture webhook is overdue; the capture was confirmed by asking", { orderId: current.orderId });
       await recordCaptured(deps, tx, current, at);
     } else if (status === 'capture_failed') await recordCaptureFailed(deps, tx, current, 'capture_declined', at);
-    else await updatePayment(tx, current.id, { next_attempt_at: new Date(at.getTime() + CAPTURE_CONFIRMATION_WAIT_MS) }, at);
+    else await updatePayment(tx, current.id, { next_attempt_at: new Date(at.getTime() + deps.config.CAPTURE_CONFIRMATION_WAIT_MS) }, at);
   });
 }
