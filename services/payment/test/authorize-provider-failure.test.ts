@@ -1,84 +1,57 @@
 import { expect } from 'chai';
 import { freePort } from '@shop/testkit';
-import { CARDS, startPaymentFixture, usd, type PaymentFixture } from './payment.fixture';
+import { CARDS, startPaymentFixture, type PaymentFixture } from './payment.fixture';
 
-describe('payment service: POST /internal/payments/authorizations when the provider fails', function () {
+describe('payment service: POST /internal/payments/authorizations when the provider cannot be reached', function () {
   this.timeout(30_000);
+  let f: PaymentFixture;
+  before(async () => {
+    // A closed port; a shorter retry window than the default keeps the suite quick.
+    f = await startPaymentFixture({ PAYMENT_PROVIDER_URL: `http://127.0.0.1:${await freePort()}`, AUTHORIZE_RETRY_WINDOW_MS: '800' });
+  });
+  after(() => f.stop());
 
-  describe('the provider answers 500 (card 4000000000000119)', () => {
-    // Each such authorization fails about five times at the provider, so two of them may open the
-    // service's circuit breaker: the outcome is the same provider_error, open or not.
-    let f: PaymentFixture;
-    before(async () => {
-      f = await startPaymentFixture();
-    });
-    after(() => f.stop());
+  it('when the provider refuses connections, then the authorization is retried, then 402 PAYMENT_FAILED provider_error and payment.failed is published', async () => {
+    const startedAt = Date.now();
 
-    it('when the provider fails every time, then the authorization is retried for about 2 s, then 402 PAYMENT_FAILED provider_error and payment.failed is published', async () => {
-      const startedAt = Date.now();
+    const { orderId, response } = await f.authorize(CARDS.approved, 4820);
 
-      const { orderId, response } = await f.authorize(CARDS.providerError, 1234);
-
-      const tookMs = Date.now() - startedAt;
-      expect(response.status).to.equal(402);
-      expect(response.body.error).to.deep.include({ code: 'PAYMENT_FAILED' });
-      expect(response.body.error.details).to.deep.include({ reason: 'provider_error', orderId });
-      expect(tookMs, 'it retried').to.be.above(500);
-      expect(tookMs, 'within the retry window').to.be.below(3_500);
-      expect(f.providerCalls(orderId).filter((c) => c.method === 'authorize').length).to.be.at.least(3);
-      const failed = await f.eventsFor('payment.failed', orderId);
-      expect(failed).to.have.length(1);
-      expect(failed[0]).to.deep.include({ reason: 'provider_error', amount: usd(1234) });
-      expect(failed[0]).not.to.have.property('authorizationId');
-      expect((await f.payment(orderId)).body).to.deep.include({ status: 'failed', failureReason: 'provider_error' });
-    });
-
-    it('when an order that failed with provider_error is authorized again, then the same 402 PAYMENT_FAILED at once, without asking the provider again', async () => {
-      const { orderId, response: first } = await f.authorize(CARDS.providerError, 1234);
-      const askedBefore = f.providerCalls(orderId).length;
-      const startedAt = Date.now();
-
-      const { response: again } = await f.authorize(CARDS.providerError, 1234, orderId);
-
-      expect(Date.now() - startedAt).to.be.below(500);
-      expect(again.status).to.equal(402);
-      expect(again.body).to.deep.equal(first.body);
-      expect(f.providerCalls(orderId)).to.have.length(askedBefore);
-      expect(await f.eventsFor('payment.failed', orderId)).to.have.length(1);
-    });
+    const tookMs = Date.now() - startedAt;
+    expect(response.status).to.equal(402);
+    expect(response.body.error).to.deep.include({ code: 'PAYMENT_FAILED' });
+    expect(response.body.error.details).to.deep.include({ reason: 'provider_error', orderId });
+    expect(tookMs, 'retried within the window').to.be.within(300, 2_000);
+    expect(f.providerCalls(orderId).filter((c) => c.method === 'authorize').length).to.be.at.least(3);
+    const failed = await f.eventsFor('payment.failed', orderId);
+    expect(failed).to.have.length(1);
+    expect(failed[0]).to.deep.include({ reason: 'provider_error' });
+    expect(failed[0]).not.to.have.property('authorizationId');
+    expect(await f.eventsFor('payment.authorized', orderId)).to.deep.equal([]);
   });
 
-  describe('the provider cannot be reached', () => {
-    let f: PaymentFixture;
-    before(async () => {
-      f = await startPaymentFixture({ PAYMENT_PROVIDER_URL: `http://127.0.0.1:${await freePort()}` });
-    });
-    after(() => f.stop());
+  it('when an order that failed with provider_error is authorized again, then the same 402 PAYMENT_FAILED at once, without asking the provider again', async () => {
+    const { orderId, response: first } = await f.authorize(CARDS.approved, 1234);
+    const askedBefore = f.providerCalls(orderId).length;
+    const startedAt = Date.now();
 
-    it('when the provider refuses connections, then the authorization is retried, then 402 PAYMENT_FAILED provider_error and payment.failed is published', async () => {
-      const startedAt = Date.now();
+    const { response: again } = await f.authorize(CARDS.approved, 1234, orderId);
 
-      const { orderId, response } = await f.authorize(CARDS.approved, 4820);
+    expect(Date.now() - startedAt).to.be.below(300);
+    expect(again.status).to.equal(402);
+    expect(again.body).to.deep.equal(first.body);
+    expect(again.body.error.details.reason).to.equal('provider_error');
+    expect(f.providerCalls(orderId)).to.have.length(askedBefore);
+    expect(await f.eventsFor('payment.failed', orderId)).to.have.length(1);
+  });
 
-      const tookMs = Date.now() - startedAt;
-      expect(response.status).to.equal(402);
-      expect(response.body.error).to.deep.include({ code: 'PAYMENT_FAILED' });
-      expect(response.body.error.details).to.deep.include({ reason: 'provider_error', orderId });
-      expect(tookMs).to.be.within(500, 3_500);
-      expect(f.providerCalls(orderId).filter((c) => c.method === 'authorize').length).to.be.at.least(3);
-      expect((await f.eventsFor('payment.failed', orderId))[0]).to.deep.include({ reason: 'provider_error' });
-      expect(await f.eventsFor('payment.authorized', orderId)).to.deep.equal([]);
-    });
+  it('when a payment that failed because the provider was unreachable is voided, then 200 voiding: the void waits for the provider to tell what it holds', async () => {
+    const { orderId } = await f.authorize(CARDS.approved, 4820);
 
-    it('when a payment that failed because the provider was unreachable is voided, then 200 voiding: the void waits for the provider to tell what it holds', async () => {
-      const { orderId } = await f.authorize(CARDS.approved, 4820);
+    const response = await f.api.post(`/internal/payments/${orderId}/void`);
 
-      const response = await f.api.post(`/internal/payments/${orderId}/void`);
-
-      expect(response.status).to.equal(200);
-      expect(response.body).to.deep.include({ orderId, status: 'voiding' });
-      expect(f.providerCalls(orderId).map((c) => c.method)).to.include('authorizationsFor');
-      expect((await f.payment(orderId)).body.status).to.equal('voiding');
-    });
+    expect(response.status).to.equal(200);
+    expect(response.body).to.deep.include({ orderId, status: 'voiding' });
+    expect(f.providerCalls(orderId).map((c) => c.method)).to.include('authorizationsFor');
+    expect((await f.payment(orderId)).body.status).to.equal('voiding');
   });
 });

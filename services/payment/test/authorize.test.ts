@@ -25,6 +25,15 @@ describe('payment service: POST /internal/payments/authorizations', function () 
     expect((await f.payment(orderId)).body).to.deep.equal(response.body);
   });
 
+  it('when a Mastercard is approved, then 201 authorized with brand mastercard and its last four', async () => {
+    const orderId = randomUUID();
+
+    const response = await f.api.post('/internal/payments/authorizations', { orderId, customerId: randomUUID(), amount: usd(990), card: card('5555555555554444') });
+
+    expect(response.status).to.equal(201);
+    expect(response.body).to.deep.include({ orderId, status: 'authorized', brand: 'mastercard', last4: '4444' });
+  });
+
   it('when the same order is authorized again, then the same 201 answer, one authorization at the provider and one payment.authorized', async () => {
     const { orderId, response: first } = await f.authorize(CARDS.approved, 2500);
 
@@ -67,6 +76,42 @@ describe('payment service: POST /internal/payments/authorizations', function () 
       expect(failed[0]).not.to.have.property('authorizationId');
       expect(await f.eventsFor('payment.authorized', orderId)).to.deep.equal([]);
       expect((await f.payment(orderId)).body).to.deep.include({ status: 'failed', failureReason: reason });
+    });
+  }
+
+  it('when the provider fails every time (card 4000000000000119), then the authorization is retried for about 2 s, then 402 PAYMENT_FAILED provider_error and payment.failed is published', async () => {
+    const startedAt = Date.now();
+
+    const { orderId, response } = await f.authorize(CARDS.providerError, 1234);
+
+    const tookMs = Date.now() - startedAt;
+    expect(response.status).to.equal(402);
+    expect(response.body.error).to.deep.include({ code: 'PAYMENT_FAILED' });
+    expect(response.body.error.details).to.deep.include({ reason: 'provider_error', orderId });
+    expect(tookMs, 'it retried').to.be.above(500);
+    expect(tookMs, 'within the retry window').to.be.below(3_500);
+    expect(f.providerCalls(orderId).filter((c) => c.method === 'authorize').length).to.be.at.least(3);
+    const failed = await f.eventsFor('payment.failed', orderId);
+    expect(failed).to.have.length(1);
+    expect(failed[0]).to.deep.include({ reason: 'provider_error', amount: usd(1234) });
+    expect(failed[0]).not.to.have.property('authorizationId');
+    expect((await f.payment(orderId)).body).to.deep.include({ status: 'failed', failureReason: 'provider_error' });
+  });
+
+  const shopperMistakes = [
+    { what: 'the card number fails its checksum', card: card('4242424242424241') },
+    { what: 'the card expired last year', card: card(CARDS.approved, { expYear: new Date().getUTCFullYear() - 1 }) },
+  ];
+  for (const mistake of shopperMistakes) {
+    it(`when ${mistake.what}, then 402 PAYMENT_FAILED with details.reason card_declined: the shopper tries another card`, async () => {
+      const orderId = randomUUID();
+
+      const response = await f.api.post('/internal/payments/authorizations', { orderId, customerId: randomUUID(), amount: usd(1999), card: mistake.card });
+
+      expect(response.status).to.equal(402);
+      expect(response.body.error).to.deep.include({ code: 'PAYMENT_FAILED' });
+      expect(response.body.error.details).to.deep.include({ reason: 'card_declined', orderId });
+      expect((await f.eventsFor('payment.failed', orderId))[0]).to.deep.include({ reason: 'card_declined' });
     });
   }
 

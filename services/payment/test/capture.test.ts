@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { eventually } from '@shop/testkit';
-import { CARDS, startPaymentFixture, usd, type PaymentFixture } from './payment.fixture';
+import { CARDS, PROVIDER_API_KEY, startPaymentFixture, usd, webhookBodyOf, type PaymentFixture } from './payment.fixture';
 
 describe('payment service: capture on order.placed, confirmed by the provider webhook', function () {
   this.timeout(30_000);
@@ -104,5 +104,44 @@ describe('payment service: capture on order.placed, confirmed by the provider we
     expect(f.providerCalls(authorization!.id).filter((c) => c.method === 'capture')).to.deep.equal([]);
     expect((await f.authorizationsFor(orderId))[0]!.status).to.equal('voided');
     expect(await f.parked()).to.equal(0);
+  });
+
+  describe('POST /webhooks/payments: the webhooks the sandbox delivers, again', () => {
+    /** An order captured and confirmed by the sandbox's webhook, with that webhook as the sandbox stored it. */
+    async function capturedOrder() {
+      const { orderId } = await f.authorize(CARDS.approved, 4820);
+      const [authorization] = await f.authorizationsFor(orderId);
+      await f.placeOrder(orderId, 4820);
+      await f.paymentReaches(orderId, 'captured');
+      const event = await eventually(async () => (await f.sandboxEvents(authorization!.id)).find((e) => e.type === 'payment.captured' && e.delivery.status === 'delivered'), 5_000, 'the webhook delivered');
+      return { orderId, authorizationId: authorization!.id, event };
+    }
+
+    it('when the webhook the sandbox delivered is posted twice more, then both are 200 duplicates and payment.captured stays published once', async () => {
+      const { orderId, event } = await capturedOrder();
+
+      const again = await f.postWebhook(webhookBodyOf(event));
+      const andAgain = await f.postWebhook(webhookBodyOf(event));
+
+      expect([again.status, andAgain.status]).to.deep.equal([200, 200]);
+      expect(again.body).to.deep.equal({ received: true, duplicate: true });
+      expect(andAgain.body).to.deep.equal({ received: true, duplicate: true });
+      expect(await f.eventsFor('payment.captured', orderId)).to.have.length(1);
+      expect((await f.payment(orderId)).body.status).to.equal('captured');
+    });
+
+    it('when the provider refunds a captured payment, then its payment.refunded webhook is taken (2xx) and changes nothing', async () => {
+      const { orderId, authorizationId } = await capturedOrder();
+
+      const refund = await f.provider.post(`/v1/authorizations/${authorizationId}/refunds`, { amount: { amount: 1000, currency: 'USD' } }, { headers: { 'x-api-key': PROVIDER_API_KEY, 'idempotency-key': randomUUID() } });
+
+      expect(refund.status).to.equal(201);
+      const delivered = await eventually(async () => (await f.sandboxEvents(authorizationId)).find((e) => e.type === 'payment.refunded' && e.delivery.status === 'delivered'), 5_000, 'payment.refunded delivered');
+      expect(delivered.delivery.attempts).to.equal(1);
+      expect(f.logged('a provider event the shop does not act on').map((m) => m.eventId)).to.include(delivered.id);
+      expect((await f.payment(orderId)).body.status).to.equal('captured');
+      expect(await f.eventsFor('payment.captured', orderId)).to.have.length(1);
+      expect(await f.eventsFor('payment.failed', orderId)).to.deep.equal([]);
+    });
   });
 });

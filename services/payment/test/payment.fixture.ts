@@ -10,6 +10,7 @@ import { eventually, freePort, httpClient, publishedEvents, tapEvents, testAmqpU
 import type { PaymentProvider } from '../src/app/payment-provider';
 import { loadPaymentConfig } from '../src/config';
 import { startPaymentService, type RunningPaymentService } from '../src/service';
+import { startProviderLine, type ProviderLine } from './provider-line';
 
 export const WEBHOOK_SECRET = 'payment-test-webhook-secret';
 /** The shop's key at the sandbox provider (its X-Api-Key). */
@@ -70,6 +71,8 @@ export const webhookBodyOf = (event: SandboxEvent) => JSON.stringify({ id: event
 export interface PaymentFixtureOptions {
   /** false: the sandbox stores its events and sends no webhook (as if the service never got one). */
   webhooks?: boolean;
+  /** true: the service reaches the sandbox through a line the test can cut or slow down (`providerLine`). */
+  providerProxy?: boolean;
 }
 
 export interface PaymentFixture {
@@ -79,6 +82,8 @@ export interface PaymentFixture {
   provider: HttpClient;
   sandbox: RunningSandbox;
   tap: EventTap;
+  /** The line from the service to the sandbox, with `providerProxy: true`. */
+  providerLine: ProviderLine | undefined;
   /** POST /internal/payments/authorizations for a new order (or the one given). */
   authorize(cardNumber?: string, amount?: number, orderId?: string): Promise<{ orderId: string; response: TestResponse }>;
   /** Publishes order.placed for an order, as the order service's relay would. */
@@ -98,6 +103,8 @@ export interface PaymentFixture {
   paymentReaches(orderId: string, status: string, timeoutMs?: number): Promise<Record<string, any>>;
   /** The calls the service made through its provider port, about one order or authorization if given. */
   providerCalls(ref?: string): ProviderCall[];
+  /** Holds every authorization before it reaches the provider, until the function returned is called. */
+  holdAuthorizations(): () => void;
   /**
    * POSTs a webhook to /webhooks/payments as the provider would: the raw JSON, signed with the
    * shop's secret now (or `secret`, or at `at`); `signature: null` sends none.
@@ -149,10 +156,17 @@ function safeParse(text: string): unknown {
   }
 }
 
-/** Records the calls made through a provider port, in place (the service holds this very object). */
-function recordProviderCalls(provider: PaymentProvider, calls: ProviderCall[]): void {
+/**
+ * Records the calls made through a provider port, in place (the service holds this very object);
+ * an authorization waits for the gate, if one is set, before it goes to the provider.
+ */
+function recordProviderCalls(provider: PaymentProvider, calls: ProviderCall[], gate: { authorizations?: Promise<void> }): void {
   const original = { ...provider };
-  provider.authorize = (request) => (calls.push({ method: 'authorize', ref: request.reference }), original.authorize(request));
+  provider.authorize = async (request) => {
+    calls.push({ method: 'authorize', ref: request.reference });
+    await gate.authorizations;
+    return original.authorize(request);
+  };
   provider.capture = (request) => (calls.push({ method: 'capture', ref: request.authorizationId }), original.capture(request));
   provider.void = (request) => (calls.push({ method: 'void', ref: request.authorizationId }), original.void(request));
   provider.statusOf = (authorizationId) => (calls.push({ method: 'statusOf', ref: authorizationId }), original.statusOf(authorizationId));
@@ -166,39 +180,58 @@ function recordProviderCalls(provider: PaymentProvider, calls: ProviderCall[]): 
  */
 export async function startPaymentFixture(env: Record<string, string> = {}, options: PaymentFixtureOptions = {}): Promise<PaymentFixture> {
   const amqpUrl = await testAmqpUrl();
-  const tap = await tapEvents(amqpUrl);
-  const servicePort = await freePort();
+  const [servicePort, sandboxPort] = await Promise.all([freePort(), freePort()]);
+  const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
   const entries: LogEntry[] = [];
-  const sandbox = await startPaymentSandbox(
-    loadSandboxConfig({
-      DATABASE_URL: testDatabaseUrl('payment_sandbox'),
-      PORT: '0',
-      PROVIDER_API_KEY,
-      ...(options.webhooks !== false && { WEBHOOK_URL: `http://127.0.0.1:${servicePort}/webhooks/payments` }),
-      WEBHOOK_SECRET,
-      WEBHOOK_RETRY_FIRST_MS: '50',
-      WEBHOOK_RETRY_MAX_MS: '200',
-    }),
-    recordingLogger('payment-sandbox', entries),
-  );
-  const service = await startPaymentService(
-    loadPaymentConfig({
-      DATABASE_URL: testDatabaseUrl('payment'),
-      AMQP_URL: amqpUrl,
-      PORT: String(servicePort),
-      OPS_PORT: '0',
-      PAYMENT_PROVIDER_URL: sandbox.url,
-      PAYMENT_PROVIDER_API_KEY: PROVIDER_API_KEY,
-      PAYMENT_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      PROVIDER_JOB_INTERVAL_MS: '200',
-      ...env,
-    }),
-    recordingLogger('payment', entries),
-  );
-  const calls: ProviderCall[] = [];
-  recordProviderCalls(service.deps.provider, calls);
+  const providerLine = options.providerProxy ? await startProviderLine(sandboxUrl) : undefined;
   const broker: Broker = connectBroker({ url: amqpUrl, name: 'payment-test-publisher', logger: testLogger('payment-test') });
-  await eventually(() => broker.isConnected(), 10_000, 'broker connection');
+  // Each knows the other's address beforehand, so the two start side by side.
+  const started = await Promise.allSettled([
+    tapEvents(amqpUrl),
+    startPaymentSandbox(
+      loadSandboxConfig({
+        DATABASE_URL: testDatabaseUrl('payment_sandbox'),
+        PORT: String(sandboxPort),
+        OPS_PORT: '0',
+        PROVIDER_API_KEY,
+        ...(options.webhooks !== false && { WEBHOOK_URL: `http://127.0.0.1:${servicePort}/webhooks/payments` }),
+        WEBHOOK_SECRET,
+        WEBHOOK_RETRY_FIRST_MS: '50',
+        WEBHOOK_RETRY_MAX_MS: '200',
+      }),
+      recordingLogger('payment-sandbox', entries),
+    ),
+    startPaymentService(
+      loadPaymentConfig({
+        DATABASE_URL: testDatabaseUrl('payment'),
+        AMQP_URL: amqpUrl,
+        PORT: String(servicePort),
+        OPS_PORT: '0',
+        PAYMENT_PROVIDER_URL: providerLine?.url ?? sandboxUrl,
+        PAYMENT_PROVIDER_API_KEY: PROVIDER_API_KEY,
+        PAYMENT_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        PROVIDER_JOB_INTERVAL_MS: '200',
+        ...env,
+      }),
+      recordingLogger('payment', entries),
+    ),
+    eventually(() => broker.isConnected(), 10_000, 'broker connection'),
+  ] as const);
+  const [tapStarted, sandboxStarted, serviceStarted, brokerConnected] = started;
+  if (tapStarted.status === 'rejected' || sandboxStarted.status === 'rejected' || serviceStarted.status === 'rejected' || brokerConnected.status === 'rejected') {
+    await Promise.allSettled([
+      broker.close(),
+      providerLine?.close(),
+      tapStarted.status === 'fulfilled' && tapStarted.value.close(),
+      sandboxStarted.status === 'fulfilled' && sandboxStarted.value.stop(),
+      serviceStarted.status === 'fulfilled' && serviceStarted.value.stop(),
+    ]);
+    throw started.map((r) => (r.status === 'rejected' ? r.reason : undefined)).find((reason) => reason !== undefined);
+  }
+  const [tap, sandbox, service] = [tapStarted.value, sandboxStarted.value, serviceStarted.value];
+  const calls: ProviderCall[] = [];
+  const gate: { authorizations?: Promise<void> } = {};
+  recordProviderCalls(service.deps.provider, calls, gate);
   const api = httpClient(service.url);
   const providerHeaders = { 'x-api-key': PROVIDER_API_KEY };
   const provider = httpClient(sandbox.url);
@@ -221,6 +254,7 @@ export async function startPaymentFixture(env: Record<string, string> = {}, opti
     provider,
     sandbox,
     tap,
+    providerLine,
     async authorize(cardNumber = CARDS.approved, amount = 4820, orderId = randomUUID()) {
       const response = await api.post('/internal/payments/authorizations', { orderId, customerId: randomUUID(), amount: usd(amount), card: card(cardNumber) });
       return { orderId, response };
@@ -269,6 +303,14 @@ export async function startPaymentFixture(env: Record<string, string> = {}, opti
       );
     },
     providerCalls: (ref) => calls.filter((c) => ref === undefined || c.ref === ref),
+    holdAuthorizations() {
+      let release!: () => void;
+      gate.authorizations = new Promise((resolve) => (release = resolve));
+      return () => {
+        gate.authorizations = undefined;
+        release();
+      };
+    },
     postWebhook(body, { secret = WEBHOOK_SECRET, at, signature } = {}) {
       const raw = typeof body === 'string' ? body : JSON.stringify(body);
       const header = signature === undefined ? signWebhook(secret, raw, at) : signature;
@@ -280,6 +322,7 @@ export async function startPaymentFixture(env: Record<string, string> = {}, opti
     async stop() {
       await broker.close();
       await service.stop();
+      await providerLine?.close();
       await sandbox.stop();
       await tap.close();
     },

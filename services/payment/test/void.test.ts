@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import { eventually, type TestResponse } from '@shop/testkit';
 import { CARDS, startPaymentFixture, usd, type PaymentFixture } from './payment.fixture';
 
 describe('payment service: voiding and reading a payment', function () {
@@ -25,17 +26,18 @@ describe('payment service: voiding and reading a payment', function () {
       expect((await f.payment(orderId)).body.status).to.equal('voided');
     });
 
-    it('when a payment is voided twice, then 200 with the same answer both times and the provider is asked to void once', async () => {
+    it('when a payment is voided twice, then 200 with the same answer both times, and the second void asks the provider nothing', async () => {
       const { orderId } = await f.authorize(CARDS.approved, 4820);
       const [authorization] = await f.authorizationsFor(orderId);
       const first = await f.api.post(`/internal/payments/${orderId}/void`);
+      const askedBefore = f.providerCalls(authorization!.id).length + f.providerCalls(orderId).length;
 
       const second = await f.api.post(`/internal/payments/${orderId}/void`);
 
       expect(second.status).to.equal(200);
       expect(second.body).to.deep.equal(first.body);
       expect(second.body.status).to.equal('voided');
-      expect(f.providerCalls(authorization!.id).filter((c) => c.method === 'void')).to.have.length(1);
+      expect(f.providerCalls(authorization!.id).length + f.providerCalls(orderId).length).to.equal(askedBefore);
       expect((await f.authorizationsFor(orderId)).map((a) => a.status)).to.deep.equal(['voided']);
     });
 
@@ -91,6 +93,34 @@ describe('payment service: voiding and reading a payment', function () {
       expect(response.body.error).to.deep.include({ code: 'CONFLICT' });
       expect((await f.payment(orderId)).body.status).to.equal('captured');
       expect((await f.authorizationsFor(orderId)).map((a) => a.status)).to.deep.equal(['captured']);
+    });
+
+    it('when an order is voided while its authorization is still on its way to the provider, then 200 voided, the authorization is answered 409 CONFLICT and voided at the provider once it exists', async () => {
+      const orderId = randomUUID();
+      const release = f.holdAuthorizations();
+      let authorizing: ReturnType<PaymentFixture['authorize']> | undefined;
+      let voided: TestResponse | undefined;
+      try {
+        authorizing = f.authorize(CARDS.approved, 4820, orderId);
+        await f.paymentReaches(orderId, 'authorizing');
+
+        voided = await f.api.post(`/internal/payments/${orderId}/void`);
+      } finally {
+        release();
+      }
+      const { response: late } = await authorizing!;
+
+      expect(voided!.status).to.equal(200);
+      expect(voided!.body.status).to.equal('voided');
+      expect(late.status).to.equal(409);
+      expect(late.body.error.code).to.equal('CONFLICT');
+      const [authorization] = await eventually(async () => {
+        const found = await f.authorizationsFor(orderId);
+        return found[0]?.status === 'voided' && found;
+      }, 10_000, 'the late authorization voided at the provider');
+      expect((await f.payment(orderId)).body).to.deep.include({ status: 'voided' });
+      expect(f.providerCalls(authorization!.id).filter((c) => c.method === 'void')).to.have.length(1);
+      expect(await f.eventsFor('payment.authorized', orderId)).to.deep.equal([]);
     });
 
     it('when the orderId is not a UUID, then 400 VALIDATION_ERROR naming orderId', async () => {

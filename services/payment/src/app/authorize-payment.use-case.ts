@@ -72,8 +72,12 @@ async function settle(deps: PaymentDeps, payment: Payment, outcome: AuthorizeOut
     const at = deps.now();
     const authorizationId = outcome !== 'unavailable' && outcome.outcome === 'authorized' ? outcome.authorizationId : undefined;
     if (current.status !== 'authorizing') {
-      if (!authorizationId || !isVoided(current) || current.providerAuthorizationId) return current;
-      return updatePayment(tx, current.id, { status: 'voiding', provider_authorization_id: authorizationId, next_attempt_at: at }, at);
+      if (!isVoided(current) || current.providerAuthorizationId) return current;
+      if (authorizationId) return updatePayment(tx, current.id, { status: 'voiding', provider_authorization_id: authorizationId, next_attempt_at: at }, at);
+      // The answer was lost (a timeout): the provider may hold an authorization all the same, which
+      // the void job looks up by the order's reference and voids.
+      if (outcome === 'unavailable') return updatePayment(tx, current.id, { status: 'voiding', next_attempt_at: at }, at);
+      return current;
     }
     if (outcome !== 'unavailable' && outcome.outcome === 'authorized') {
       const authorized = await updatePayment(

@@ -23,7 +23,8 @@ export async function voidPayment(deps: PaymentDeps, orderId: string) {
     assertVoidable(current);
     // A declined card left nothing at the provider; an error or timeout may have.
     if (current.status === 'failed' && current.failureReason !== 'provider_error') return updatePayment(tx, current.id, { status: 'voided', voided_at: at }, at);
-    return updatePayment(tx, current.id, { status: 'voiding', next_attempt_at: at }, at);
+    // Asked of the provider right below; the job takes it over only if that fails.
+    return updatePayment(tx, current.id, { status: 'voiding', next_attempt_at: new Date(at.getTime() + deps.config.PROVIDER_JOB_INTERVAL_MS) }, at);
   });
   if (payment?.status !== 'voiding') return toPaymentView(payment as Payment);
   return toPaymentView(await settleVoid(deps, payment).catch(() => payment));

@@ -38,7 +38,8 @@ const transitions: Record<PaymentStatus, readonly PaymentStatus[]> = {
   authorized: ['voiding', 'voided', 'capture_requested', 'captured', 'capture_failed'],
   failed: ['voiding', 'voided'],
   voiding: ['voided'],
-  voided: [],
+  // An authorization that arrives (or may have arrived) after the void must be voided in turn.
+  voided: ['voiding'],
   capture_requested: ['captured', 'capture_failed'],
   // A capture that failed may be retried by an admin, or the provider may still capture it.
   capture_failed: ['capture_requested', 'captured'],
