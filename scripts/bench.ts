@@ -7,7 +7,7 @@
  * BENCH_PRODUCTS to change the load).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -397,7 +397,11 @@ which is what PostgreSQL should do with a table that small.
 
 ${planText}
 `;
-  await writeFile(path.join(root, 'docs/benchmarks.md'), text);
+  // Sections other scripts own (from `bench:checkout` on) stay as they are.
+  const file = path.join(root, 'docs/benchmarks.md');
+  const previous = await readFile(file, 'utf8').catch(() => '');
+  const kept = previous.indexOf('\n## Checkout through the gateway');
+  await writeFile(file, kept === -1 ? text : `${text.trimEnd()}\n${previous.slice(kept)}`);
   process.stdout.write('\nwritten to docs/benchmarks.md\n');
 }
 

@@ -21,6 +21,7 @@ export interface NotificationConfig extends CommonConfig, BackboneConfig, Consum
   SHOP_NAME: string;
   MAIL_POLL_INTERVAL_MS: number;
   MAIL_CLAIM_LEASE_MS: number;
+  MAIL_SEND_CONCURRENCY: number;
 }
 
 export const notificationConfigSchema = Joi.object<NotificationConfig>({
@@ -41,6 +42,12 @@ export const notificationConfigSchema = Joi.object<NotificationConfig>({
     .min(1_000)
     .default(300_000)
     .description('a mail claimed this long ago without an outcome (its worker died mid-send) is claimed and sent again'),
+  MAIL_SEND_CONCURRENCY: Joi.number()
+    .integer()
+    .min(1)
+    .max(50)
+    .default(8)
+    .description('mails sent at the same time, each over its own SMTP connection: a busy shop is not held to one SMTP conversation at a time'),
   ...consumerConfigKeys(),
 }).and('SMTP_USER', 'SMTP_PASSWORD');
 

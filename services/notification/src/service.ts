@@ -62,6 +62,7 @@ export function startNotificationService(
             logger,
             retry: backbone.retry,
             leaseMs: config.MAIL_CLAIM_LEASE_MS,
+            concurrency: config.MAIL_SEND_CONCURRENCY,
             stopping: stopping.signal,
             now: () => new Date(),
           }),

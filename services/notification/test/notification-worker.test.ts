@@ -167,6 +167,20 @@ describe('notification worker', function () {
       expect(sent.causationId).to.equal(event.id);
     });
 
+    it('when many mails are due and the SMTP server answers slowly, then they are sent side by side, not one after another', async () => {
+      const emails = Array.from({ length: 8 }, () => uniqueEmail('busy'));
+      sink.delayAcceptance(1_000);
+      try {
+        const started = Date.now();
+        await Promise.all(emails.map((email) => publish(customerRegistered, registered(email))));
+        await Promise.all(emails.map((email) => sink.waitForMail((m) => m.to.some((to) => to.address === email), 15_000)));
+        // One after another would take 8 s; side by side, about one answer's wait.
+        expect(Date.now() - started).to.be.below(5_000);
+      } finally {
+        sink.delayAcceptance(0);
+      }
+    });
+
     it('when the same customer.registered event is delivered twice, then only one mail is sent', async () => {
       const email = uniqueEmail('twice');
       const envelope = buildEnvelope('customer', customerRegistered, registered(email), { type: 'customer', id: randomUUID(), version: 1 });

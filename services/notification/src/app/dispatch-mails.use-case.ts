@@ -17,6 +17,8 @@ export interface MailDispatchDeps {
   retry: RetryPolicy;
   /** A claim older than this without an outcome was abandoned (its dispatcher died): claimed again. */
   leaseMs: number;
+  /** How many mails are sent at the same time; 1 unless given. */
+  concurrency?: number;
   /** Set when the worker stops: a sent mail whose record keeps failing is left to the lease. */
   stopping: AbortSignal;
   now: () => Date;
@@ -31,18 +33,31 @@ const SEND_TIMEOUT_MS = 60_000;
  * many mails were handled.
  */
 export async function dispatchDueMails(deps: MailDispatchDeps, batchSize = 10): Promise<number> {
+  const concurrency = deps.concurrency ?? 1;
+  const claimSize = Math.max(batchSize, concurrency);
   let total = 0;
   for (;;) {
     if (deps.stopping.aborted) return total;
-    const claimed = await claimDueMails(deps.db, batchSize, deps.leaseMs);
-    for (const mail of claimed) {
+    const claimed = await claimDueMails(deps.db, claimSize, deps.leaseMs);
+    await eachAtMost(concurrency, claimed, async (mail) => {
       // Stopping: what is not sent yet goes back for the next dispatcher, at once.
       if (deps.stopping.aborted) await releaseClaim(deps.db, mail.id);
       else await runInContext({ correlationId: mail.correlationId, causationId: mail.eventId }, () => sendOne(deps, mail));
-    }
+    });
     total += claimed.length;
-    if (claimed.length < batchSize) return total;
+    if (claimed.length < claimSize) return total;
   }
+}
+
+/** Runs `work` for every item, at most `limit` at a time; the first failure is thrown once all have ended. */
+async function eachAtMost<T>(limit: number, items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  const lanes = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, lane));
+  const failed = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 async function sendOne(deps: MailDispatchDeps, mail: ClaimedMail): Promise<void> {

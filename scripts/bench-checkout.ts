@@ -1,0 +1,706 @@
+/**
+ * Checkout benchmark (a script, not a test): starts the whole shop (mail sink, sandbox payment
+ * provider, every service, the notification worker and the gateway) as their own processes on
+ * scratch databases and a scratch vhost, prepares verified buyers with an address and products
+ * with 1,000,000 units each, then has autocannon drive one connection per buyer through the
+ * gateway, each repeating [POST /cart/items, POST /orders]. It waits for every order's
+ * confirmation mail at the sink and for the provider's webhook to confirm every order, and writes
+ * the figures into the checkout section of docs/benchmarks.md. `pnpm bench:checkout`
+ * (BENCH_SECONDS, BENCH_BUYERS to change the load).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { deleteTestVhost, dropTestDatabases, freePort, runId, testAmqpUrl, testDatabaseUrl } from '@shop/testkit';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const seconds = Number(process.env.BENCH_SECONDS ?? 20);
+const buyerCount = Number(process.env.BENCH_BUYERS ?? 10);
+const warmUpSeconds = Math.min(3, seconds);
+const productCount = 3;
+const outcomeWaitMs = 60_000;
+// The sink keeps only its newest 1000 mails (packages/mail-sink MailStore).
+const sinkCapacity = 1000;
+const admin = { email: 'bench-admin@shop.local', password: 'Bench12345' };
+const webhookSecret = 'bench-payment-webhook-secret';
+const address = { recipientName: 'Ada Lovelace', street: '1 Main St', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US' };
+const card = { method: 'card', cardNumber: '4242424242424242', expMonth: 12, expYear: new Date().getUTCFullYear() + 2, cvc: '123' };
+const sectionHeading = '## Checkout through the gateway';
+
+interface Started {
+  name: string;
+  child: ChildProcess;
+}
+
+interface Buyer {
+  email: string;
+  token: string;
+  addressId: string;
+}
+
+/** One answered POST /orders: when it was sent (both clocks) and what came back. */
+interface OrderSample {
+  sentAtWall: number;
+  latencyMs: number;
+  status: number;
+  orderNumber?: string;
+}
+
+interface LoadResult {
+  elapsedSeconds: number;
+  endedAtWall: number;
+  orders: OrderSample[];
+  cartLatencies: number[];
+  /** `POST /orders 409` and the like: every answer that was not 201, counted. */
+  refusals: Map<string, number>;
+  autocannon: autocannon.Result;
+}
+
+interface Outcomes {
+  /** Each recorded order's POST /orders send time and its mail's receipt at the sink (wall clock, ms). */
+  mails: Array<{ sentAtWall: number; receivedAt: number }>;
+  confirmed: number;
+  statuses: Map<string, number>;
+  /** Orders the buyers hold that no recorded 201 names: placed by requests cut off at the end. */
+  unanswered: number;
+  waitedMs: number;
+}
+
+const children: Started[] = [];
+const logCounts = new Map<string, number>();
+const logSamples: string[] = [];
+let recording = false;
+let stopping: Promise<void> | undefined;
+
+function startProcess(name: string, entry: string, env: Record<string, string>): void {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push({ name, child });
+  // Warnings and errors are evidence for the report: counted per process while recording, and shown.
+  for (const stream of [child.stdout, child.stderr]) {
+    readline.createInterface({ input: stream }).on('line', (line) => {
+      process.stderr.write(`${name.padEnd(15)}| ${line}\n`);
+      if (!recording) return;
+      const key = `${name} ${levelOf(line)}`;
+      logCounts.set(key, (logCounts.get(key) ?? 0) + 1);
+      if (logSamples.length < 5) logSamples.push(`${name}: ${line.slice(0, 300)}`);
+    });
+  }
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(`${name} exited (${signal ?? code}) during the benchmark; stopping`);
+    void stop().finally(() => process.exit(1));
+  });
+}
+
+function levelOf(line: string): string {
+  try {
+    return String((JSON.parse(line) as { level?: unknown }).level ?? 'unknown');
+  } catch {
+    return 'text';
+  }
+}
+
+async function waitFor(url: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if ((await fetch(url).then((r) => r.ok, () => false))) return;
+    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s`);
+    await sleep(250);
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function call(base: string, method: string, route: string, options: { body?: unknown; token?: string; headers?: Record<string, string> } = {}) {
+  const response = await fetch(`${base}${route}`, {
+    method,
+    headers: {
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers,
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of many shapes, read field by field
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as any };
+}
+
+async function expectStatus<T extends { status: number; body: unknown }>(expected: number, what: string, answer: Promise<T>): Promise<T> {
+  const result = await answer;
+  if (result.status !== expected) throw new Error(`${what}: ${result.status} ${JSON.stringify(result.body)}`);
+  return result;
+}
+
+interface SinkMessage {
+  ID: string;
+  To: Array<{ Address: string }>;
+  Subject: string;
+  Created: string;
+}
+
+async function sinkMessages(mailUrl: string, query = ''): Promise<SinkMessage[]> {
+  const route = query ? `/api/v1/search?limit=${sinkCapacity}&query=${encodeURIComponent(query)}` : `/api/v1/messages?limit=${sinkCapacity}`;
+  return ((await call(mailUrl, 'GET', route)).body as { messages: SinkMessage[] }).messages;
+}
+
+/** Registers, verifies through the mailed link, logs in and saves an address, as a shopper would. */
+async function verifiedBuyer(api: string, mailUrl: string, index: number): Promise<Buyer> {
+  const email = `bench-buyer-${index}-${randomUUID().slice(0, 8)}@example.com`;
+  const password = 'buyer-pass-1';
+  await expectStatus(201, 'registration', call(api, 'POST', '/customers', { body: { email, password, firstName: 'Ada', lastName: 'Lovelace' } }));
+  const deadline = Date.now() + 30_000;
+  let mail: SinkMessage | undefined;
+  while (!(mail = (await sinkMessages(mailUrl, `to:${email}`))[0])) {
+    if (Date.now() > deadline) throw new Error(`no verification mail for ${email}`);
+    await sleep(200);
+  }
+  const text = ((await call(mailUrl, 'GET', `/api/v1/message/${mail.ID}`)).body as { Text: string }).Text;
+  await expectStatus(200, 'verification', call(api, 'POST', '/customers/verify', { body: { token: /token=([A-Za-z0-9_-]+)/.exec(text)?.[1] } }));
+  const token = (await expectStatus(200, 'login', call(api, 'POST', '/auth/login', { body: { email, password } }))).body.accessToken as string;
+  const saved = await expectStatus(201, 'address', call(api, 'POST', '/customers/me/addresses', { body: address, token }));
+  return { email, token, addressId: saved.body.id as string };
+}
+
+/**
+ * One autocannon connection per buyer, each repeating [POST /cart/items, POST /orders]. A
+ * buyer's token is bound to its connection in `setupClient`: autocannon clears a connection's
+ * context each time its request list starts over, so the context cannot carry it.
+ */
+async function checkoutLoad(gatewayUrl: string, buyers: Buyer[], productIds: string[], duration: number): Promise<LoadResult> {
+  const orders: OrderSample[] = [];
+  const cartLatencies: number[] = [];
+  const refusals = new Map<string, number>();
+  const refused = (route: string, status: number) => refusals.set(`${route} ${status}`, (refusals.get(`${route} ${status}`) ?? 0) + 1);
+  let nextBuyer = 0;
+  const started = performance.now();
+  const result = await autocannon({
+    url: gatewayUrl,
+    connections: buyers.length,
+    duration,
+    setupClient: (client) => {
+      const index = nextBuyer++;
+      const buyer = buyers[index % buyers.length]!;
+      const headers = { 'content-type': 'application/json', authorization: `Bearer ${buyer.token}` };
+      const orderBody = JSON.stringify({ shippingAddressId: buyer.addressId, payment: card });
+      let line = index;
+      let cartSentAt = 0;
+      let sentAt = 0;
+      let sentAtWall = 0;
+      // setupRequest runs as autocannon writes the request and onResponse as it parses the answer,
+      // so their difference is the request's own latency, which autocannon's histogram mixes with the cart's.
+      client.setRequests([
+        {
+          method: 'POST',
+          path: '/api/v1/cart/items',
+          headers,
+          setupRequest: (request) => {
+            line += 1;
+            cartSentAt = performance.now();
+            return { ...request, body: JSON.stringify({ productId: productIds[line % productIds.length], quantity: 1 }) };
+          },
+          onResponse: (status) => {
+            cartLatencies.push(performance.now() - cartSentAt);
+            if (status !== 201) refused('POST /cart/items', status);
+          },
+        },
+        {
+          method: 'POST',
+          path: '/api/v1/orders',
+          setupRequest: (request) => {
+            sentAt = performance.now();
+            sentAtWall = Date.now();
+            return { ...request, headers: { ...headers, 'idempotency-key': randomUUID() }, body: orderBody };
+          },
+          onResponse: (status, body) => {
+            const sample: OrderSample = { sentAtWall, latencyMs: performance.now() - sentAt, status };
+            if (status === 201) sample.orderNumber = (JSON.parse(body) as { orderNumber: string }).orderNumber;
+            else refused('POST /orders', status);
+            orders.push(sample);
+          },
+        },
+      ]);
+    },
+  });
+  return { elapsedSeconds: (performance.now() - started) / 1000, endedAtWall: Date.now(), orders, cartLatencies, refusals, autocannon: result };
+}
+
+/** Every order of the buyers with its status, a page of 100 at a time. */
+async function ordersOf(api: string, buyers: Buyer[]): Promise<Map<string, string>> {
+  const statuses = new Map<string, string>();
+  await Promise.all(
+    buyers.map(async (buyer) => {
+      for (let page = 1; ; page += 1) {
+        const { body } = await expectStatus(200, 'order list', call(api, 'GET', `/orders?page=${page}&pageSize=100`, { token: buyer.token }));
+        for (const order of body.items as Array<{ orderNumber: string; status: string }>) statuses.set(order.orderNumber, order.status);
+        if (page * 100 >= body.total) break;
+      }
+    }),
+  );
+  return statuses;
+}
+
+/**
+ * Waits (up to outcomeWaitMs) until every order the buyers placed since `known` is CONFIRMED and
+ * its confirmation mail is at the sink, then measures the mails' delays for the recorded orders.
+ */
+async function awaitOutcomes(api: string, mailUrl: string, buyers: Buyer[], orders: OrderSample[], known: Set<string>): Promise<Outcomes> {
+  const placed = new Map(orders.filter((o) => o.orderNumber).map((o) => [o.orderNumber!, o]));
+  const started = Date.now();
+  const mails = new Map<string, number>();
+  let statuses = new Map<string, string>();
+  for (;;) {
+    for (const message of await sinkMessages(mailUrl)) {
+      const orderNumber = /order (ORD-\S+)/.exec(message.Subject)?.[1];
+      if (orderNumber && !mails.has(orderNumber)) mails.set(orderNumber, Date.parse(message.Created));
+    }
+    statuses = await ordersOf(api, buyers);
+    // Orders placed by requests cut off at the end are waited for too: their mails are still on the way.
+    const fresh = [...new Set([...placed.keys(), ...[...statuses.keys()].filter((number) => !known.has(number))])];
+    const done = fresh.every((number) => mails.has(number) && statuses.get(number) === 'CONFIRMED');
+    if (done || Date.now() - started > outcomeWaitMs) break;
+    await sleep(1_000);
+  }
+  const ours = [...statuses].filter(([number]) => !known.has(number));
+  const count = new Map<string, number>();
+  for (const [, status] of ours) count.set(status, (count.get(status) ?? 0) + 1);
+  return {
+    mails: [...placed]
+      .filter(([number]) => mails.has(number))
+      .map(([number, order]) => ({ sentAtWall: order.sentAtWall, receivedAt: mails.get(number)! }))
+      .sort((a, b) => a.sentAtWall - b.sentAtWall),
+    confirmed: count.get('CONFIRMED') ?? 0,
+    statuses: count,
+    unanswered: ours.filter(([number]) => !placed.has(number)).length,
+    waitedMs: Date.now() - started,
+  };
+}
+
+/**
+ * Where a confirmation mail's time went, from the notification worker's own records: from
+ * POST /orders to the worker taking the order.placed event (the row's created_at), then from
+ * there to the mail sent (sent_at); and the gaps between one mail sent and the next, which is
+ * the time the worker spends on each mail while it has a queue.
+ */
+async function mailStages(databaseUrl: string, orders: OrderSample[]) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ subject: string; created_at: Date; sent_at: Date }>(
+      `SELECT subject, created_at, sent_at FROM notifications WHERE template = 'order-confirmation' AND status = 'sent'`,
+    );
+    const sent = new Map(rows.map((r) => [/order (ORD-\S+)/.exec(r.subject)?.[1], r]));
+    const stages = { taken: [] as number[], sent: [] as number[], gap: [] as number[] };
+    const sentTimes: number[] = [];
+    for (const order of orders) {
+      const row = order.orderNumber ? sent.get(order.orderNumber) : undefined;
+      if (!row) continue;
+      stages.taken.push(row.created_at.getTime() - order.sentAtWall);
+      stages.sent.push(row.sent_at.getTime() - row.created_at.getTime());
+      sentTimes.push(row.sent_at.getTime());
+    }
+    sentTimes.sort((a, b) => a - b);
+    for (let i = 1; i < sentTimes.length; i += 1) stages.gap.push(sentTimes[i]! - sentTimes[i - 1]!);
+    return stages;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Nearest-rank percentile. */
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+// CPU time per process from /proc (Linux): the "top" view of who used the cores during the run.
+interface CpuSnapshot {
+  at: number;
+  busyTicks: number;
+  totalTicks: number;
+  processes: Map<number, { comm: string; ticks: number }>;
+}
+
+// USER_HZ, which /proc reports times in, is 100 on every mainstream Linux build.
+const ticksPerSecond = 100;
+
+async function cpuSnapshot(): Promise<CpuSnapshot | undefined> {
+  try {
+    const [cpu] = (await readFile('/proc/stat', 'utf8')).split('\n');
+    const fields = cpu!.trim().split(/\s+/).slice(1, 9).map(Number);
+    const total = fields.reduce((a, b) => a + b, 0);
+    const idle = fields[3]! + fields[4]!;
+    const processes = new Map<number, { comm: string; ticks: number }>();
+    for (const entry of await readdir('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+      if (!stat) continue;
+      // The command sits in parentheses and may hold spaces; the counters follow the last ')'.
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      processes.set(Number(entry), { comm, ticks: Number(rest[11]) + Number(rest[12]) });
+    }
+    return { at: performance.now(), busyTicks: total - idle, totalTicks: total, processes };
+  } catch {
+    return undefined;
+  }
+}
+
+// Processes not started here, by command name; kernel threads (kworker/1:2) by their stem.
+const otherGroups: Record<string, string> = { postgres: 'PostgreSQL', 'beam.smp': 'RabbitMQ', node: 'node processes not started by this run', esbuild: 'esbuild (tsx)' };
+
+/** CPU used between two snapshots, in per cent of one core, grouped: our processes by name, PostgreSQL, RabbitMQ, the rest. */
+function cpuUse(before: CpuSnapshot, after: CpuSnapshot) {
+  const seconds = (after.at - before.at) / 1000;
+  const names = new Map<number, string>(children.map((c) => [c.child.pid!, c.name]));
+  names.set(process.pid, 'bench (autocannon)');
+  const groups = new Map<string, number>();
+  for (const [pid, { comm, ticks }] of after.processes) {
+    const used = ticks - (before.processes.get(pid)?.ticks ?? 0);
+    const group = names.get(pid) ?? otherGroups[comm] ?? comm.split('/')[0]!;
+    groups.set(group, (groups.get(group) ?? 0) + used);
+  }
+  const percent = (ticks: number) => (ticks / ticksPerSecond / seconds) * 100;
+  const totalShare = (after.busyTicks - before.busyTicks) / (after.totalTicks - before.totalTicks);
+  return {
+    busyPercent: totalShare * 100,
+    groups: [...groups].map(([name, ticks]) => ({ name, percent: percent(ticks) })).sort((a, b) => b.percent - a.percent),
+  };
+}
+
+/** The run's figures: throughput, latencies, and whether the mail path kept pace. */
+function figuresOf(load: LoadResult, outcomes: Outcomes) {
+  const placed = load.orders.filter((o) => o.status === 201);
+  const delays = outcomes.mails.map((m) => m.receivedAt - m.sentAtWall);
+  // Delays early and late in the run, and mails delivered while it ran: did the mail path keep pace?
+  const fifth = Math.max(1, Math.floor(delays.length / 5));
+  return {
+    placed: placed.length,
+    ordersPerSecond: placed.length / load.elapsedSeconds,
+    orderP50: percentile(load.orders.map((o) => o.latencyMs), 50),
+    orderP99: percentile(load.orders.map((o) => o.latencyMs), 99),
+    cartP50: percentile(load.cartLatencies, 50),
+    cartP99: percentile(load.cartLatencies, 99),
+    mailP50: percentile(delays, 50),
+    mailP99: percentile(delays, 99),
+    mailFirstFifthP50: percentile(delays.slice(0, fifth), 50),
+    mailLastFifthP50: percentile(delays.slice(-fifth), 50),
+    mailsPerSecondDuringRun: outcomes.mails.filter((m) => m.receivedAt <= load.endedAtWall).length / load.elapsedSeconds,
+    lastMailAfterRunS: outcomes.mails.length ? (Math.max(...outcomes.mails.map((m) => m.receivedAt)) - load.endedAtWall) / 1000 : NaN,
+  };
+}
+
+async function main(): Promise<void> {
+  const amqp = await testAmqpUrl();
+  const port = async () => String(await freePort());
+  const url = (p: string) => `http://127.0.0.1:${p}`;
+  const [mailSmtp, mailHttp] = [await port(), await port()];
+  const [customer, catalog, inventory, cart, sandbox, payment, order, notification, gateway] = [
+    await port(), await port(), await port(), await port(), await port(), await port(), await port(), await port(), await port(),
+  ];
+  const ops = { customer: await port(), catalog: await port(), inventory: await port(), cart: await port(), sandbox: await port(), payment: await port(), order: await port(), notification: await port(), gateway: await port() };
+  const jwks = `${url(customer)}/auth/jwks`;
+  const mailUrl = url(mailHttp);
+  const api = `${url(gateway)}/api/v1`;
+  const notificationDatabase = testDatabaseUrl('bench_notification');
+
+  // One at a time, each ready before the next: the cart and inventory read the catalog's feed at start.
+  startProcess('mail-sink', 'packages/mail-sink/src/main.ts', { SMTP_PORT: mailSmtp, HTTP_PORT: mailHttp });
+  await waitFor(`${mailUrl}/health/live`);
+  const services: Array<[string, string, string, Record<string, string>]> = [
+    ['customer', 'services/customer/src/main.ts', ops.customer, { PORT: customer, DATABASE_URL: testDatabaseUrl('bench_customer'), AMQP_URL: amqp, ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password }],
+    ['catalog', 'services/catalog/src/main.ts', ops.catalog, { PORT: catalog, DATABASE_URL: testDatabaseUrl('bench_catalog'), AMQP_URL: amqp, JWKS_URL: jwks }],
+    ['inventory', 'services/inventory/src/main.ts', ops.inventory, { PORT: inventory, DATABASE_URL: testDatabaseUrl('bench_inventory'), AMQP_URL: amqp, JWKS_URL: jwks, CATALOG_SERVICE_URL: url(catalog) }],
+    [
+      'cart',
+      'services/cart/src/main.ts',
+      ops.cart,
+      { PORT: cart, DATABASE_URL: testDatabaseUrl('bench_cart'), AMQP_URL: amqp, JWKS_URL: jwks, INVENTORY_SERVICE_URL: url(inventory), CATALOG_SERVICE_URL: url(catalog) },
+    ],
+    // The provider calls the shop back through the gateway, whose port is chosen already.
+    [
+      'payment-sandbox',
+      'infra/payment-sandbox/src/main.ts',
+      ops.sandbox,
+      { PORT: sandbox, DATABASE_URL: testDatabaseUrl('bench_payment_sandbox'), WEBHOOK_URL: `${api}/webhooks/payments`, WEBHOOK_SECRET: webhookSecret },
+    ],
+    ['payment', 'services/payment/src/main.ts', ops.payment, { PORT: payment, DATABASE_URL: testDatabaseUrl('bench_payment'), AMQP_URL: amqp, PAYMENT_PROVIDER_URL: url(sandbox), PAYMENT_WEBHOOK_SECRET: webhookSecret }],
+    [
+      'order',
+      'services/order/src/main.ts',
+      ops.order,
+      {
+        PORT: order,
+        DATABASE_URL: testDatabaseUrl('bench_order'),
+        AMQP_URL: amqp,
+        JWKS_URL: jwks,
+        CUSTOMER_SERVICE_URL: url(customer),
+        CART_SERVICE_URL: url(cart),
+        INVENTORY_SERVICE_URL: url(inventory),
+        PAYMENT_SERVICE_URL: url(payment),
+      },
+    ],
+    ['notification', 'services/notification/src/main.ts', ops.notification, { PORT: notification, DATABASE_URL: notificationDatabase, AMQP_URL: amqp, SMTP_HOST: '127.0.0.1', SMTP_PORT: mailSmtp }],
+    [
+      'gateway',
+      'gateway/src/main.ts',
+      ops.gateway,
+      {
+        PORT: gateway,
+        AMQP_URL: amqp,
+        CUSTOMER_SERVICE_URL: url(customer),
+        CATALOG_SERVICE_URL: url(catalog),
+        INVENTORY_SERVICE_URL: url(inventory),
+        CART_SERVICE_URL: url(cart),
+        ORDER_SERVICE_URL: url(order),
+        PAYMENT_SERVICE_URL: url(payment),
+        NOTIFICATION_SERVICE_URL: url(notification),
+        // Every buyer and the provider's webhooks come from 127.0.0.1: one client to the rate limiter.
+        RATE_LIMIT_MAX: '100000000',
+        AUTH_RATE_LIMIT_MAX: '100000000',
+      },
+    ],
+  ];
+  for (const [name, entry, opsPort, env] of services) {
+    process.stdout.write(`starting ${name} ... `);
+    startProcess(name, entry, { ...env, OPS_PORT: opsPort });
+    await waitFor(`${url(opsPort)}/health/ready`);
+    process.stdout.write('ready\n');
+  }
+
+  process.stdout.write(`preparing ${productCount} products and ${buyerCount} verified buyers ... `);
+  const adminToken = (await expectStatus(200, 'admin login', call(api, 'POST', '/auth/login', { body: admin }))).body.accessToken as string;
+  const category = await expectStatus(201, 'category', call(api, 'POST', '/admin/categories', { body: { name: 'Bench checkout' }, token: adminToken }));
+  const productIds: string[] = [];
+  for (let i = 1; i <= productCount; i += 1) {
+    const body = { name: `Bench teapot ${i}`, description: 'For the checkout benchmark.', price: { amount: 2000, currency: 'USD' }, categoryId: category.body.id, status: 'active', initialStock: 1_000_000 };
+    productIds.push((await expectStatus(201, 'product', call(api, 'POST', '/admin/products', { body, token: adminToken }))).body.id as string);
+  }
+  const buyers = await Promise.all(Array.from({ length: buyerCount }, (_, i) => verifiedBuyer(api, mailUrl, i)));
+  // The cart learns products from the catalog's events: wait until it takes each (the first order carries them).
+  for (const productId of productIds) {
+    const deadline = Date.now() + 30_000;
+    while ((await call(api, 'POST', '/cart/items', { body: { productId, quantity: 1 }, token: buyers[0]!.token })).status !== 201) {
+      if (Date.now() > deadline) throw new Error(`the cart did not learn product ${productId}`);
+      await sleep(250);
+    }
+  }
+  process.stdout.write('done\n');
+
+  // An unrecorded warm-up (JIT, pools); its orders are confirmed and mailed before the recorded run starts.
+  process.stdout.write(`warm-up, ${warmUpSeconds} s ... `);
+  const warmUp = await checkoutLoad(url(gateway), buyers, productIds, warmUpSeconds);
+  const warmed = await awaitOutcomes(api, mailUrl, buyers, warmUp.orders, new Set());
+  await sleep(2_000);
+  const known = new Set((await ordersOf(api, buyers)).keys());
+  process.stdout.write(`${warmed.confirmed} orders confirmed\n`);
+  await call(mailUrl, 'DELETE', '/api/v1/messages');
+
+  process.stdout.write(`checkout with ${buyerCount} buyers for ${seconds} s ... `);
+  recording = true;
+  const cpuBefore = await cpuSnapshot();
+  const load = await checkoutLoad(url(gateway), buyers, productIds, seconds);
+  const cpuAfter = await cpuSnapshot();
+  process.stdout.write('done; waiting for mails and confirmations ... ');
+  const outcomes = await awaitOutcomes(api, mailUrl, buyers, load.orders, known);
+  recording = false;
+  process.stdout.write('done\n');
+
+  const figures = figuresOf(load, outcomes);
+  const stages = Object.entries(await mailStages(notificationDatabase, load.orders)).map(([stage, values]) => ({ stage, p50: percentile(values, 50), p99: percentile(values, 99) }));
+  const cpu = cpuBefore && cpuAfter ? cpuUse(cpuBefore, cpuAfter) : undefined;
+  const refusals = [...load.refusals].map(([what, n]) => `${n} x ${what}`).join(', ') || 'none';
+  const logs = [...logCounts].map(([what, n]) => `${n} x ${what}`).join(', ') || 'none';
+  console.log(`
+orders placed (201)        ${figures.placed} in ${load.elapsedSeconds.toFixed(1)} s: ${figures.ordersPerSecond.toFixed(1)} orders/s
+POST /orders               p50 ${figures.orderP50.toFixed(0)} ms, p99 ${figures.orderP99.toFixed(0)} ms (${load.orders.length} answered)
+POST /cart/items           p50 ${figures.cartP50.toFixed(0)} ms, p99 ${figures.cartP99.toFixed(0)} ms (${load.cartLatencies.length} answered)
+not 201                    ${refusals}; autocannon errors ${load.autocannon.errors}, timeouts ${load.autocannon.timeouts}
+mail after POST /orders    p50 ${figures.mailP50.toFixed(0)} ms, p99 ${figures.mailP99.toFixed(0)} ms (${outcomes.mails.length} of ${figures.placed} mails); p50 of the first fifth ${figures.mailFirstFifthP50.toFixed(0)} ms, of the last ${figures.mailLastFifthP50.toFixed(0)} ms
+mails during the run       ${figures.mailsPerSecondDuringRun.toFixed(1)}/s; the last ${figures.lastMailAfterRunS.toFixed(1)} s after the run ended
+mail stages (p50 / p99)    ${stages.map((s) => `${s.stage} ${s.p50.toFixed(0)} / ${s.p99.toFixed(0)} ms`).join(', ')}
+orders CONFIRMED           ${outcomes.confirmed} of ${[...outcomes.statuses.values()].reduce((a, b) => a + b, 0)} (${[...outcomes.statuses].map(([s, n]) => `${s} ${n}`).join(', ')}), ${outcomes.unanswered} placed by requests cut off at the end; waited ${(outcomes.waitedMs / 1000).toFixed(1)} s
+log lines while recording  ${logs}
+${logSamples.map((s) => `  ${s}`).join('\n')}
+CPU during the run         ${cpu ? `${cpu.busyPercent.toFixed(0)}% of ${os.cpus().length} cores busy; ${cpu.groups.filter((g) => g.percent >= 1).map((g) => `${g.name} ${g.percent.toFixed(0)}%`).join(', ')}; of one core each` : 'not available'}`);
+  if (figures.placed > sinkCapacity) console.log(`note: more orders than the sink keeps (${sinkCapacity}); the oldest mails may be gone`);
+
+  await writeSection({ load, outcomes, figures, stages, cpu, refusals, logs });
+}
+
+async function writeSection(report: {
+  load: LoadResult;
+  outcomes: Outcomes;
+  figures: ReturnType<typeof figuresOf>;
+  stages: Array<{ stage: string; p50: number; p99: number }>;
+  cpu: ReturnType<typeof cpuUse> | undefined;
+  refusals: string;
+  logs: string;
+}): Promise<void> {
+  const { load, outcomes, figures, cpu } = report;
+  const ms = (value: number) => (Number.isNaN(value) ? 'n/a' : value.toFixed(0));
+  const stage = (name: string) => {
+    const found = report.stages.find((s) => s.stage === name);
+    return found ? `${ms(found.p50)} / ${ms(found.p99)} ms` : 'n/a';
+  };
+  const held = [...outcomes.statuses.values()].reduce((a, b) => a + b, 0);
+  const small = cpu ? cpu.groups.filter((g) => g.percent < 1) : [];
+  const cpuRows = cpu
+    ? [
+        ...cpu.groups.filter((g) => g.percent >= 1).map((g) => `| ${g.name} | ${g.percent.toFixed(0)} |`),
+        `| ${small.length} other processes, each under 1% | ${small.reduce((sum, g) => sum + g.percent, 0).toFixed(0)} |`,
+        // /proc keeps no record of a process that ended, so what such processes used shows only here.
+        `| unattributed: processes that ended before the run did | ${Math.max(0, cpu.busyPercent * os.cpus().length - cpu.groups.reduce((sum, g) => sum + g.percent, 0)).toFixed(0)} |`,
+        `| the whole machine (busy share of all cores x ${os.cpus().length}) | ${(cpu.busyPercent * os.cpus().length).toFixed(0)} |`,
+      ]
+    : [];
+  // The shop's own share: this run's processes, PostgreSQL and RabbitMQ (which serve anything else running too).
+  const shopNames = new Set([...children.map((c) => c.name), 'bench (autocannon)', 'PostgreSQL', 'RabbitMQ']);
+  const shopPercent = cpu ? cpu.groups.filter((g) => shopNames.has(g.name)).reduce((sum, g) => sum + g.percent, 0) : NaN;
+  const cpuPerOrder = figures.placed > 0 ? (shopPercent / 100) * load.elapsedSeconds * 1000 / figures.placed : NaN;
+  // Everything busy that is not the shop: other processes, kernel threads, and processes that ended within the run.
+  const othersPercent = cpu ? cpu.busyPercent * os.cpus().length - shopPercent : 0;
+  const elsewhere =
+    othersPercent >= 10
+      ? ` Other work shared the machine during this run and took ${othersPercent.toFixed(0)}% of a core (the rows not named after the
+shop and the unattributed row), so the shop's figures are lower than on a quiet machine.`
+      : '';
+  const bound = !cpu
+    ? 'CPU use was not sampled (no /proc on this machine).'
+    : cpu.busyPercent >= 90
+      ? `The cores were ${cpu.busyPercent.toFixed(0)}% busy during the run, so the throughput is bounded by CPU: each placed order cost
+about ${cpuPerOrder.toFixed(0)} ms of CPU in the shop's processes, PostgreSQL and RabbitMQ together (their CPU time divided by the
+201s). The table shows where that time went; on two shared cores, what one process takes the
+others wait for.${elsewhere}`
+      : `The cores were ${cpu.busyPercent.toFixed(0)}% busy during the run, not saturated, so something other than CPU bounds the
+throughput, which this run does not identify; each placed order cost about ${cpuPerOrder.toFixed(0)} ms of CPU in the shop's
+processes, PostgreSQL and RabbitMQ together.${elsewhere}`;
+  const notificationPercent = cpu?.groups.find((g) => g.name === 'notification')?.percent ?? NaN;
+  // An upper bound: the worker's CPU also went to taking the events and queueing the mails.
+  const cpuPerMail = ((notificationPercent / 100) * load.elapsedSeconds * 1000) / (figures.mailsPerSecondDuringRun * load.elapsedSeconds);
+  const gap = report.stages.find((s) => s.stage === 'gap');
+  const mailPace =
+    figures.mailsPerSecondDuringRun < 0.9 * figures.ordersPerSecond
+      ? `The mail path did not keep pace with the orders: while the run lasted, the sink received
+${figures.mailsPerSecondDuringRun.toFixed(1)} mails/s against ${figures.ordersPerSecond.toFixed(1)} orders/s, so the delay grew over the run (p50 ${ms(figures.mailFirstFifthP50)} ms for the
+first fifth of the orders, ${ms(figures.mailLastFifthP50)} ms for the last) and the last mail came ${figures.lastMailAfterRunS.toFixed(1)} s after the run ended:
+the mail figures grow with the run's length. The delay is the wait after the worker took the
+event, not the event's way there (the rows above). The notification worker sends the mails that
+are due one after another, each over its own SMTP connection, with a claim before and a
+transaction after it (services/notification/src/app/dispatch-mails.use-case.ts); it sent one every
+${gap ? ms(gap.p50) : 'n/a'} ms (p50) and used ${notificationPercent.toFixed(0)}% of a core, at most ${ms(cpuPerMail)} ms of CPU per mail sent${
+          gap && cpuPerMail < gap.p50 / 2
+            ? `, so for most of each
+mail's turn the worker was not running: it waited on its round trips (PostgreSQL, SMTP) or for a core.`
+            : '.'
+        }`
+      : `The mail path kept pace with the orders: ${figures.mailsPerSecondDuringRun.toFixed(1)} mails/s reached the sink while the run lasted, against ${figures.ordersPerSecond.toFixed(1)} orders/s.`;
+  const section = `${sectionHeading}
+
+Measured by \`pnpm bench:checkout\` (scripts/bench-checkout.ts) on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} CPU cores
+(${os.cpus()[0]?.model.trim() ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}. Everything shares those cores:
+autocannon, the gateway, the customer, catalog, inventory, cart, payment and order services, the
+notification worker, the sandbox payment provider, the mail sink, PostgreSQL and RabbitMQ, each
+service one process.
+
+${buyerCount} buyers (registered, verified through the mailed link, an address saved) and ${productCount} products with
+1,000,000 units each. autocannon keeps ${buyerCount} connections to the gateway, one buyer each; each
+connection repeats \`POST /cart/items\` (one unit of the next product) then \`POST /orders\` (the saved
+address, the sandbox's card 4242…, a fresh Idempotency-Key) for ${seconds} s, after an unrecorded ${warmUpSeconds} s
+warm-up whose orders were confirmed and mailed before the recorded run began. Each answer of
+\`POST /orders\` is timed from when autocannon writes the request to when it has read the answer:
+autocannon's own histogram mixes both requests of the sequence, and \`POST /orders\` cannot run alone
+in a loop, since each placed order empties the cart. The mail delay runs from that same send
+time to the sink's receipt of the confirmation mail (the subject names the order number), and
+its stages come from the notification worker's record of each mail (when it took the event,
+when it sent the mail), read from its database afterwards; every clock is this machine's.
+The orders' statuses come from \`GET /orders\` of each buyer afterwards. Orders/s is the 201s
+divided by the run's length; latencies count every answer.
+
+| measure | value |
+| --- | ---: |
+| orders placed (201) | ${figures.placed} in ${load.elapsedSeconds.toFixed(1)} s |
+| orders/s | ${figures.ordersPerSecond.toFixed(1)} |
+| \`POST /orders\` p50 / p99 | ${ms(figures.orderP50)} / ${ms(figures.orderP99)} ms |
+| \`POST /cart/items\` p50 / p99 | ${ms(figures.cartP50)} / ${ms(figures.cartP99)} ms |
+| answers other than 201 | ${report.refusals} |
+| connection errors / timeouts | ${load.autocannon.errors} / ${load.autocannon.timeouts} |
+| confirmation mail after \`POST /orders\`, p50 / p99 | ${ms(figures.mailP50)} / ${ms(figures.mailP99)} ms |
+| the same, orders of the first / last fifth of the run, p50 | ${ms(figures.mailFirstFifthP50)} / ${ms(figures.mailLastFifthP50)} ms |
+| of it: until the notification worker took \`order.placed\`, p50 / p99 | ${stage('taken')} |
+| of it: from then until the mail was sent, p50 / p99 | ${stage('sent')} |
+| time from one confirmation mail sent to the next (the worker's pace), p50 / p99 | ${stage('gap')} |
+| confirmation mails at the sink | ${outcomes.mails.length} of ${figures.placed} |
+| mails delivered per second while the run lasted | ${figures.mailsPerSecondDuringRun.toFixed(1)} |
+| last mail after the end of the run | ${figures.lastMailAfterRunS.toFixed(1)} s |
+| orders CONFIRMED (payment webhook) | ${outcomes.confirmed} of ${held}${outcomes.unanswered ? `, ${outcomes.unanswered} of them placed by requests autocannon cut off at the end` : ''} |
+| waited after the run for mails and confirmations | ${(outcomes.waitedMs / 1000).toFixed(1)} s |
+| log lines at warn or above during the run | ${report.logs} |
+
+CPU during the recorded run (from /proc; 100% is one core, ${os.cpus().length * 100}% the whole machine):
+
+| process | CPU % |
+| --- | ---: |
+${cpuRows.join('\n')}
+
+${bound}
+
+${mailPace}
+`;
+  const file = path.join(root, 'docs/benchmarks.md');
+  const text = await readFile(file, 'utf8');
+  // The section is rewritten in place on each run; the rest of the file is left as it is.
+  const start = text.indexOf(`\n${sectionHeading}\n`);
+  let next = start === -1 ? -1 : text.indexOf('\n## ', start + 1);
+  if (next === -1) next = text.length;
+  const updated = start === -1 ? `${text.trimEnd()}\n\n${section}` : `${text.slice(0, start + 1)}${section}${text.slice(next).replace(/^\n*/, '\n')}`;
+  await writeFile(file, updated.trimEnd() + '\n');
+  process.stdout.write('written to docs/benchmarks.md\n');
+}
+
+/** Stops every process this script started (by its PID), then drops the databases and the vhost. */
+function stop(): Promise<void> {
+  stopping ??= (async () => {
+    // In reverse order of start, as the e2e fixture stops them: the mail sink outlives the worker that sends to it.
+    for (const { child } of [...children].reverse()) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(force);
+    }
+    await dropTestDatabases().catch((err: unknown) => console.error('could not drop the scratch databases:', err));
+    await deleteTestVhost().catch((err: unknown) => console.error('could not delete the scratch vhost:', err));
+    console.error(`stopped ${children.length} processes; dropped the databases and the vhost of run ${runId}`);
+  })();
+  return stopping;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping`);
+    void stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  });
+}
+
+main().then(
+  () => stop().then(() => process.exit(0)),
+  async (err) => {
+    console.error(err);
+    await stop();
+    process.exit(1);
+  },
+);
