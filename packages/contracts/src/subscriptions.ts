@@ -1,9 +1,9 @@
 import { productActivated, productCreated, productDeactivated, productDeleted, productUpdated } from './catalog.events';
-import { customerEmailChanged, customerLoggedIn, customerRegistered, customerVerificationRequested } from './customer.events';
+import { customerDataErased, customerEmailChanged, customerLoggedIn, customerRegistered, customerVerificationRequested } from './customer.events';
 import type { EventContract } from './define';
 import { inventoryStockChanged } from './inventory.events';
-import { orderPlaced } from './order.events';
-import { paymentCaptured, paymentFailed } from './payment.events';
+import { orderCancelled, orderDelivered, orderPlaced } from './order.events';
+import { paymentCaptured, paymentFailed, paymentRefunded, paymentRefundFailed } from './payment.events';
 
 /** A durable queue of one consuming service and purpose, and the events bound to it. */
 export interface Subscription {
@@ -21,7 +21,7 @@ export interface Subscription {
 export const subscriptions = {
   notificationEmails: {
     queue: 'notification.emails',
-    events: [customerRegistered, customerEmailChanged, customerVerificationRequested, orderPlaced],
+    events: [customerRegistered, customerEmailChanged, customerVerificationRequested, orderPlaced, customerDataErased],
   },
   inventoryProductEvents: {
     queue: 'inventory.product-events',
@@ -41,15 +41,24 @@ export const subscriptions = {
   },
   cartCustomerEvents: {
     queue: 'cart.customer-events',
-    events: [customerRegistered, customerLoggedIn],
+    events: [customerRegistered, customerLoggedIn, customerDataErased],
   },
   paymentOrderEvents: {
     queue: 'payment.order-events',
-    events: [orderPlaced],
+    events: [orderPlaced, orderCancelled],
   },
   orderPaymentEvents: {
     queue: 'order.payment-events',
-    events: [paymentCaptured, paymentFailed],
+    events: [paymentCaptured, paymentFailed, paymentRefunded, paymentRefundFailed],
+  },
+  orderCustomerEvents: {
+    queue: 'order.customer-events',
+    events: [customerDataErased],
+  },
+  /** The customer service's view of each customer's open orders, for erasure (PENDING_ORDERS_EXIST). */
+  customerOrderEvents: {
+    queue: 'customer.order-events',
+    events: [orderPlaced, orderDelivered, orderCancelled],
   },
 } as const satisfies Record<string, Subscription>;
 
