@@ -68,6 +68,27 @@ export const paymentFailed = defineEvent<PaymentFailedV1>('payment.failed', 1, {
   failedAt: isoDate().required(),
 });
 
+/** An authorization released without money moving: the order was cancelled before its capture. */
+export interface PaymentVoidedV1 {
+  paymentId: string;
+  orderId: string;
+  customerId?: string;
+  /** The amount that was held and is released. */
+  amount: Money;
+  authorizationId?: string;
+  paymentMethod: PaymentMethod;
+  voidedAt: string;
+}
+export const paymentVoided = defineEvent<PaymentVoidedV1>('payment.voided', 1, {
+  paymentId: uuid().required(),
+  orderId: uuid().required(),
+  customerId: uuid(),
+  amount: money().required(),
+  authorizationId: authorizationId(),
+  paymentMethod: paymentMethod().required(),
+  voidedAt: isoDate().required(),
+});
+
 export interface PaymentRefundedV1 {
   paymentId: string;
   orderId: string;

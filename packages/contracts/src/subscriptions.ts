@@ -3,7 +3,7 @@ import { customerDataErased, customerEmailChanged, customerLoggedIn, customerReg
 import type { EventContract } from './define';
 import { inventoryStockChanged } from './inventory.events';
 import { orderCancelled, orderDelivered, orderPlaced } from './order.events';
-import { paymentCaptured, paymentFailed, paymentRefunded, paymentRefundFailed } from './payment.events';
+import { paymentCaptured, paymentFailed, paymentRefunded, paymentRefundFailed, paymentVoided } from './payment.events';
 
 /** A durable queue of one consuming service and purpose, and the events bound to it. */
 export interface Subscription {
@@ -49,7 +49,7 @@ export const subscriptions = {
   },
   orderPaymentEvents: {
     queue: 'order.payment-events',
-    events: [paymentCaptured, paymentFailed, paymentRefunded, paymentRefundFailed],
+    events: [paymentCaptured, paymentFailed, paymentVoided, paymentRefunded, paymentRefundFailed],
   },
   orderCustomerEvents: {
     queue: 'order.customer-events',
