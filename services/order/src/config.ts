@@ -7,6 +7,7 @@ import {
   loadConfig,
   opsPort,
   serviceUrl,
+  sharedSecret,
   type BackboneConfig,
   type CommonConfig,
   type ConsumerConfig,
@@ -28,6 +29,7 @@ export interface OrderConfig extends CommonConfig, BackboneConfig, ConsumerConfi
   TAX_RATE: number;
   CHECKOUT_LEASE_MS: number;
   CHECKOUT_RECOVERY_INTERVAL_MS: number;
+  CARRIER_WEBHOOK_SECRET: string;
 }
 
 export const orderConfigSchema = Joi.object<OrderConfig>({
@@ -57,6 +59,7 @@ export const orderConfigSchema = Joi.object<OrderConfig>({
     .default(30_000)
     .description('a checkout whose runner has not recorded progress for this long is taken over by the recovery worker; a customer with one waits that long before checking out again'),
   CHECKOUT_RECOVERY_INTERVAL_MS: Joi.number().integer().min(50).default(5_000).description('how often unfinished checkouts are looked for'),
+  CARRIER_WEBHOOK_SECRET: sharedSecret('dev-carrier-webhook-secret', "the key carriers sign their delivery webhooks with (X-Signature)"),
   ...consumerConfigKeys(),
 });
 

@@ -9,6 +9,8 @@ import type { OrderDeps } from './app/deps';
 import { recoverCheckouts } from './app/recover-checkouts.use-case';
 import type { OrderConfig } from './config';
 import type { OrderDatabase } from './db/schema';
+import { adminOrderRoutes } from './http/admin-order.routes';
+import { carrierWebhookRoutes } from './http/carrier-webhook.routes';
 import { orderRoutes } from './http/order.routes';
 import { startPaymentConsumer } from './messaging/payment.consumers';
 
@@ -45,6 +47,8 @@ export function startOrderService(config: Readonly<OrderConfig>, logger: Logger 
     }),
     routes(router, deps) {
       orderRoutes(router, deps);
+      adminOrderRoutes(router, deps);
+      carrierWebhookRoutes(router, deps);
     },
     background(deps, backbone) {
       return [

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Address } from '@shop/contracts';
 
 /** The calls the order service makes, as the fake names them. */
-export type FakeRoute = 'customer' | 'cart' | 'clear' | 'reserve' | 'commit' | 'release' | 'authorize' | 'void';
+export type FakeRoute = 'customer' | 'cart' | 'clear' | 'reserve' | 'commit' | 'release' | 'deduct' | 'authorize' | 'void';
 
 export interface FakeCustomer {
   status: 'unverified' | 'verified' | 'suspended';
@@ -34,7 +34,7 @@ export interface FakeServices {
   carts: Map<string, { cartId: string; version: number; items: FakeCartLine[] }>;
   /** Available units per variant. */
   stock: Map<string, number>;
-  reservations: Map<string, { lines: Array<{ variantId: string; quantity: number }>; status: 'reserved' | 'committed' | 'released' }>;
+  reservations: Map<string, { lines: Array<{ variantId: string; quantity: number }>; status: 'reserved' | 'committed' | 'released' | 'deducted' }>;
   payments: Map<string, { status: 'authorized' | 'failed' | 'voided'; amount?: unknown }>;
   /** Every call, as `<route> <id>`, in order. */
   calls: string[];
@@ -88,9 +88,9 @@ export async function startFakeServices(): Promise<FakeServices> {
       return ['clear', body.orderId, () => clearCart(cartId)];
     }
     if (method === 'POST' && path === '/internal/reservations') return ['reserve', body.orderId, () => reserve(body)];
-    if (method === 'POST' && (m = /^\/internal\/reservations\/([^/]+)\/(commit|release)$/.exec(path))) {
-      const [orderId, action] = [m[1]!, m[2] as 'commit' | 'release'];
-      return [action, orderId, () => (action === 'commit' ? commit(orderId) : release(orderId))];
+    if (method === 'POST' && (m = /^\/internal\/reservations\/([^/]+)\/(commit|release|deduct)$/.exec(path))) {
+      const [orderId, action] = [m[1]!, m[2] as 'commit' | 'release' | 'deduct'];
+      return [action, orderId, () => ({ commit, release, deduct })[action](orderId)];
     }
     if (method === 'POST' && path === '/internal/payments/authorizations') return ['authorize', body.orderId, () => authorize(body)];
     if (method === 'POST' && (m = /^\/internal\/payments\/([^/]+)\/void$/.exec(path))) {
@@ -140,9 +140,18 @@ export async function startFakeServices(): Promise<FakeServices> {
     return [200, { orderId }];
   }
 
+  function deduct(orderId: string): [number, unknown] {
+    const reservation = fake.reservations.get(orderId);
+    if (!reservation) return [404, error('NOT_FOUND', 'no reservation')];
+    if (reservation.status === 'released') return [409, error('CONFLICT', 'the stock was released')];
+    reservation.status = 'deducted';
+    return [200, { orderId }];
+  }
+
   function release(orderId: string): [number, unknown] {
     const reservation = fake.reservations.get(orderId);
     if (!reservation) return [404, error('NOT_FOUND', 'no reservation')];
+    if (reservation.status === 'deducted') return [409, error('CONFLICT', 'the stock was deducted')];
     if (reservation.status !== 'released') {
       for (const line of reservation.lines) fake.stock.set(line.variantId, (fake.stock.get(line.variantId) ?? 0) + line.quantity);
       reservation.status = 'released';

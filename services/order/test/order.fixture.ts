@@ -32,6 +32,7 @@ export const CARDS = {
   providerError: '4000000000000119',
 };
 export const usd = (amount: number) => ({ amount, currency: 'USD' });
+export const CARRIER_SECRET = 'order-test-carrier-webhook-secret';
 export const HOME = { recipientName: 'Ada Lovelace', street: '1 Main St', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US' };
 export const cardPayment = (cardNumber = CARDS.approved) => ({ method: 'card', cardNumber, expMonth: 12, expYear: new Date().getUTCFullYear() + 2, cvc: '123' });
 
@@ -112,6 +113,7 @@ function serviceEnv(backing: Backing, env: Record<string, string>): Record<strin
     PAYMENT_CALL_TIMEOUT_MS: '1500',
     CHECKOUT_LEASE_MS: '1000',
     CHECKOUT_RECOVERY_INTERVAL_MS: '200',
+    CARRIER_WEBHOOK_SECRET: CARRIER_SECRET,
     ...env,
   };
 }

@@ -5,7 +5,9 @@ export interface InventoryClient {
   reserve(orderId: string, lines: Array<{ variantId: string; quantity: number }>): Promise<void>;
   /** Keeps the hold for as long as the order lives (409 RESERVATION_EXPIRED when it ran out first). */
   commit(orderId: string): Promise<void>;
-  /** Gives the stock back; an order that reserved nothing has nothing to release. */
+  /** The order shipped: its held stock leaves on hand (409 CONFLICT when it was released). Idempotent. */
+  deduct(orderId: string): Promise<void>;
+  /** Gives the stock back (409 CONFLICT once it was deducted); an order that reserved nothing has nothing to release. */
   release(orderId: string, reason: string): Promise<void>;
   close(): void;
 }
@@ -20,6 +22,10 @@ export function createInventoryClient(options: { baseUrl: string; timeoutMs: num
     },
     async commit(orderId) {
       const response = await client.request('POST', `/internal/reservations/${orderId}/commit`);
+      if (response.status !== 200) throw answeredError('inventory', response);
+    },
+    async deduct(orderId) {
+      const response = await client.request('POST', `/internal/reservations/${orderId}/deduct`);
       if (response.status !== 200) throw answeredError('inventory', response);
     },
     async release(orderId, reason) {

@@ -1,3 +1,4 @@
+import type { StatusChange } from '../db/order.repository';
 import type { Order } from '../domain/order';
 
 /** An order as its customer sees it (API.md), its fields in the documented order. */
@@ -23,7 +24,23 @@ export function toOrderView(order: Order) {
     tax: order.tax,
     total: order.total,
     shippingAddress: { recipientName, street, city, state, postalCode, country },
-    payment: { method, status, ...(brand && { brand }), ...(last4 && { last4 }) },
+    payment: { method, status, ...(brand && { brand }), ...(last4 && { last4 }), ...(order.payment.refund && { refund: order.payment.refund }) },
     createdAt: order.createdAt.toISOString(),
+    ...(order.trackingNumber && { shipment: { trackingNumber: order.trackingNumber, carrier: order.carrier } }),
+  };
+}
+
+/** An order as staff see it: who ordered, its fulfilment, and every status change (by a person's id, or `system`). */
+export function toAdminOrderView(order: Order, history: StatusChange[]) {
+  return {
+    ...toOrderView(order),
+    customerId: order.customerId,
+    email: order.email,
+    confirmedAt: order.confirmedAt?.toISOString() ?? null,
+    shippedAt: order.shippedAt?.toISOString() ?? null,
+    deliveredAt: order.deliveredAt?.toISOString() ?? null,
+    cancelledAt: order.cancelledAt?.toISOString() ?? null,
+    cancelReason: order.cancelReason ?? null,
+    statusHistory: history.map((change) => ({ from: change.from, to: change.to, at: change.at.toISOString(), by: change.by ?? 'system', reason: change.reason })),
   };
 }

@@ -22,6 +22,13 @@ const toOrder = (row: OrderRow): Order => {
     payment: row.payment,
     version: row.version,
     createdAt: row.created_at,
+    confirmedAt: row.confirmed_at,
+    trackingNumber: row.tracking_number,
+    carrier: row.carrier,
+    shippedAt: row.shipped_at,
+    deliveredAt: row.delivered_at,
+    cancelledAt: row.cancelled_at,
+    cancelReason: row.cancel_reason,
   };
 };
 
@@ -31,7 +38,7 @@ export async function nextOrderSequence(db: Db): Promise<number> {
   return Number(rows[0]!.n);
 }
 
-export async function insertOrder(db: Db, order: Omit<Order, 'version'>): Promise<Order> {
+export async function insertOrder(db: Db, order: Omit<Order, 'version' | 'confirmedAt' | 'trackingNumber' | 'carrier' | 'shippedAt' | 'deliveredAt' | 'cancelledAt' | 'cancelReason'>): Promise<Order> {
   const row = await db
     .insertInto('orders')
     .values({
@@ -81,14 +88,26 @@ export interface StatusChange {
   reason: string | null;
 }
 
-/** Moves an order to a status (or only changes its payment), bumping its version, and records the change. */
-export async function updateOrder(db: Db, order: Order, changes: { status?: OrderStatus; payment?: Order['payment']; confirmedAt?: Date }, at: Date, history?: Omit<StatusChange, 'at'>): Promise<Order> {
+export interface OrderChanges {
+  status?: OrderStatus;
+  payment?: Order['payment'];
+  confirmedAt?: Date;
+  shipment?: { trackingNumber: string; carrier: string; shippedAt: Date };
+  deliveredAt?: Date;
+  cancellation?: { cancelledAt: Date; reason: string };
+}
+
+/** Changes an order (its status, payment or fulfilment), bumping its version, and records a status change. */
+export async function updateOrder(db: Db, order: Order, changes: OrderChanges, at: Date, history?: Omit<StatusChange, 'at'>): Promise<Order> {
   const row = await db
     .updateTable('orders')
     .set((eb) => ({
       ...(changes.status && { status: changes.status }),
       ...(changes.payment && { payment: JSON.stringify(changes.payment) }),
       ...(changes.confirmedAt && { confirmed_at: changes.confirmedAt }),
+      ...(changes.shipment && { tracking_number: changes.shipment.trackingNumber, carrier: changes.shipment.carrier, shipped_at: changes.shipment.shippedAt }),
+      ...(changes.deliveredAt && { delivered_at: changes.deliveredAt }),
+      ...(changes.cancellation && { cancelled_at: changes.cancellation.cancelledAt, cancel_reason: changes.cancellation.reason }),
       version: eb('version', '+', 1),
       updated_at: at,
     }))
@@ -97,6 +116,47 @@ export async function updateOrder(db: Db, order: Order, changes: { status?: Orde
     .executeTakeFirstOrThrow();
   if (history) await recordStatusChange(db, order.id, { ...history, at });
   return toOrder(row);
+}
+
+export async function findOrderByTrackingNumber(db: Db, trackingNumber: string, options: { forUpdate?: boolean } = {}): Promise<Order | undefined> {
+  let query = db.selectFrom('orders').selectAll().where('tracking_number', '=', trackingNumber);
+  if (options.forUpdate) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  return row && toOrder(row);
+}
+
+export interface OrderFilter {
+  status?: OrderStatus;
+  customerId?: string;
+  from?: Date;
+  to?: Date;
+  /** A prefix of the order number. */
+  q?: string;
+}
+
+/** Every order matching the filter, newest first: each filter has an index behind it. */
+export async function listOrders(db: Db, filter: OrderFilter, page: PageQuery) {
+  let base = db.selectFrom('orders');
+  if (filter.status) base = base.where('status', '=', filter.status);
+  if (filter.customerId) base = base.where('customer_id', '=', filter.customerId);
+  if (filter.from) base = base.where('created_at', '>=', filter.from);
+  if (filter.to) base = base.where('created_at', '<', filter.to);
+  if (filter.q) base = base.where('order_number', 'like', `${escapeLike(filter.q.toUpperCase())}%`);
+  const { items, total } = await paginate(base, (b) => b.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc'), page);
+  return { items: items.map(toOrder), total };
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export async function statusHistoryOf(db: Db, orderId: string): Promise<StatusChange[]> {
+  const rows = await db.selectFrom('order_status_history').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
+  return rows.map((r) => ({ from: r.from_status, to: r.to_status, at: r.at, by: r.by, reason: r.reason }));
+}
+
+export async function recordCarrierEvent(db: Db, event: { trackingNumber: string; status: string; orderId: string | null; outcome: OrderDatabase['carrier_events']['outcome'] }, at: Date): Promise<void> {
+  await db.insertInto('carrier_events').values({ tracking_number: event.trackingNumber, status: event.status, order_id: event.orderId, outcome: event.outcome, received_at: at }).execute();
 }
 
 export async function recordStatusChange(db: Db, orderId: string, change: StatusChange): Promise<void> {

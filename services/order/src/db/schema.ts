@@ -46,6 +46,20 @@ export interface OrderDatabase extends OutboxTables {
     created_at: Generated<Date>;
     updated_at: Generated<Date>;
     confirmed_at: Date | null;
+    tracking_number: string | null;
+    carrier: string | null;
+    shipped_at: Date | null;
+    delivered_at: Date | null;
+    cancelled_at: Date | null;
+    cancel_reason: string | null;
+  };
+  carrier_events: {
+    id: Generated<number>;
+    tracking_number: string;
+    status: string;
+    order_id: string | null;
+    outcome: 'applied' | 'unchanged' | 'unknown-tracking-number' | 'not-applicable';
+    received_at: Date;
   };
   order_status_history: {
     id: Generated<number>;

@@ -36,9 +36,12 @@ export interface OrderLine {
 
 export interface OrderPayment {
   method: 'card' | 'paypal';
+  /** authorized, captured, failed, voided, refunded, refund_failed (as the payment service reported it). */
   status: string;
   brand?: string;
   last4?: string;
+  /** A cancelled order's money on its way back: pending until the payment service says how it went. */
+  refund?: { status: 'pending' | 'refunded' | 'failed'; amount: Money };
 }
 
 export interface Order {
@@ -56,6 +59,29 @@ export interface Order {
   payment: OrderPayment;
   version: number;
   createdAt: Date;
+  confirmedAt?: Date | null;
+  trackingNumber?: string | null;
+  carrier?: string | null;
+  shippedAt?: Date | null;
+  deliveredAt?: Date | null;
+  cancelledAt?: Date | null;
+  cancelReason?: string | null;
+}
+
+/** SEQ-ORDER-005: only an order not shipped yet can be cancelled (409 CANCELLATION_NOT_ALLOWED). */
+export function assertCancellable(order: Pick<Order, 'id' | 'status'>): void {
+  if (!canTransition(order.status, 'CANCELLED')) {
+    throw new AppError('CANCELLATION_NOT_ALLOWED', `an order ${order.status} can no longer be cancelled`, { orderId: order.id, status: order.status });
+  }
+}
+
+/**
+ * What a cancellation gives back: the whole total once the money was taken; nothing while it is
+ * only held (the hold is voided, no money moved).
+ */
+export function refundAmountOf(order: Pick<Order, 'total' | 'payment'>): Money {
+  const captured = order.payment.status === 'captured';
+  return { amount: captured ? order.total.amount : 0, currency: order.total.currency };
 }
 
 /** `ORD-<year>-<at least 6 digits>` from the order number sequence: unique, short enough to read out. */

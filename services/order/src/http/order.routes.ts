@@ -3,6 +3,8 @@ import { AppError, principalOf, reply, requireAuth, route, validatePart } from '
 import type { OrderDeps } from '../app/deps';
 import { getOrder } from '../app/get-order.use-case';
 import { listOrders } from '../app/list-orders.use-case';
+import { cancelOrder } from '../app/cancel-order.use-case';
+import { toOrderView } from '../app/order-view';
 import { placeOrder } from '../app/place-order.use-case';
 import * as schema from './order.schemas';
 
@@ -25,6 +27,15 @@ export function orderRoutes(router: Router, deps: OrderDeps): void {
     }),
   );
   router.get('/orders', signedIn, route({ query: schema.listQuery }, (input) => listOrders(deps, principalOf(input).customerId, input.query)));
+  router.post(
+    '/orders/:id/cancel',
+    signedIn,
+    route({ params: schema.orderIdParams, body: schema.cancelBody }, async (input) => {
+      const customerId = principalOf(input).customerId;
+      const { order } = await cancelOrder(deps, { orderId: input.params.id, reason: input.body.reason ?? 'cancelled by the customer', by: { customerId } });
+      return toOrderView(order);
+    }),
+  );
   router.get('/orders/:id', signedIn, route({ params: schema.orderIdParams }, (input) => getOrder(deps, principalOf(input).customerId, input.params.id)));
 }
 

@@ -26,3 +26,21 @@ export const idempotencyKey = Joi.string().pattern(/^[\x21-\x7e]{1,255}$/).messa
 
 export const orderIdParams = Joi.object({ id: Joi.string().uuid().required() });
 export const listQuery = Joi.object({ ...paginationKeys });
+
+const reason = Joi.string().trim().min(1).max(500);
+export const cancelBody = Joi.object({ reason });
+export const adminCancelBody = Joi.object({ reason: reason.required() });
+export const shipBody = Joi.object({ trackingNumber: text(100).required(), carrier: text(100).required() });
+
+const isoInstant = Joi.string().isoDate();
+export const adminListQuery = Joi.object({
+  ...paginationKeys,
+  status: Joi.string().valid('PENDING', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED'),
+  customerId: Joi.string().uuid(),
+  from: isoInstant,
+  to: isoInstant,
+  q: Joi.string().trim().min(1).max(50),
+});
+
+/** The carrier's webhook body (API.md): other statuses are recorded, `delivered` acts. */
+export const carrierUpdateBody = Joi.object({ trackingNumber: text(100).required(), status: text(50).required() }).unknown(true);

@@ -1,13 +1,14 @@
-import { paymentCaptured, paymentFailed, subscriptions } from '@shop/contracts';
+import { paymentCaptured, paymentFailed, paymentRefunded, paymentRefundFailed, paymentVoided, subscriptions } from '@shop/contracts';
 import { on, startConsumer, type Backbone, type Consumer } from '@shop/messaging';
 import { confirmPaidOrder } from '../app/confirm-paid-order.use-case';
 import type { OrderDeps } from '../app/deps';
 import { notePaymentFailure } from '../app/note-payment-failure.use-case';
+import { notePaymentSettlement } from '../app/note-payment-settlement.use-case';
 import type { OrderDatabase } from '../db/schema';
 
 /**
  * Consumes `order.payment-events`: a captured payment confirms its order, a failed one is noted on
- * it. The inbox records each event id in the handler's transaction, so a redelivery changes nothing.
+ * it, and a cancelled order shows whether its payment was voided, refunded, or its refund failed. The inbox records each event id in the handler's transaction, so a redelivery changes nothing.
  */
 export function startPaymentConsumer(deps: OrderDeps, backbone: Backbone<OrderDatabase>): Consumer {
   return startConsumer<OrderDatabase>({
@@ -18,6 +19,12 @@ export function startPaymentConsumer(deps: OrderDeps, backbone: Backbone<OrderDa
     retry: backbone.retry,
     handlerTimeoutMs: backbone.handlerTimeoutMs,
     afterCommit: backbone.relay.wake,
-    handlers: [on(paymentCaptured, (event, tx) => confirmPaidOrder(deps, tx, event.data)), on(paymentFailed, (event, tx) => notePaymentFailure(deps, tx, event.data))],
+    handlers: [
+      on(paymentCaptured, (event, tx) => confirmPaidOrder(deps, tx, event.data)),
+      on(paymentFailed, (event, tx) => notePaymentFailure(deps, tx, event.data)),
+      on(paymentVoided, (event, tx) => notePaymentSettlement(deps, tx, { kind: 'voided', event: event.data })),
+      on(paymentRefunded, (event, tx) => notePaymentSettlement(deps, tx, { kind: 'refunded', event: event.data })),
+      on(paymentRefundFailed, (event, tx) => notePaymentSettlement(deps, tx, { kind: 'refund-failed', event: event.data })),
+    ],
   });
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { errorCodeOf, errorOf } from '@shop/testkit';
 import { assertNotEmpty, assertOnSale, type CartLine } from '../../src/domain/checkout';
-import { assertTransition, canTransition, formatOrderNumber, toEventLine, type OrderStatus } from '../../src/domain/order';
+import { assertCancellable, assertTransition, canTransition, formatOrderNumber, refundAmountOf, toEventLine, type OrderStatus } from '../../src/domain/order';
 import { assertDomestic, priceOrder, taxOf } from '../../src/domain/pricing';
 
 const usd = (amount: number) => ({ amount, currency: 'USD' });
@@ -69,6 +69,20 @@ describe('order domain', () => {
 
     it('when refused, then the error names both statuses', () => {
       expect(errorOf(() => assertTransition({ id: 'o1', status: 'DELIVERED' }, 'CANCELLED'))?.details).to.deep.equal({ orderId: 'o1', from: 'DELIVERED', to: 'CANCELLED' });
+    });
+  });
+
+  describe('cancellation', () => {
+    it('when PENDING or CONFIRMED, then it may be cancelled; SHIPPED, DELIVERED or CANCELLED, CANCELLATION_NOT_ALLOWED', () => {
+      for (const status of ['PENDING', 'CONFIRMED'] as OrderStatus[]) expect(() => assertCancellable({ id: 'o', status }), status).not.to.throw();
+      for (const status of ['SHIPPED', 'DELIVERED', 'CANCELLED'] as OrderStatus[]) expect(errorCodeOf(() => assertCancellable({ id: 'o', status })), status).to.equal('CANCELLATION_NOT_ALLOWED');
+    });
+
+    it('when the money was captured, then the whole total is refunded; only held (or failed), nothing is: the hold is voided', () => {
+      const total = usd(4820);
+      expect(refundAmountOf({ total, payment: { method: 'card', status: 'captured' } })).to.deep.equal(usd(4820));
+      expect(refundAmountOf({ total, payment: { method: 'card', status: 'authorized' } })).to.deep.equal(usd(0));
+      expect(refundAmountOf({ total, payment: { method: 'card', status: 'failed' } })).to.deep.equal(usd(0));
     });
   });
 

@@ -1,0 +1,11 @@
+import { assertFound } from '@shop/platform';
+import { findOrder, statusHistoryOf } from '../db/order.repository';
+import type { OrderDeps } from './deps';
+import { toAdminOrderView } from './order-view';
+
+/** `GET /admin/orders/:id`: any order with its status history and payment (never card data beyond brand and last four). */
+export async function getOrderDetails(deps: OrderDeps, orderId: string) {
+  const order = await findOrder(deps.db, orderId);
+  assertFound(order, 'ORDER_NOT_FOUND', 'order not found', { orderId });
+  return toAdminOrderView(order, await statusHistoryOf(deps.db, orderId));
+}

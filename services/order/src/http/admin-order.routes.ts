@@ -1,0 +1,39 @@
+import type { Router } from 'express';
+import { principalOf, requireAuth, route } from '@shop/platform';
+import { cancelOrder } from '../app/cancel-order.use-case';
+import { confirmOrder } from '../app/confirm-order.use-case';
+import type { OrderDeps } from '../app/deps';
+import { getOrderDetails } from '../app/get-order-details.use-case';
+import { listAllOrders } from '../app/list-all-orders.use-case';
+import { toAdminOrderView } from '../app/order-view';
+import { shipOrder } from '../app/ship-order.use-case';
+import * as schema from './order.schemas';
+
+/** Staff's routes (API.md): every order, its history, and moving it along; shipping is also for fulfilment staff. */
+export function adminOrderRoutes(router: Router, deps: OrderDeps): void {
+  const admin = requireAuth(deps.verifyToken, ['admin']);
+  const fulfilment = requireAuth(deps.verifyToken, ['admin', 'fulfillment']);
+  router.get(
+    '/admin/orders',
+    admin,
+    route({ query: schema.adminListQuery }, ({ query }) => {
+      const { page, pageSize, status, customerId, from, to, q } = query;
+      return listAllOrders(deps, { status, customerId, q, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined }, { page, pageSize });
+    }),
+  );
+  router.get('/admin/orders/:id', admin, route({ params: schema.orderIdParams }, ({ params }) => getOrderDetails(deps, params.id)));
+  router.post('/admin/orders/:id/confirm', admin, route({ params: schema.orderIdParams }, (input) => confirmOrder(deps, input.params.id, principalOf(input).customerId)));
+  router.post(
+    '/admin/orders/:id/ship',
+    fulfilment,
+    route({ params: schema.orderIdParams, body: schema.shipBody }, (input) => shipOrder(deps, { orderId: input.params.id, ...input.body, by: principalOf(input).customerId })),
+  );
+  router.post(
+    '/admin/orders/:id/cancel',
+    admin,
+    route({ params: schema.orderIdParams, body: schema.adminCancelBody }, async (input) => {
+      const { order, history } = await cancelOrder(deps, { orderId: input.params.id, reason: input.body.reason, by: { adminId: principalOf(input).customerId } });
+      return toAdminOrderView(order, history);
+    }),
+  );
+}
