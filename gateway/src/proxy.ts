@@ -3,7 +3,7 @@ import https from 'node:https';
 import type { Request, RequestHandler, Response } from 'express';
 import { createProxyMiddleware, debugProxyErrorsPlugin, proxyEventsPlugin } from 'http-proxy-middleware';
 import CircuitBreaker from 'opossum';
-import { AppError, CORRELATION_HEADER, type Logger, type Principal } from '@shop/platform';
+import { AppError, CORRELATION_HEADER, ERROR_CODE_HEADER, type Logger, type Principal } from '@shop/platform';
 import { resolvedRouteOf } from './route-resolution';
 
 /** A circuit breaker's state, as readiness and metrics report it. */
@@ -33,6 +33,15 @@ export interface UpstreamOptions {
 
 /** Answers that mean the service (or what stands in front of it) is not serving: they count against the breaker. */
 const UNAVAILABLE_STATUSES = new Set([502, 503, 504]);
+
+/**
+ * A 502 the service chose to answer (its `X-Error-Code`, e.g. PAYMENT_PROVIDER_ERROR: a system
+ * behind it failed) says the service itself is serving: it must not open that service's breaker.
+ */
+function countsAsUnavailable(status: number, headers: http.IncomingHttpHeaders): boolean {
+  if (status === 502 && headers[ERROR_CODE_HEADER]) return false;
+  return UNAVAILABLE_STATUSES.has(status);
+}
 
 /** The upstream answered one of UNAVAILABLE_STATUSES; the answer itself has gone to the client. */
 class UnavailableAnswer extends Error {}
@@ -82,7 +91,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         const status = proxyRes.statusCode ?? 502;
         const locals = (res as Response).locals;
         if (status < 300 && locals?.principal && resolvedRouteOf(res as Response).route.endsSession) options.sessionEnded?.(locals.principal as Principal);
-        settle(req, UNAVAILABLE_STATUSES.has(status) ? new UnavailableAnswer(`${name} answered ${status}`) : undefined);
+        settle(req, countsAsUnavailable(status, proxyRes.headers) ? new UnavailableAnswer(`${name} answered ${status}`) : undefined);
       },
       error(err, req, res) {
         settle(req, (req as http.IncomingMessage).complete ? err : new ClientTimeout('the client did not send the whole request'));

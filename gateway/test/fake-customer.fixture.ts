@@ -141,7 +141,8 @@ export async function startFakeCustomerService(): Promise<FakeCustomerService> {
       return;
     }
     if (fake.failWith) {
-      res.status(fake.failWith).json({ error: { code: 'SERVICE_UNAVAILABLE', message: 'fake failure', details: {} } });
+      if (fake.failWith === 502) res.set('x-error-code', 'PAYMENT_PROVIDER_ERROR');
+      res.status(fake.failWith).json({ error: { code: fake.failWith === 502 ? 'PAYMENT_PROVIDER_ERROR' : 'SERVICE_UNAVAILABLE', message: 'fake failure', details: {} } });
       return;
     }
     res.setHeader('X-Upstream', 'fake-customer');

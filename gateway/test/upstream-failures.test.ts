@@ -78,6 +78,17 @@ describe('gateway', () => {
         expect((await f.ops.get('/health/ready')).body.upstreams.customer).to.deep.equal({ breaker: 'closed' });
       });
 
+      it("when a service answers its own 502 (a system behind it failed, PAYMENT_PROVIDER_ERROR), then the answer reaches the client and the service's breaker stays closed", async () => {
+        f.customer.failWith = 502;
+        for (let i = 0; i < 6; i += 1) {
+          const answer = await f.api.get('/api/v1/customers/me');
+          expect(answer.status).to.equal(502);
+          expect(answer.body.error.code).to.equal('PAYMENT_PROVIDER_ERROR');
+        }
+        expect(f.customer.seen.filter((r) => r.path === '/customers/me')).to.have.length(6);
+        expect((await f.ops.get('/health/ready')).body.upstreams.customer).to.deep.equal({ breaker: 'closed' });
+      });
+
       it('when connections are refused, then they count as failures and open the breaker', async () => {
         await f.customer.stop();
         for (let i = 0; i < 3; i += 1) expect((await f.api.get('/api/v1/customers/me')).body.error.code).to.equal('SERVICE_UNAVAILABLE');

@@ -45,6 +45,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (res.headersSent) return;
     const retryAfter = appError.details.retryAfterSeconds;
     if (typeof retryAfter === 'number') res.set('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
-    res.status(status).json(errorBody(appError.code, appError.message, appError.details));
+    const body = errorBody(appError.code, appError.message, appError.details);
+    // Says the answer is the service's own verdict (a proxy in front of it can tell it from a failure).
+    res.status(status).set(ERROR_CODE_HEADER, body.error.code).json(body);
   };
 }
+
+/** The header every error answer of a service names its code in. */
+export const ERROR_CODE_HEADER = 'x-error-code';
