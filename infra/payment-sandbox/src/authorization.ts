@@ -7,6 +7,9 @@ export interface Money {
   currency: string;
 }
 
+/** What paid: a card network, or `paypal` for an approved PayPal payment (no card behind it). */
+export type PaymentBrand = Brand | 'paypal';
+
 export type AuthorizationStatus = 'authorized' | 'declined' | 'captured' | 'capture_failed' | 'voided';
 
 /** An authorization as the provider keeps it: no card data beyond brand and last four digits. */
@@ -15,7 +18,7 @@ export interface Authorization {
   status: AuthorizationStatus;
   amount: Money;
   reference: string;
-  brand: Brand;
+  brand: PaymentBrand;
   last4: string | null;
   declineCode: DeclineCode | null;
   laterFailure: LaterFailure | null;

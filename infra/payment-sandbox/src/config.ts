@@ -4,6 +4,8 @@ import { commonConfigKeys, databaseConfigKeys, loadConfig, opsPort, type CommonC
 /** The sandbox payment provider's settings, validated once at start-up. */
 export interface SandboxConfig extends CommonConfig, DatabaseConfig {
   PROVIDER_API_KEY: string;
+  /** Where a shopper's browser reaches the sandbox (no trailing slash): PayPal approval pages are under it. */
+  PUBLIC_URL: string;
   /** Unset: events are stored (and listed at GET /v1/events) but not sent. */
   WEBHOOK_URL?: string;
   WEBHOOK_SECRET: string;
@@ -20,6 +22,12 @@ export const sandboxConfigSchema = Joi.object<SandboxConfig>({
   OPS_PORT: opsPort(9010),
   ...databaseConfigKeys('postgres://postgres@127.0.0.1:5432/shop_payment_sandbox'),
   PROVIDER_API_KEY: Joi.string().min(1).max(200).default('sandbox-key').description('the key every /v1 request must send as X-Api-Key'),
+  PUBLIC_URL: Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .pattern(/^[^?#]*$/, 'no query or fragment')
+    .replace(/\/+$/, '')
+    .default('http://localhost:4010')
+    .description("the address a shopper's browser reaches the sandbox on: a PayPal approval's approvalUrl is <PUBLIC_URL>/paypal/<id>"),
   WEBHOOK_URL: Joi.string()
     .uri({ scheme: ['http', 'https'] })
     .empty('')

@@ -24,6 +24,8 @@ const statusByCode = {
   authorization_captured: 409,
   authorization_declined: 409,
   not_captured: 409,
+  approval_completed: 409,
+  approval_cancelled: 409,
   request_too_large: 413,
   unsupported_media_type: 415,
   processing_error: 500,

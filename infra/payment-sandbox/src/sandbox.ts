@@ -5,6 +5,7 @@ import { createLogger, settledWithin, startHttp, startPeriodicJob, type Logger, 
 import type { SandboxConfig } from './config';
 import { pruneKeys } from './db/idempotency.repository';
 import type { SandboxDatabase } from './db/schema';
+import { paypalPageRoutes } from './http/paypal-page.routes';
 import { providerApi } from './http/provider-api';
 import { startWebhookDelivery } from './webhooks';
 
@@ -25,7 +26,8 @@ export interface RunningSandbox {
 
 /**
  * The sandbox payment provider: a stand-in for an external card processor, with its own database
- * and API (test cards, idempotent POSTs) and signed webhooks delivered at least once. Starts like
+ * and API (test cards, idempotent POSTs, PayPal-style approvals with the pages a shopper approves
+ * them on) and signed webhooks delivered at least once. Starts like
  * the services do: HTTP listens first (routes 503 while PostgreSQL is waited for), then the
  * database is migrated, the routes opened and the jobs started; `stop()` undoes it in reverse.
  */
@@ -81,7 +83,10 @@ export async function startPaymentSandbox(
         run: () => pruneKeys(db, config.IDEMPOTENCY_KEY_TTL_HOURS),
       }),
     );
-    router.use('/v1', providerApi({ db, logger, apiKey: config.PROVIDER_API_KEY, now: () => new Date(), afterCommit: delivery.wake }));
+    const deps = { db, logger, apiKey: config.PROVIDER_API_KEY, publicUrl: config.PUBLIC_URL, now: () => new Date(), afterCommit: delivery.wake };
+    router.use('/v1', providerApi(deps));
+    // What a shopper's browser opens: no API key, HTML answers.
+    router.use('/paypal', paypalPageRoutes(deps));
     http.open();
     logger.info('payment sandbox started', { url: http.url, opsUrl: http.opsUrl, webhooks: config.WEBHOOK_URL ? 'on' : 'off' });
 

@@ -28,13 +28,13 @@ export interface ReceivedWebhook {
 export interface WebhookReceiver {
   url: string;
   received: ReceivedWebhook[];
-  /** The requests about one authorization, in the order they came. */
-  about(authorizationId: string): ReceivedWebhook[];
+  /** The requests about one authorization or PayPal approval (`data.approvalId`), in the order they came. */
+  about(id: string): ReceivedWebhook[];
   /**
-   * What to answer the next requests about this authorization, in order (a status, or 'drop' to
-   * cut the connection); 200 once the script is used up.
+   * What to answer the next requests about this authorization (or, for an event with none, this
+   * approval), in order (a status, or 'drop' to cut the connection); 200 once the script is used up.
    */
-  script(authorizationId: string, answers: Array<number | 'drop'>): void;
+  script(id: string, answers: Array<number | 'drop'>): void;
   close(): Promise<void>;
 }
 
@@ -54,7 +54,7 @@ export async function startWebhookReceiver(secret = WEBHOOK_SECRET): Promise<Web
         verified = false;
       }
       const body = JSON.parse(raw.toString('utf8')) as Omit<ReceivedWebhook, 'signature' | 'contentType' | 'verified' | 'answered'>;
-      const answer = scripts.get(body.data.authorizationId)?.shift() ?? 200;
+      const answer = scripts.get(body.data.authorizationId ?? body.data.approvalId)?.shift() ?? 200;
       received.push({ ...body, signature, contentType: req.headers['content-type'], verified, answered: answer === 'drop' ? 'dropped' : answer });
       if (answer === 'drop') req.socket.destroy();
       else res.writeHead(answer, { 'content-type': 'application/json' }).end('{}');
@@ -64,8 +64,8 @@ export async function startWebhookReceiver(secret = WEBHOOK_SECRET): Promise<Web
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/payments`,
     received,
-    about: (authorizationId) => received.filter((w) => w.data.authorizationId === authorizationId),
-    script: (authorizationId, answers) => scripts.set(authorizationId, [...answers]),
+    about: (id) => received.filter((w) => w.data.authorizationId === id || w.data.approvalId === id),
+    script: (id, answers) => scripts.set(id, [...answers]),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
@@ -88,6 +88,32 @@ export function card(number: string = TEST_CARDS.approved, overrides: Partial<Ca
 
 export const usd = (amount: number) => ({ amount, currency: 'USD' });
 
+/** What a browser gets: the status, the headers (a redirect is not followed) and the text. */
+export interface PageResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+export interface ApprovalInput {
+  amount: { amount: number; currency: string };
+  reference: string;
+  returnUrl: string;
+  cancelUrl: string;
+}
+
+/** A PayPal approval request with a new reference and the shop's return and cancel pages. */
+export function approvalRequest(overrides: Partial<ApprovalInput> = {}): ApprovalInput {
+  const reference = overrides.reference ?? randomUUID();
+  return {
+    amount: usd(2500),
+    reference,
+    returnUrl: `https://shop.test/checkout/paypal/return?order=${encodeURIComponent(reference)}`,
+    cancelUrl: `https://shop.test/checkout/paypal/cancel?order=${encodeURIComponent(reference)}`,
+    ...overrides,
+  };
+}
+
 export interface SandboxFixture {
   sandbox: RunningSandbox;
   databaseUrl: string;
@@ -105,6 +131,12 @@ export interface SandboxFixture {
   captured(number?: string, amount?: number): Promise<string>;
   /** The stored events of an authorization, oldest first. */
   events(authorizationId: string): Promise<Array<Record<string, any>>>;
+  /** The stored events of a PayPal approval, oldest first. */
+  approvalEvents(approvalId: string): Promise<Array<Record<string, any>>>;
+  /** A new PayPal approval awaiting the shopper: the 201 body (fails the test on another answer). */
+  approval(overrides?: Partial<ApprovalInput>): Promise<Record<string, any>>;
+  /** A shopper's browser request to the sandbox: no API key; a form post if `form` is given. */
+  page(method: 'GET' | 'POST', path: string, form?: Record<string, string>): Promise<PageResponse>;
   stop(): Promise<void>;
 }
 
@@ -169,6 +201,22 @@ export async function startSandboxFixture(options: FixtureOptions = {}): Promise
     async events(authorizationId) {
       return (await get(`/v1/events?authorizationId=${authorizationId}`)).body.data;
     },
+    async approvalEvents(approvalId) {
+      return (await get(`/v1/events?approvalId=${approvalId}`)).body.data;
+    },
+    async approval(overrides) {
+      const response = await post('/v1/paypal/approvals', approvalRequest(overrides));
+      if (response.status !== 201) throw new Error(`no approval: ${response.status} ${JSON.stringify(response.body)}`);
+      return response.body;
+    },
+    async page(method, path, form) {
+      const response = await fetch(`${sandbox.url}${path}`, {
+        method,
+        redirect: 'manual',
+        ...(form && { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() }),
+      });
+      return { status: response.status, headers: response.headers, text: await response.text() };
+    },
     async stop() {
       await sandbox.stop();
       await db.destroy();
@@ -177,9 +225,9 @@ export async function startSandboxFixture(options: FixtureOptions = {}): Promise
   };
 }
 
-/** Waits until the receiver got `count` requests about an authorization. */
-export function webhooksAbout(receiver: WebhookReceiver, authorizationId: string, count: number, timeoutMs = 5_000): Promise<ReceivedWebhook[]> {
-  return eventually(() => receiver.about(authorizationId).length >= count && receiver.about(authorizationId), timeoutMs, `${count} webhooks about ${authorizationId}`);
+/** Waits until the receiver got `count` requests about an authorization (or a PayPal approval). */
+export function webhooksAbout(receiver: WebhookReceiver, id: string, count: number, timeoutMs = 5_000): Promise<ReceivedWebhook[]> {
+  return eventually(() => receiver.about(id).length >= count && receiver.about(id), timeoutMs, `${count} webhooks about ${id}`);
 }
 
 /** How many authorizations with this reference the sandbox stored. */

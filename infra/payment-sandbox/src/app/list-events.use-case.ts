@@ -7,6 +7,7 @@ export interface EventListQuery {
   /** Only events stored after this one. */
   after?: string;
   authorizationId?: string;
+  approvalId?: string;
   limit: number;
 }
 
@@ -18,6 +19,6 @@ export async function listStoredEvents(db: Kysely<SandboxDatabase>, query: Event
     if (!after) throw new ProviderError('not_found', `no event ${query.after}`);
     afterSeq = after.seq;
   }
-  const events = await listEvents(db, { afterSeq, authorizationId: query.authorizationId, limit: query.limit + 1 });
+  const events = await listEvents(db, { afterSeq, authorizationId: query.authorizationId, approvalId: query.approvalId, limit: query.limit + 1 });
   return { events: events.slice(0, query.limit), hasMore: events.length > query.limit };
 }

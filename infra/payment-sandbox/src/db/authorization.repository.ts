@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from '@shop/db';
-import type { Authorization, Refund } from '../authorization';
-import type { Brand, DeclineCode, LaterFailure } from '../cards';
+import type { Authorization, PaymentBrand, Refund } from '../authorization';
+import type { DeclineCode, LaterFailure } from '../cards';
 import type { SandboxDatabase } from './schema';
 
 type Db = Kysely<SandboxDatabase>;
@@ -11,7 +11,7 @@ const toAuthorization = (row: AuthorizationRow): Authorization => ({
   status: row.status,
   amount: { amount: row.amount, currency: row.currency },
   reference: row.reference,
-  brand: row.brand as Brand,
+  brand: row.brand as PaymentBrand,
   last4: row.last4,
   declineCode: row.decline_code as DeclineCode | null,
   laterFailure: row.later_failure as LaterFailure | null,

@@ -5,11 +5,13 @@ type Db = Kysely<SandboxDatabase>;
 type EventRow = Selectable<SandboxDatabase['events']>;
 
 /** The webhook event types the sandbox sends. */
-export type EventType = 'payment.captured' | 'payment.capture_failed' | 'payment.refunded' | 'payment.refund_failed';
+export type EventType = 'payment.captured' | 'payment.capture_failed' | 'payment.refunded' | 'payment.refund_failed' | 'payment.approval_cancelled';
 
+/** An event is about an authorization, a PayPal approval, or both (the capture an approval became). */
 export interface NewEvent {
   id: string;
-  authorizationId: string;
+  authorizationId: string | null;
+  approvalId: string | null;
   type: EventType;
   data: Record<string, unknown>;
   createdAt: Date;
@@ -29,6 +31,7 @@ const toEvent = (row: EventRow): StoredEvent => ({
   id: row.id,
   seq: row.seq,
   authorizationId: row.authorization_id,
+  approvalId: row.approval_id,
   type: row.type as EventType,
   data: row.data as Record<string, unknown>,
   createdAt: row.created_at,
@@ -43,7 +46,15 @@ const toEvent = (row: EventRow): StoredEvent => ({
 export async function insertEvent(db: Db, event: NewEvent): Promise<void> {
   await db
     .insertInto('events')
-    .values({ id: event.id, authorization_id: event.authorizationId, type: event.type, data: JSON.stringify(event.data), created_at: event.createdAt, correlation_id: event.correlationId })
+    .values({
+      id: event.id,
+      authorization_id: event.authorizationId,
+      approval_id: event.approvalId,
+      type: event.type,
+      data: JSON.stringify(event.data),
+      created_at: event.createdAt,
+      correlation_id: event.correlationId,
+    })
     .execute();
 }
 
@@ -51,7 +62,8 @@ export async function insertEvent(db: Db, event: NewEvent): Promise<void> {
  * The oldest undelivered event that is due and has no older undelivered event of its authorization
  * before it (events of one authorization go out in order, a failing one holds back the rest),
  * locked until the transaction ends. Events another replica has locked are skipped, so no event is
- * sent by two at once.
+ * sent by two at once. An event with no authorization (a PayPal approval's cancellation, the only
+ * event of its approval) waits for none: NULL equals nothing.
  */
 export async function claimNextDueEvent(db: Db): Promise<StoredEvent | undefined> {
   const { rows } = await sql<EventRow>`
@@ -91,6 +103,7 @@ export interface EventQuery {
   /** Only events stored after the one with this seq. */
   afterSeq?: number;
   authorizationId?: string;
+  approvalId?: string;
   limit: number;
 }
 
@@ -99,6 +112,7 @@ export async function listEvents(db: Db, query: EventQuery): Promise<StoredEvent
   let select = db.selectFrom('events').selectAll();
   if (query.afterSeq !== undefined) select = select.where('seq', '>', query.afterSeq);
   if (query.authorizationId !== undefined) select = select.where('authorization_id', '=', query.authorizationId);
+  if (query.approvalId !== undefined) select = select.where('approval_id', '=', query.approvalId);
   const rows = await select.orderBy('seq').limit(query.limit).execute();
   return rows.map(toEvent);
 }

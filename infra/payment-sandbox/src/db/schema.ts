@@ -1,5 +1,6 @@
 import type { Generated } from '@shop/db';
 import type { AuthorizationStatus, RefundStatus } from '../authorization';
+import type { ApprovalStatus, CancelledBy } from '../paypal';
 
 /** The sandbox's tables as Kysely sees them. */
 export interface SandboxDatabase {
@@ -26,6 +27,20 @@ export interface SandboxDatabase {
     status: RefundStatus;
     created_at: Date;
   };
+  paypal_approvals: {
+    id: string;
+    status: ApprovalStatus;
+    amount: number;
+    currency: string;
+    reference: string;
+    return_url: string;
+    cancel_url: string;
+    authorization_id: string | null;
+    cancelled_by: CancelledBy | null;
+    created_at: Date;
+    approved_at: Date | null;
+    cancelled_at: Date | null;
+  };
   idempotency_keys: {
     route: string;
     key: string;
@@ -37,7 +52,8 @@ export interface SandboxDatabase {
   events: {
     id: string;
     seq: Generated<number>;
-    authorization_id: string;
+    authorization_id: string | null;
+    approval_id: string | null;
     type: string;
     data: unknown;
     created_at: Date;

@@ -12,16 +12,8 @@ import type { DeclineCode } from '../cards';
 import { errorBody } from '../errors';
 import type { ApiDeps } from './deps';
 import { idempotently, type Answer } from './idempotency';
+import { byId, byReference, money, reference } from './schemas';
 import { authorizationView, refundView } from './views';
-
-const money = () =>
-  Joi.object<Money>({
-    amount: Joi.number().integer().min(1).max(100_000_000).required(),
-    currency: Joi.string()
-      .pattern(/^[A-Z]{3}$/)
-      .required()
-      .messages({ 'string.pattern.base': '{{#label}} must be three upper-case letters (ISO 4217)' }),
-  });
 
 // The card is checked by the card rules, not here: a number that is not a card is a decline
 // (incorrect_number) like any the cardholder mistyped, not a bad request.
@@ -37,12 +29,10 @@ const card = Joi.object({
 const authorizeBody = Joi.object<AuthorizeRequest>({
   amount: money().required(),
   card: card.required(),
-  reference: Joi.string().min(1).max(200).required(),
+  reference: reference().required(),
 });
 
 const amountBody = Joi.object<{ amount?: Money }>({ amount: money() });
-const byId = Joi.object<{ id: string }>({ id: Joi.string().max(100).required() });
-const byReference = Joi.object<{ reference: string }>({ reference: Joi.string().min(1).max(200).required() });
 
 const DECLINE_MESSAGES: Record<DeclineCode, string> = {
   incorrect_number: 'the card number is incorrect',

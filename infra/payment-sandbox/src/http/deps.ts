@@ -8,6 +8,8 @@ export interface ApiDeps {
   logger: Logger;
   /** The X-Api-Key clients must send; it also keys the hash of idempotent requests. */
   apiKey: string;
+  /** Where a shopper's browser reaches the sandbox (PUBLIC_URL): approval pages are under it. */
+  publicUrl: string;
   now: () => Date;
   /** Called after a change committed: the delivery job sends its events at once. */
   afterCommit: () => void;

@@ -1,6 +1,6 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { AppError, isTransientError, type Logger } from '@shop/platform';
-import { errorBody, ProviderError, statusOf, type ProviderErrorCode } from '../errors';
+import { errorBody, ProviderError, statusOf, type ErrorExtras, type ProviderErrorCode } from '../errors';
 
 // A joi message quotes the value it refused: never for a card field, whose value is the card.
 const SECRET_FIELD = /^card(\.|$)/;
@@ -36,31 +36,38 @@ function toProviderError(err: unknown): ProviderError | undefined {
   return fromBodyParser(err as { type?: string; status?: number });
 }
 
+/** Sends an error the handler settled on: the API's JSON shape unless told otherwise (the shopper's pages answer HTML). */
+export type ErrorResponder = (res: Response, status: number, error: { code: ProviderErrorCode; message: string; extras: ErrorExtras }) => void;
+
+const jsonError: ErrorResponder = (res, status, { code, message, extras }) => {
+  res.status(status).json(errorBody(code, message, extras));
+};
+
 /**
  * The one place the provider's errors become HTTP, in its own shape. A database that is down
  * answers 503 service_unavailable, anything unexpected 500 internal_error (logged, nothing
  * internal in the body). Nothing of a request's body is logged.
  */
-export function providerErrorHandler(logger: Logger): ErrorRequestHandler {
+export function providerErrorHandler(logger: Logger, respond: ErrorResponder = jsonError): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const known = toProviderError(err);
     let code: ProviderErrorCode;
-    let body;
+    let error: Parameters<ErrorResponder>[2];
     if (known) {
       code = known.code;
-      body = errorBody(known.code, known.message, known.extras);
+      error = { code, message: known.message, extras: known.extras };
       logger.log(known.status >= 500 ? 'warn' : 'info', 'request refused', { method: req.method, path: `${req.baseUrl}${req.path}`, status: known.status, code });
     } else if (isTransientError(err)) {
       code = 'service_unavailable';
-      body = errorBody(code, 'the provider is unavailable, try again later');
+      error = { code, message: 'the provider is unavailable, try again later', extras: {} };
       res.set('Retry-After', '1');
       logger.warn('request failed on an unavailable dependency', { method: req.method, path: `${req.baseUrl}${req.path}`, error: String(err) });
     } else {
       code = 'internal_error';
-      body = errorBody(code, 'internal error');
+      error = { code, message: 'internal error', extras: {} };
       logger.error('unhandled error', { method: req.method, path: `${req.baseUrl}${req.path}`, error: err instanceof Error ? err.stack : String(err) });
     }
-    if (!res.headersSent) res.status(statusOf(code)).json(body);
+    if (!res.headersSent) respond(res, statusOf(code), error);
   };
 }
 

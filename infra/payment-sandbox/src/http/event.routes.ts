@@ -8,10 +8,11 @@ import { eventView } from './views';
 const eventQuery = Joi.object<EventListQuery>({
   after: Joi.string().max(100),
   authorizationId: Joi.string().max(100),
+  approvalId: Joi.string().max(100),
   limit: Joi.number().integer().min(1).max(100).default(100),
 });
 
-/** `GET /v1/events?after=<id>&authorizationId=&limit=`: the stored events, oldest first, with their delivery state. */
+/** `GET /v1/events?after=<id>&authorizationId=&approvalId=&limit=`: the stored events, oldest first, with their delivery state. */
 export function eventRoutes(router: Router, deps: ApiDeps): void {
   router.get(
     '/events',

@@ -6,6 +6,7 @@ import type { ApiDeps } from './deps';
 import { providerErrorHandler, providerNotFound } from './error-handler';
 import { eventRoutes } from './event.routes';
 import { requireIdempotencyKey } from './idempotency';
+import { paypalRoutes } from './paypal.routes';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
@@ -30,6 +31,7 @@ export function providerApi(deps: ApiDeps): Router {
   api.use(express.json({ limit: '20kb' }));
   api.use(requireIdempotencyKey);
   authorizationRoutes(api, deps);
+  paypalRoutes(api, deps);
   eventRoutes(api, deps);
   api.use(providerNotFound);
   api.use(providerErrorHandler(deps.logger));

@@ -1,5 +1,6 @@
 import type { Authorization, Refund } from '../authorization';
 import type { StoredEvent } from '../db/event.repository';
+import type { PaypalApproval } from '../paypal';
 import { webhookPayload } from '../webhooks';
 
 /** An authorization as the API shows it: no card data beyond brand and last four digits. */
@@ -28,6 +29,29 @@ export function refundView(refund: Refund, currency: string) {
     amount: { amount: refund.amount, currency },
     status: refund.status,
     createdAt: refund.createdAt.toISOString(),
+  };
+}
+
+/** The page a shopper approves or cancels a PayPal payment on. */
+export function approvalUrlOf(publicUrl: string, id: string): string {
+  return `${publicUrl}/paypal/${encodeURIComponent(id)}`;
+}
+
+/** A PayPal approval as the API shows it, with the address to send the shopper's browser to. */
+export function approvalView(approval: PaypalApproval, publicUrl: string) {
+  return {
+    id: approval.id,
+    status: approval.status,
+    amount: approval.amount,
+    reference: approval.reference,
+    approvalUrl: approvalUrlOf(publicUrl, approval.id),
+    returnUrl: approval.returnUrl,
+    cancelUrl: approval.cancelUrl,
+    authorizationId: approval.authorizationId,
+    cancelledBy: approval.cancelledBy,
+    createdAt: approval.createdAt.toISOString(),
+    approvedAt: approval.approvedAt?.toISOString() ?? null,
+    cancelledAt: approval.cancelledAt?.toISOString() ?? null,
   };
 }
 

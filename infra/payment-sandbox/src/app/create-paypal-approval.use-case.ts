@@ -1,0 +1,32 @@
+import type { Money } from '../authorization';
+import { insertApproval } from '../db/paypal-approval.repository';
+import { newId } from '../ids';
+import type { PaypalApproval } from '../paypal';
+import type { UseCaseContext } from './deps';
+
+export interface PaypalApprovalRequest {
+  amount: Money;
+  /** The shop's order id. */
+  reference: string;
+  returnUrl: string;
+  cancelUrl: string;
+}
+
+/** Asks the shopper for a payment: an approval awaiting them, which the merchant sends their browser to. */
+export async function createPaypalApproval(ctx: UseCaseContext, request: PaypalApprovalRequest): Promise<PaypalApproval> {
+  const approval: PaypalApproval = {
+    id: newId('pp'),
+    status: 'awaiting_approval',
+    amount: request.amount,
+    reference: request.reference,
+    returnUrl: request.returnUrl,
+    cancelUrl: request.cancelUrl,
+    authorizationId: null,
+    cancelledBy: null,
+    createdAt: ctx.now,
+    approvedAt: null,
+    cancelledAt: null,
+  };
+  await insertApproval(ctx.tx, approval);
+  return approval;
+}

@@ -1,0 +1,11 @@
+import { lockApproval } from '../db/paypal-approval.repository';
+import { ProviderError } from '../errors';
+import type { PaypalApproval } from '../paypal';
+import type { UseCaseContext } from './deps';
+
+/** The approval, locked for the change about to be made to it; 404 not_found if there is none. */
+export async function lockExistingApproval(ctx: UseCaseContext, id: string): Promise<PaypalApproval> {
+  const approval = await lockApproval(ctx.tx, id);
+  if (!approval) throw new ProviderError('not_found', `no PayPal approval ${id}`);
+  return approval;
+}

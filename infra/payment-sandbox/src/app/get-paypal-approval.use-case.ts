@@ -1,0 +1,12 @@
+import type { Kysely } from '@shop/db';
+import { findApproval } from '../db/paypal-approval.repository';
+import type { SandboxDatabase } from '../db/schema';
+import { ProviderError } from '../errors';
+import type { PaypalApproval } from '../paypal';
+
+/** An approval's current state; 404 not_found if there is none. */
+export async function getPaypalApproval(db: Kysely<SandboxDatabase>, id: string): Promise<PaypalApproval> {
+  const approval = await findApproval(db, id);
+  if (!approval) throw new ProviderError('not_found', `no PayPal approval ${id}`);
+  return approval;
+}
