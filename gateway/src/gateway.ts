@@ -118,7 +118,8 @@ function createUpstreams(config: Readonly<GatewayConfig>, logger: Logger, revoke
         logger,
         // The replica that answered the logout refuses the token from its next request on; the
         // others hear customer.sessions-invalidated.
-        sessionEnded: (principal) => revokedSessions.recordSessions([principal.sessionId], new Date()),
+        sessionEnded: (principal, scope) =>
+          scope === 'account' ? revokedSessions.record(principal.customerId, new Date()) : revokedSessions.recordSessions([principal.sessionId], new Date()),
       }),
     );
   }

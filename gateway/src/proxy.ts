@@ -27,8 +27,8 @@ export interface UpstreamOptions {
   volumeThreshold: number;
   resetTimeoutMs: number;
   logger: Logger;
-  /** Called before the answer of a session-ending route (logout) reaches the client. */
-  sessionEnded?: (principal: Principal) => void;
+  /** Called before the answer of a session-ending route (logout, or an erasure: the whole account) reaches the client. */
+  sessionEnded?: (principal: Principal, scope: 'session' | 'account') => void;
 }
 
 /** Answers that mean the service (or what stands in front of it) is not serving: they count against the breaker. */
@@ -90,7 +90,8 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         proxyRes.headers[CORRELATION_HEADER] = req.headers[CORRELATION_HEADER];
         const status = proxyRes.statusCode ?? 502;
         const locals = (res as Response).locals;
-        if (status < 300 && locals?.principal && resolvedRouteOf(res as Response).route.endsSession) options.sessionEnded?.(locals.principal as Principal);
+        const ends = resolvedRouteOf(res as Response).route.endsSession;
+        if (status < 300 && locals?.principal && ends) options.sessionEnded?.(locals.principal as Principal, ends === 'account' ? 'account' : 'session');
         settle(req, countsAsUnavailable(status, proxyRes.headers) ? new UnavailableAnswer(`${name} answered ${status}`) : undefined);
       },
       error(err, req, res) {

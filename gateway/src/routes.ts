@@ -18,8 +18,11 @@ export interface GatewayRoute {
    * (password hashing) have their own, so they cannot open the breaker of the service's fast ones.
    */
   group?: string;
-  /** A 2xx answer ends the caller's session: the gateway refuses its token from that moment. */
-  endsSession?: boolean;
+  /**
+   * A 2xx answer ends the caller's session (`true`, a logout) or every session of the account
+   * (`'account'`, an erasure): the gateway refuses those tokens from that moment.
+   */
+  endsSession?: boolean | 'account';
 }
 
 /** The breaker group of rows without one. */
@@ -45,6 +48,7 @@ export const routeTable: readonly GatewayRoute[] = [
   { prefix: '/api/v1/auth', upstream: 'CUSTOMER_SERVICE_URL' },
   { prefix: '/api/v1/auth/login', upstream: 'CUSTOMER_SERVICE_URL', group: CREDENTIALS },
   { prefix: '/api/v1/auth/logout', upstream: 'CUSTOMER_SERVICE_URL', endsSession: true },
+  { prefix: '/api/v1/customers/me', method: 'DELETE', exact: true, upstream: 'CUSTOMER_SERVICE_URL', endsSession: 'account' },
   { prefix: '/api/v1/admin/customers', upstream: 'CUSTOMER_SERVICE_URL', roles: ADMIN },
 
   { prefix: '/api/v1/categories', upstream: 'CATALOG_SERVICE_URL' },

@@ -217,6 +217,20 @@ describe('gateway', () => {
         expect((await f.api.get('/api/v1/customers/me', { token: otherSession })).status).to.equal(200);
       });
 
+      it("when the customer service accepts an erasure (DELETE /customers/me), then every token of that customer gets 401 at once, not only the caller's", async () => {
+        const customerId = randomUUID();
+        const token = await f.customer.sign({ sub: customerId });
+        const otherSession = await f.customer.sign({ sub: customerId });
+        const someoneElse = await f.customer.sign();
+        f.customer.statusOf.set('DELETE /customers/me', 204);
+
+        const erased = await f.api.delete('/api/v1/customers/me', { token });
+
+        expect(erased.status).to.equal(204);
+        for (const bearer of [token, otherSession]) expect((await f.api.get('/api/v1/customers/me', { token: bearer })).status).to.equal(401);
+        expect((await f.api.get('/api/v1/customers/me', { token: someoneElse })).status).to.equal(200);
+      });
+
       it('when the customer service refuses a logout, then the session goes on; once it accepts one, the session ends', async () => {
         const token = await f.customer.sign();
         f.customer.statusOf.set('POST /auth/logout', 401);

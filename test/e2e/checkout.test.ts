@@ -3,48 +3,21 @@ import { expect } from 'chai';
 import { signWebhook } from '@shop/platform';
 import { eventually } from '@shop/testkit';
 import { ADMIN, PAYMENT_WEBHOOK_SECRET, sharedShop, type Shop } from './shop.fixture';
-
-const usd = (amount: number) => ({ amount, currency: 'USD' });
-const HOME = { recipientName: 'Ada Lovelace', street: '1 Main St', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US' };
-const card = (cardNumber = '4242424242424242') => ({ method: 'card', cardNumber, expMonth: 12, expYear: new Date().getUTCFullYear() + 2, cvc: '123' });
+import { card, HOME, shoppers, usd } from './shoppers';
 
 describe('end to end: checkout, through the gateway', function () {
   this.timeout(60_000);
   let shop: Shop;
   let admin: string;
+  let productOnSale: ReturnType<typeof shoppers>['productOnSale'];
+  let verifiedCustomer: ReturnType<typeof shoppers>['verifiedCustomer'];
+  let addToCart: ReturnType<typeof shoppers>['addToCart'];
+  let stockOf: ReturnType<typeof shoppers>['stockOf'];
   before(async () => {
     shop = await sharedShop();
     admin = (await shop.api.post('/auth/login', ADMIN)).body.accessToken;
+    ({ productOnSale, verifiedCustomer, addToCart, stockOf } = shoppers(shop, () => admin));
   });
-
-  async function productOnSale(price: number, stock: number) {
-    const category = await shop.api.post('/admin/categories', { name: `Checkout ${randomUUID().slice(0, 8)}` }, { token: admin });
-    const created = await shop.api.post(
-      '/admin/products',
-      { name: `Teapot ${randomUUID().slice(0, 6)}`, description: 'For checkout.', price: usd(price), categoryId: category.body.id, status: 'active', initialStock: stock },
-      { token: admin },
-    );
-    expect(created.status).to.equal(201);
-    return { productId: created.body.id as string, variantId: created.body.variants[0].id as string, name: created.body.name as string };
-  }
-
-  /** Registers, verifies through the mailed link, logs in and saves an address. */
-  async function verifiedCustomer() {
-    const email = `buyer-${randomUUID().slice(0, 8)}@example.com`;
-    await shop.api.post('/customers', { email, password: 'buyer-pass-1', firstName: 'Ada', lastName: 'Lovelace' });
-    const mail = await shop.mail.waitForMail((m) => m.to.some((to) => to.address === email), 15_000);
-    await shop.api.post('/customers/verify', { token: /token=([A-Za-z0-9_-]+)/.exec(mail.text)?.[1] });
-    const token = (await shop.api.post('/auth/login', { email, password: 'buyer-pass-1' })).body.accessToken as string;
-    const address = await shop.api.post('/customers/me/addresses', HOME, { token });
-    return { email, token, addressId: address.body.id as string };
-  }
-
-  /** Adds a product to the cart once the cart knows it (it learns products from the catalog's events). */
-  async function addToCart(token: string, productId: string, quantity = 1) {
-    await eventually(async () => (await shop.api.post('/cart/items', { productId, quantity }, { token })).status === 201, 10_000, 'the product in the cart');
-  }
-
-  const stockOf = async (variantId: string) => (await shop.api.get(`/admin/inventory/${variantId}`, { token: admin })).body;
 
   it('buy two lines at 20.00 -> 201 PENDING 48.20 -> the provider captures and calls the webhook -> CONFIRMED -> confirmation mail -> cart empty, stock held', async () => {
     const [teapot, cups] = [await productOnSale(2000, 10), await productOnSale(2000, 10)];

@@ -20,6 +20,7 @@ import { atRunEnd, freePort, httpClient, startMailSink, testAmqpUrl, testDatabas
 
 export const ADMIN = { email: 'admin@shop.test', password: 'Admin12345' };
 export const PAYMENT_WEBHOOK_SECRET = 'e2e-payment-webhook-secret';
+export const CARRIER_WEBHOOK_SECRET = 'e2e-carrier-webhook-secret';
 
 export interface Shop {
   api: HttpClient;
@@ -113,6 +114,7 @@ export async function startShop(): Promise<Shop> {
       CART_SERVICE_URL: cart.url,
       INVENTORY_SERVICE_URL: inventory.url,
       PAYMENT_SERVICE_URL: payment.url,
+      CARRIER_WEBHOOK_SECRET,
     }),
     testLogger('order'),
   );

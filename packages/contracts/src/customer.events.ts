@@ -170,13 +170,27 @@ export const customerShippingAddressAdded = defineEvent<CustomerShippingAddressA
 
 export interface CustomerDataErasedV1 {
   customerId: string;
+  /** The id the customer's kept history (orders, mails sent) goes by from now on, in every service alike. */
   anonymizedId: string;
   erasedAt: string;
+  /**
+   * The erased address, only so the notification worker can send the confirmation of the erasure;
+   * consumers must not keep it (nor `firstName`).
+   */
+  email?: string;
+  /** Whom the confirmation mail greets; only for that mail, never to be kept. */
+  firstName?: string;
 }
+/**
+ * A customer's personal data was erased (GDPR, `DELETE /customers/me`): every service that holds
+ * any of it deletes or blanks it; orders keep their lines and totals under `anonymizedId`.
+ */
 export const customerDataErased = defineEvent<CustomerDataErasedV1>('customer.data-erased', 1, {
   customerId: uuid().required(),
   anonymizedId: uuid().required(),
   erasedAt: isoDate().required(),
+  email: Joi.string().email({ tlds: false }),
+  firstName: Joi.string().max(100),
 });
 
 export interface CustomerLoggedInV1 {

@@ -1,7 +1,7 @@
 import Joi from 'joi';
-import { commonConfigKeys, backboneConfigKeys, loadConfig, opsPort, type CommonConfig, type BackboneConfig } from '@shop/platform';
+import { commonConfigKeys, backboneConfigKeys, consumerConfigKeys, loadConfig, opsPort, type CommonConfig, type BackboneConfig, type ConsumerConfig } from '@shop/platform';
 
-export interface CustomerConfig extends CommonConfig, BackboneConfig {
+export interface CustomerConfig extends CommonConfig, BackboneConfig, ConsumerConfig {
   PUBLIC_BASE_URL: string;
   SHOP_COUNTRY: string;
   ACCESS_TOKEN_TTL_SECONDS: number;
@@ -22,6 +22,7 @@ export const customerConfigSchema = Joi.object<CustomerConfig>({
   PORT: Joi.number().port().default(3001).description('HTTP port of the customer service'),
   OPS_PORT: opsPort(9001),
   ...backboneConfigKeys('postgres://postgres@127.0.0.1:5432/shop_customer'),
+  ...consumerConfigKeys(),
   PUBLIC_BASE_URL: Joi.string().uri().default('http://localhost:8080').description('storefront base URL used in e-mail links'),
   SHOP_COUNTRY: Joi.string().length(2).uppercase().default('US').description('the only country the shop ships to (ISO 3166-1 alpha-2)'),
   ACCESS_TOKEN_TTL_SECONDS: Joi.number().integer().min(30).max(3600).default(900).description('lifetime of a JWT access token'),

@@ -12,6 +12,7 @@ import { adminRoutes } from './http/admin.routes';
 import { authRoutes } from './http/auth.routes';
 import { customerRoutes } from './http/customer.routes';
 import { internalRoutes } from './http/internal.routes';
+import { startOrderConsumer } from './messaging/order.consumers';
 
 const migrations = { scope: 'customer', directory: fileURLToPath(new URL('./db/migrations', import.meta.url)) };
 
@@ -19,7 +20,8 @@ export type RunningCustomerService = RunningService<CustomerDeps>;
 
 /**
  * The customer service: the signing keys and the bootstrap admin once its database is ready, then
- * the HTTP routes. RabbitMQ being down does not stop it: events wait in the outbox.
+ * the HTTP routes, and the consumer of order events that keeps each customer's open orders (for
+ * erasure). RabbitMQ being down does not stop it: events wait in the outbox.
  */
 export function startCustomerService(
   config: Readonly<CustomerConfig>,
@@ -46,8 +48,9 @@ export function startCustomerService(
       if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) await ensureAdmin(deps, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
       return deps;
     },
-    background: (deps) => [
+    background: (deps, backbone) => [
       startPeriodicJob({ name: 'prune login and mail limits', intervalMs: 600_000, logger, run: () => pruneLimits(deps.db, config.LOGIN_FAILURE_WINDOW_SECONDS) }),
+      startOrderConsumer(deps, backbone),
     ],
     routes(router, deps) {
       customerRoutes(router, deps);

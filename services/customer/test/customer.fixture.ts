@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { routingKeyOf, type AggregateRef, type EventContract, type EventEnvelope } from '@shop/contracts';
+import { buildEnvelope, sql } from '@shop/db';
+import { connectBroker } from '@shop/messaging';
 import type { Logger } from '@shop/platform';
-import { httpClient, publishedEvents, tapEvents, testAmqpUrl, testDatabaseUrl, testLogger, type EventTap, type HttpClient } from '@shop/testkit';
+import { eventually, httpClient, publishedEvents, tapEvents, testAmqpUrl, testDatabaseUrl, testLogger, type EventTap, type HttpClient } from '@shop/testkit';
 import { loadCustomerConfig } from '../src/config';
 import { startCustomerService, type RunningCustomerService } from '../src/service';
 
@@ -27,6 +30,12 @@ export interface CustomerFixture {
    * every event of the type must have reached the broker (the tap), else the call fails.
    */
   events(type: string): Promise<Array<{ id: string; data: Record<string, any> }>>;
+  /** Publishes an event of another service (an order event, say) as its relay would. */
+  publish<D>(contract: EventContract<D>, data: D, aggregate: AggregateRef): Promise<EventEnvelope<D>>;
+  /** Publishes an envelope again, as the broker redelivers one. */
+  redeliver(envelope: EventEnvelope): Promise<void>;
+  /** Waits until the service's consumer has taken this event in (its inbox has it). */
+  consumed(event: EventEnvelope): Promise<void>;
   /** The metadata of the info lines the service logged with this message, oldest first. */
   logged(message: string): Array<Record<string, any>>;
   stop(): Promise<void>;
@@ -73,6 +82,22 @@ export async function startCustomerFixture(env: Record<string, string> = {}): Pr
     throw err;
   }
   const api = httpClient(service.url);
+  const publisher = connectBroker({ url: amqpUrl, name: 'customer-test-publisher', logger: testLogger('customer-test') });
+
+  async function publish<D>(contract: EventContract<D>, data: D, aggregate: AggregateRef) {
+    await eventually(() => publisher.isConnected(), 10_000, 'broker connection');
+    const envelope = buildEnvelope('test', contract, data, aggregate);
+    await publisher.publish([{ routingKey: routingKeyOf(envelope), envelope: envelope as EventEnvelope }]);
+    return envelope;
+  }
+
+  async function redeliver(envelope: EventEnvelope) {
+    await publisher.publish([{ routingKey: routingKeyOf(envelope), envelope }]);
+  }
+
+  async function consumed(event: EventEnvelope) {
+    await eventually(async () => (await sql`SELECT 1 FROM inbox WHERE event_id = ${event.id}`.execute(service.deps.db)).rows.length > 0, 10_000, `${event.type} consumed`);
+  }
 
   async function events(type: string) {
     return (await publishedEvents(service, tap, type)).map((e) => ({ id: e.id, data: e.data }));
@@ -100,6 +125,9 @@ export async function startCustomerFixture(env: Record<string, string> = {}): Pr
     register,
     login,
     events,
+    publish,
+    redeliver,
+    consumed,
     logged: (message) => lines.filter((l) => l.message === message).map((l) => l.meta),
     async signedInCustomer() {
       const { customerId, email, token } = await register();
@@ -112,6 +140,7 @@ export async function startCustomerFixture(env: Record<string, string> = {}): Pr
     },
     async stop() {
       try {
+        await publisher.close();
         await service.stop();
       } finally {
         await tap.close();

@@ -12,6 +12,7 @@ import type { OrderDatabase } from './db/schema';
 import { adminOrderRoutes } from './http/admin-order.routes';
 import { carrierWebhookRoutes } from './http/carrier-webhook.routes';
 import { orderRoutes } from './http/order.routes';
+import { startCustomerConsumer } from './messaging/customer.consumers';
 import { startPaymentConsumer } from './messaging/payment.consumers';
 
 const migrations = { scope: 'order', directory: fileURLToPath(new URL('./db/migrations', import.meta.url)) };
@@ -58,6 +59,7 @@ export function startOrderService(config: Readonly<OrderConfig>, logger: Logger 
           },
         },
         startPaymentConsumer(deps, backbone),
+        startCustomerConsumer(deps, backbone),
         startPeriodicJob({
           name: 'recover unfinished checkouts',
           intervalMs: config.CHECKOUT_RECOVERY_INTERVAL_MS,

@@ -16,8 +16,9 @@ export type RunningPaymentService = RunningService<PaymentDeps>;
 
 /**
  * The payment service: authorizes and voids for the order service's checkout, captures what
- * placed orders hold, takes the provider's signed webhooks in, and retries in the background what
- * the provider has not confirmed. It talks to the provider only through the provider port.
+ * placed orders hold, voids or refunds what cancelled orders held, takes the provider's signed
+ * webhooks in, and retries in the background what the provider has not confirmed. It talks to
+ * the provider only through the provider port.
  */
 export function startPaymentService(config: Readonly<PaymentConfig>, logger: Logger = createLogger('payment', config.LOG_LEVEL), signal?: AbortSignal): Promise<RunningPaymentService> {
   let providerJob: PeriodicJob | undefined;
@@ -49,13 +50,13 @@ export function startPaymentService(config: Readonly<PaymentConfig>, logger: Log
     },
     background(deps, backbone) {
       providerJob = startPeriodicJob({
-        name: 'captures and voids at the provider',
+        name: 'captures, voids and refunds at the provider',
         intervalMs: config.PROVIDER_JOB_INTERVAL_MS,
         logger,
         runAtStart: true,
         run: async () => {
           const done = await runProviderJob(deps);
-          if (done.captures + done.voids > 0) logger.debug('provider job round', done);
+          if (done.captures + done.voids + done.refunds > 0) logger.debug('provider job round', done);
         },
       });
       return [{ stop: async () => deps.provider.close() }, startOrderConsumer(deps, backbone), providerJob];

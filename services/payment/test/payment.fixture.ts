@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
-import { orderPlaced, routingKeyOf, subscriptions, type EventEnvelope, type OrderPlacedV1 } from '@shop/contracts';
+import { orderCancelled, orderPlaced, routingKeyOf, subscriptions, type EventEnvelope, type OrderCancelledV1, type OrderPlacedV1 } from '@shop/contracts';
 import { buildEnvelope } from '@shop/db';
 import { connectBroker, countParked, type Broker } from '@shop/messaging';
 import { signWebhook, type Logger } from '@shop/platform';
@@ -24,6 +24,7 @@ export const CARDS = {
   amex: '378282246310005',
   providerError: '4000000000000119',
   captureDeclined: '4000000000000341',
+  refundFails: '4000000000000259',
 };
 
 export const card = (cardNumber = CARDS.approved, overrides: Partial<{ expMonth: number; expYear: number; cvc: string }> = {}) => ({
@@ -37,7 +38,7 @@ export const usd = (amount: number) => ({ amount, currency: 'USD' });
 
 /** A call the service made through its provider port (never with the card). */
 export interface ProviderCall {
-  method: 'authorize' | 'capture' | 'void' | 'statusOf' | 'authorizationsFor';
+  method: 'authorize' | 'capture' | 'void' | 'refund' | 'statusOf' | 'authorizationsFor';
   /** The order id (authorize, authorizationsFor) or the provider's authorization id (the others). */
   ref: string;
 }
@@ -88,6 +89,8 @@ export interface PaymentFixture {
   authorize(cardNumber?: string, amount?: number, orderId?: string): Promise<{ orderId: string; response: TestResponse }>;
   /** Publishes order.placed for an order, as the order service's relay would. */
   placeOrder(orderId: string, amount?: number): Promise<EventEnvelope<OrderPlacedV1>>;
+  /** Publishes order.cancelled for an order (after its order.placed), as the order service's relay would. */
+  cancelOrder(orderId: string, refundAmount?: number): Promise<EventEnvelope<OrderCancelledV1>>;
   redeliver(envelope: EventEnvelope): Promise<void>;
   /** The events of a type the service published (seen on the broker), oldest first. */
   events(type: string): Promise<Array<Record<string, any>>>;
@@ -105,6 +108,8 @@ export interface PaymentFixture {
   providerCalls(ref?: string): ProviderCall[];
   /** Holds every authorization before it reaches the provider, until the function returned is called. */
   holdAuthorizations(): () => void;
+  /** Holds every capture before it reaches the provider (it was asked for), until the function returned is called. */
+  holdCaptures(): () => void;
   /**
    * POSTs a webhook to /webhooks/payments as the provider would: the raw JSON, signed with the
    * shop's secret now (or `secret`, or at `at`); `signature: null` sends none.
@@ -156,19 +161,39 @@ function safeParse(text: string): unknown {
   }
 }
 
+interface Gates {
+  authorizations?: Promise<void>;
+  captures?: Promise<void>;
+}
+
+/** A gate the calls of one kind wait at, and the function that opens it. */
+function hold(gate: Gates, kind: keyof Gates): () => void {
+  let release!: () => void;
+  gate[kind] = new Promise((resolve) => (release = resolve));
+  return () => {
+    gate[kind] = undefined;
+    release();
+  };
+}
+
 /**
  * Records the calls made through a provider port, in place (the service holds this very object);
  * an authorization waits for the gate, if one is set, before it goes to the provider.
  */
-function recordProviderCalls(provider: PaymentProvider, calls: ProviderCall[], gate: { authorizations?: Promise<void> }): void {
+function recordProviderCalls(provider: PaymentProvider, calls: ProviderCall[], gate: Gates): void {
   const original = { ...provider };
   provider.authorize = async (request) => {
     calls.push({ method: 'authorize', ref: request.reference });
     await gate.authorizations;
     return original.authorize(request);
   };
-  provider.capture = (request) => (calls.push({ method: 'capture', ref: request.authorizationId }), original.capture(request));
+  provider.capture = async (request) => {
+    calls.push({ method: 'capture', ref: request.authorizationId });
+    await gate.captures;
+    return original.capture(request);
+  };
   provider.void = (request) => (calls.push({ method: 'void', ref: request.authorizationId }), original.void(request));
+  provider.refund = (request) => (calls.push({ method: 'refund', ref: request.authorizationId }), original.refund(request));
   provider.statusOf = (authorizationId) => (calls.push({ method: 'statusOf', ref: authorizationId }), original.statusOf(authorizationId));
   provider.authorizationsFor = (reference) => (calls.push({ method: 'authorizationsFor', ref: reference }), original.authorizationsFor(reference));
 }
@@ -230,7 +255,7 @@ export async function startPaymentFixture(env: Record<string, string> = {}, opti
   }
   const [tap, sandbox, service] = [tapStarted.value, sandboxStarted.value, serviceStarted.value];
   const calls: ProviderCall[] = [];
-  const gate: { authorizations?: Promise<void> } = {};
+  const gate: Gates = {};
   recordProviderCalls(service.deps.provider, calls, gate);
   const api = httpClient(service.url);
   const providerHeaders = { 'x-api-key': PROVIDER_API_KEY };
@@ -277,6 +302,22 @@ export async function startPaymentFixture(env: Record<string, string> = {}, opti
       await publish(envelope as EventEnvelope);
       return envelope;
     },
+    async cancelOrder(orderId, refundAmount = 4820) {
+      const data: OrderCancelledV1 = {
+        orderId,
+        orderNumber: `ORD-2026-${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`,
+        customerId: randomUUID(),
+        reason: 'changed my mind',
+        lineItems: [{ productId: randomUUID(), variantId: randomUUID(), sku: 'SKU-1', name: 'Mug', quantity: 1, unitPrice: usd(refundAmount), lineTotal: usd(refundAmount) }],
+        refundAmount: usd(refundAmount),
+        cancelledBy: null,
+        cancelledAt: new Date().toISOString(),
+      };
+      // After order.placed (version 1): the order's version once it is cancelled.
+      const envelope = buildEnvelope('order', orderCancelled, data, { type: 'order', id: orderId, version: 2 });
+      await publish(envelope as EventEnvelope);
+      return envelope;
+    },
     redeliver: publish,
     events,
     async eventsFor(type, orderId) {
@@ -303,14 +344,8 @@ export async function startPaymentFixture(env: Record<string, string> = {}, opti
       );
     },
     providerCalls: (ref) => calls.filter((c) => ref === undefined || c.ref === ref),
-    holdAuthorizations() {
-      let release!: () => void;
-      gate.authorizations = new Promise((resolve) => (release = resolve));
-      return () => {
-        gate.authorizations = undefined;
-        release();
-      };
-    },
+    holdAuthorizations: () => hold(gate, 'authorizations'),
+    holdCaptures: () => hold(gate, 'captures'),
     postWebhook(body, { secret = WEBHOOK_SECRET, at, signature } = {}) {
       const raw = typeof body === 'string' ? body : JSON.stringify(body);
       const header = signature === undefined ? signWebhook(secret, raw, at) : signature;

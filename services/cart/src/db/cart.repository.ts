@@ -68,6 +68,12 @@ export async function deleteCart(db: Db, cartId: string): Promise<void> {
   await db.deleteFrom('carts').where('id', '=', cartId).execute();
 }
 
+/** Deletes a customer's cart with its lines, removed lines and clearings; how many carts went (0 or 1). */
+export async function deleteCustomerCart(db: Db, customerId: string): Promise<number> {
+  const result = await db.deleteFrom('carts').where('customer_id', '=', customerId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 type LineRow = Selectable<CartDatabase['cart_items']>;
 
 const toLine = (r: LineRow): CartLine => ({ id: r.id, productId: r.product_id, variantId: r.variant_id, quantity: r.quantity, changedVersion: r.changed_version });

@@ -1,4 +1,5 @@
 import {
+  customerDataErased,
   customerLoggedIn,
   customerRegistered,
   inventoryStockChanged,
@@ -16,6 +17,7 @@ import { applyProductUpdate } from '../app/apply-product-update.use-case';
 import { applyStockLevel } from '../app/apply-stock-level.use-case';
 import type { CartDeps } from '../app/deps';
 import { ensureCustomerCart } from '../app/ensure-customer-cart.use-case';
+import { forgetCustomerCart } from '../app/forget-customer-cart.use-case';
 import { mergeGuestCart } from '../app/merge-guest-cart.use-case';
 import { removeDeletedProduct } from '../app/remove-deleted-product.use-case';
 import type { CartDatabase } from '../db/schema';
@@ -61,8 +63,9 @@ export function startStockConsumer(deps: CartDeps, backbone: Options): Consumer 
 }
 
 /**
- * `cart.customer-events`: a new customer's cart, and the guest cart a login names merged into the
- * customer's (the merge runs in its own transaction; a guest cart merged already is no error).
+ * `cart.customer-events`: a new customer's cart, the guest cart a login names merged into the
+ * customer's (the merge runs in its own transaction; a guest cart merged already is no error), and
+ * an erased customer's cart deleted.
  */
 export function startCustomerConsumer(deps: CartDeps, backbone: Options): Consumer {
   return startConsumer<CartDatabase>({
@@ -74,6 +77,7 @@ export function startCustomerConsumer(deps: CartDeps, backbone: Options): Consum
         const merged = await mergeGuestCart(deps, event.data.customerId, event.data.guestCartId);
         if (!merged) deps.logger.info('guest cart named at login not found (merged already or gone)', { guestCartId: event.data.guestCartId });
       }),
+      on(customerDataErased, (event, tx) => forgetCustomerCart(deps, tx, event.data.customerId)),
     ],
   });
 }

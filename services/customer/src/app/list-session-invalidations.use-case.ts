@@ -1,15 +1,24 @@
+import { listErasures } from '../db/erased-customer.repository';
 import { listCustomerInvalidations, listRevokedSessions } from '../db/session.repository';
 import type { CustomerDeps } from './deps';
 
 /**
  * For the gateway at start-up and after a broker outage: what ended since `since`. `items` are
- * customers all of whose tokens from before `notBefore` are void (suspension); `sessions` are
- * single sessions that ended (logout, password change, a stolen refresh token).
+ * customers all of whose tokens from before `notBefore` are void (suspension, erasure); `sessions`
+ * are single sessions that ended (logout, password change, a stolen refresh token).
  */
 export async function listSessionInvalidations(deps: CustomerDeps, since: Date) {
-  const [customers, sessions] = await Promise.all([listCustomerInvalidations(deps.db, since), listRevokedSessions(deps.db, since)]);
+  const [customers, erasures, sessions] = await Promise.all([
+    listCustomerInvalidations(deps.db, since),
+    listErasures(deps.db, since),
+    listRevokedSessions(deps.db, since),
+  ]);
+  const items = [
+    ...customers.map((r) => ({ customerId: r.id, notBefore: r.tokens_not_before as Date })),
+    ...erasures.map((r) => ({ customerId: r.customer_id, notBefore: r.erased_at })),
+  ].sort((a, b) => a.notBefore.getTime() - b.notBefore.getTime());
   return {
-    items: customers.map((r) => ({ customerId: r.id, notBefore: (r.tokens_not_before as Date).toISOString() })),
+    items: items.map((r) => ({ customerId: r.customerId, notBefore: r.notBefore.toISOString() })),
     sessions: sessions.map((r) => ({ customerId: r.customer_id, sessionId: r.id, revokedAt: (r.revoked_at as Date).toISOString() })),
   };
 }

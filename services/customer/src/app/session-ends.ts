@@ -22,3 +22,16 @@ export async function announceSessionsEnded(
     customerAggregate(customer),
   );
 }
+
+/**
+ * Tells the gateway that every session of the customer ended (the account is gone): it refuses
+ * each of their access tokens issued before `at`, whichever session it belongs to.
+ */
+export async function announceAllSessionsEnded(
+  deps: CustomerDeps,
+  tx: Transaction<CustomerDatabase>,
+  customer: Pick<Customer, 'id' | 'version'>,
+  ended: { reason: string; at: Date },
+): Promise<void> {
+  await deps.outbox.add(tx, customerSessionsInvalidated, { customerId: customer.id, notBefore: ended.at.toISOString(), reason: ended.reason }, customerAggregate(customer));
+}

@@ -142,6 +142,19 @@ export async function updateCustomer(db: Db, id: string, expectedVersion: number
   }
 }
 
+/** Deletes the customer; their addresses, sessions, refresh and verification tokens go with the row (ON DELETE CASCADE). */
+export async function deleteCustomer(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('customers').where('id', '=', id).execute();
+}
+
+/**
+ * Whether the customer exists, holding their row's key until the transaction ends: an erasure of
+ * them (which locks the row for update) waits for this transaction, or this one for the erasure.
+ */
+export async function lockCustomerKey(db: Db, id: string): Promise<boolean> {
+  return (await db.selectFrom('customers').select('id').where('id', '=', id).forKeyShare().executeTakeFirst()) !== undefined;
+}
+
 /** The unique index backs INV-CUST-002 when two registrations race past the check. */
 function uniqueEmailViolation(err: unknown): AppError | undefined {
   return isUniqueViolation(err, 'customers_email_key') ? new AppError('EMAIL_EXISTS', 'an account with this e-mail already exists') : undefined;

@@ -1,6 +1,7 @@
 import type { Generated, OutboxTables } from '@shop/db';
 import type { Role } from '@shop/platform';
 import type { CustomerStatus } from '../domain/customer';
+import type { TrackedOrderState } from '../domain/open-orders';
 
 /** The customer service's tables as Kysely sees them. */
 export interface CustomerDatabase extends OutboxTables {
@@ -63,6 +64,16 @@ export interface CustomerDatabase extends OutboxTables {
   verification_mails: {
     email_hash: Buffer;
     sent_at: Date;
+  };
+  customer_orders: {
+    order_id: string;
+    customer_id: string;
+    state: TrackedOrderState;
+    updated_at: Date;
+  };
+  erased_customers: {
+    customer_id: string;
+    erased_at: Date;
   };
   signing_keys: {
     kid: string;

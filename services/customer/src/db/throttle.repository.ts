@@ -24,6 +24,12 @@ export async function clearLoginFailures(db: Db, emailHash: Buffer): Promise<voi
   await db.deleteFrom('login_failures').where('email_hash', '=', emailHash).execute();
 }
 
+/** Forgets an address's failed logins and verification mails (its data was erased). */
+export async function forgetAddressLimits(db: Db, emailHash: Buffer): Promise<void> {
+  await db.deleteFrom('login_failures').where('email_hash', '=', emailHash).execute();
+  await db.deleteFrom('verification_mails').where('email_hash', '=', emailHash).execute();
+}
+
 /** Verification mails sent to an address since `since`, newest first. */
 export async function verificationMailsSince(db: Db, emailHash: Buffer, since: Date): Promise<Date[]> {
   const rows = await db.selectFrom('verification_mails').select('sent_at').where('email_hash', '=', emailHash).where('sent_at', '>=', since).orderBy('sent_at', 'desc').execute();

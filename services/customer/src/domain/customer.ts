@@ -67,3 +67,11 @@ export function assertNotSelf(actorId: string, customerId: string): void {
 export function statusBeforeSuspensionOf(customer: { statusBeforeSuspension: 'unverified' | 'verified' | null; verifiedAt: Date | null }): 'unverified' | 'verified' {
   return customer.statusBeforeSuspension ?? (customer.verifiedAt ? 'verified' : 'unverified');
 }
+
+/**
+ * An admin account is not erased by self-service: it may be the only one, and without it nobody
+ * could run the shop until a restart recreated the bootstrap admin. Staff data is handled apart.
+ */
+export function assertErasable(customer: Pick<Customer, 'role'>): void {
+  if (customer.role === 'admin') throw new AppError('FORBIDDEN', 'an admin account cannot erase itself; ask the shop operator');
+}

@@ -5,6 +5,7 @@ import { authenticate, type CustomerPrincipal } from '../app/authenticate.use-ca
 import { changeEmail } from '../app/change-email.use-case';
 import { changePassword } from '../app/change-password.use-case';
 import type { CustomerDeps } from '../app/deps';
+import { eraseCustomer } from '../app/erase-customer.use-case';
 import { getProfile } from '../app/get-profile.use-case';
 import { listAddresses } from '../app/list-addresses.use-case';
 import { registerCustomer } from '../app/register-customer.use-case';
@@ -28,4 +29,6 @@ export function customerRoutes(router: Router, deps: CustomerDeps): void {
   router.put('/customers/me/password', signedIn, route({ body: schema.changePasswordBody }, (input) => changePassword(deps, principalOf(input), input.body)));
   router.post('/customers/me/addresses', signedIn, route({ body: schema.addressBody, status: 201 }, (input) => addAddress(deps, principalOf(input), input.body)));
   router.get('/customers/me/addresses', signedIn, route({}, (input) => listAddresses(deps, principalOf(input))));
+  // 204: the account is gone, there is nothing left to show.
+  router.delete('/customers/me', signedIn, route({ body: schema.eraseBody }, (input) => eraseCustomer(deps, principalOf(input))));
 }

@@ -24,6 +24,8 @@ export const addressBody = Joi.object({
   postalCode: Joi.string().trim().min(1).max(20).required(),
   country: Joi.string().trim().length(2).required(),
 });
+// Erasure cannot be undone: only the literal `true` confirms it (no "true", no 1).
+export const eraseBody = Joi.object({ confirmation: Joi.boolean().valid(true).required() });
 export const checkoutParams = Joi.object({ customerId: Joi.string().uuid().required() });
 export const checkoutBody = Joi.object({ shippingAddressId: Joi.string().uuid(), shippingAddress: addressBody }).xor('shippingAddressId', 'shippingAddress');
 export const customerIdParams = Joi.object({ id: Joi.string().uuid().required() });

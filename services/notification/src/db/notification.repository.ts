@@ -17,6 +17,8 @@ export interface QueuedMail {
   html: string;
   /** Of the event that asked for it: the send and its events carry it on. */
   correlationId: string;
+  /** Blank the recipient once the mail is sent or given up on (a mail to an address erased meanwhile). */
+  forgetRecipient?: boolean;
 }
 
 /** A claimed mail, ready to send. */
@@ -49,6 +51,7 @@ export async function queueMail(db: Db, mail: QueuedMail, now: Date): Promise<vo
       claimed_at: null,
       failed_at: null,
       correlation_id: mail.correlationId,
+      forget_recipient: mail.forgetRecipient ?? false,
     })
     .onConflict((oc) => oc.column('event_id').doNothing())
     .execute();
@@ -86,11 +89,14 @@ export async function claimDueMails(db: Db, limit: number, leaseMs: number): Pro
   }));
 }
 
-/** The SMTP server accepted it: sent, and the bodies (which may carry a link) are forgotten. */
+/** Blank once the mail is out or given up on, when the row says so; else the recipient as it is. */
+const recipientAfterward = sql<string>`CASE WHEN forget_recipient THEN '' ELSE recipient END`;
+
+/** The SMTP server accepted it: sent, and the bodies (which may carry a link) are forgotten, and the recipient if it must be. */
 export async function markSent(db: Db, id: string, messageId: string, sentAt: Date): Promise<boolean> {
   const result = await db
     .updateTable('notifications')
-    .set({ status: 'sent', message_id: messageId, sent_at: sentAt, error: null, text_body: null, html_body: null, claimed_at: null })
+    .set({ status: 'sent', message_id: messageId, sent_at: sentAt, error: null, text_body: null, html_body: null, claimed_at: null, recipient: recipientAfterward })
     .where('id', '=', id)
     .where('status', '=', 'sending')
     .executeTakeFirst();
@@ -102,11 +108,19 @@ export async function markRetry(db: Db, id: string, error: string, retryAt: Date
   await db.updateTable('notifications').set({ status: 'pending', error, next_attempt_at: retryAt, claimed_at: null }).where('id', '=', id).where('status', '=', 'sending').execute();
 }
 
-/** Given up: kept for manual review. */
+/** Given up: kept for manual review, without its recipient and bodies if they must be forgotten. */
 export async function markFailed(db: Db, id: string, error: string, failedAt: Date): Promise<boolean> {
   const result = await db
     .updateTable('notifications')
-    .set({ status: 'failed', error, failed_at: failedAt, claimed_at: null })
+    .set({
+      status: 'failed',
+      error,
+      failed_at: failedAt,
+      claimed_at: null,
+      recipient: recipientAfterward,
+      text_body: sql<string | null>`CASE WHEN forget_recipient THEN NULL ELSE text_body END`,
+      html_body: sql<string | null>`CASE WHEN forget_recipient THEN NULL ELSE html_body END`,
+    })
     .where('id', '=', id)
     .where('status', '=', 'sending')
     .executeTakeFirst();
@@ -116,4 +130,40 @@ export async function markFailed(db: Db, id: string, error: string, failedAt: Da
 /** Gives a claimed mail back unsent (the dispatcher is stopping): due at once for the next one. */
 export async function releaseClaim(db: Db, id: string): Promise<void> {
   await db.updateTable('notifications').set({ status: 'pending', next_attempt_at: new Date(), claimed_at: null, attempts: sql<number>`attempts - 1` }).where('id', '=', id).where('status', '=', 'sending').execute();
+}
+
+/**
+ * Forgets a customer (customer.data-erased): their mails not sent yet are cancelled (one a
+ * dispatcher holds right now is not recorded as sent, even if it goes out), and every row of theirs
+ * loses the address, its bodies and the address in its error, and goes by the anonymous id.
+ */
+export async function forgetCustomerMails(db: Db, customerId: string, anonymizedId: string): Promise<{ cancelled: number; forgotten: number }> {
+  const cancelled = await db
+    .updateTable('notifications')
+    .set({
+      status: 'cancelled',
+      error: "not sent: the customer's data was erased",
+      recipient: '',
+      text_body: null,
+      html_body: null,
+      next_attempt_at: null,
+      claimed_at: null,
+      customer_id: anonymizedId,
+    })
+    .where('customer_id', '=', customerId)
+    .where('status', 'in', ['pending', 'sending'])
+    .executeTakeFirst();
+  const forgotten = await db
+    .updateTable('notifications')
+    .set({
+      recipient: '',
+      text_body: null,
+      html_body: null,
+      // An SMTP error may quote the address it refused.
+      error: sql<string | null>`replace(error, recipient, '[erased]')`,
+      customer_id: anonymizedId,
+    })
+    .where('customer_id', '=', customerId)
+    .executeTakeFirst();
+  return { cancelled: Number(cancelled.numUpdatedRows), forgotten: Number(forgotten.numUpdatedRows) };
 }

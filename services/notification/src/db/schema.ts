@@ -2,9 +2,10 @@ import type { Generated, OutboxTables } from '@shop/db';
 
 /**
  * pending: recorded, waiting for its (next) send; sending: claimed by a dispatcher; sent: the SMTP
- * server accepted it; failed: given up on, for manual review.
+ * server accepted it; failed: given up on, for manual review; cancelled: not to be sent any more
+ * (its customer's data was erased).
  */
-export type NotificationStatus = 'pending' | 'sending' | 'sent' | 'failed';
+export type NotificationStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled';
 
 /** The notification worker's tables as Kysely sees them. */
 export interface NotificationDatabase extends OutboxTables {
@@ -28,5 +29,7 @@ export interface NotificationDatabase extends OutboxTables {
     claimed_at: Date | null;
     failed_at: Date | null;
     correlation_id: string | null;
+    /** The recipient is blanked once the mail is sent or given up on (the erasure's confirmation). */
+    forget_recipient: Generated<boolean>;
   };
 }

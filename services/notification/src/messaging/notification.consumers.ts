@@ -1,6 +1,7 @@
-import { customerEmailChanged, customerRegistered, customerVerificationRequested, orderPlaced, subscriptions, type EventEnvelope } from '@shop/contracts';
+import { customerDataErased, customerEmailChanged, customerRegistered, customerVerificationRequested, orderPlaced, subscriptions, type EventEnvelope } from '@shop/contracts';
 import { on, startConsumer, type Backbone, type Consumer } from '@shop/messaging';
 import type { Logger } from '@shop/platform';
+import { forgetCustomer } from '../app/forget-customer.use-case';
 import { queueOrderConfirmation } from '../app/queue-order-confirmation.use-case';
 import { queueVerificationEmail, type VerificationEmailRequest } from '../app/queue-verification-email.use-case';
 import type { NotificationDatabase } from '../db/schema';
@@ -15,7 +16,8 @@ export interface NotificationConsumerOptions {
 
 /**
  * Consumes `notification.emails`: each event becomes a queued mail in the handler's transaction,
- * with the event's inbox entry, so a redelivered event queues no second mail.
+ * with the event's inbox entry, so a redelivered event queues no second mail. An erasure also
+ * forgets the customer's stored mails.
  */
 export function startNotificationConsumer(options: NotificationConsumerOptions, backbone: Backbone<NotificationDatabase>): Consumer {
   const { shopName } = options;
@@ -32,6 +34,7 @@ export function startNotificationConsumer(options: NotificationConsumerOptions, 
       on(customerEmailChanged, (event, tx) => queueVerificationEmail(verificationRequest(event, event.data.newEmail, 'email-changed'), tx, shopName)),
       on(customerVerificationRequested, (event, tx) => queueVerificationEmail(verificationRequest(event, event.data.email, 'resend'), tx, shopName)),
       on(orderPlaced, (event, tx) => queueOrderConfirmation({ eventId: event.id, eventType: event.type, order: event.data }, tx, shopName)),
+      on(customerDataErased, (event, tx) => forgetCustomer({ eventId: event.id, eventType: event.type, erasure: event.data }, tx, shopName, options.logger)),
     ],
   });
 }

@@ -167,3 +167,24 @@ export async function claimUnfinished<C>(db: Db, owner: string, at: Date, leaseM
     .execute();
   return rows.map((row) => toCheckout<C>(row));
 }
+
+/** The ids, journals and kept answers of a customer's checkouts, locked: erasure rewrites them. */
+export async function lockCheckoutsOfCustomer(db: Db, customerId: string) {
+  const rows = await db.selectFrom('checkouts').select(['id', 'context', 'answer_body']).where('customer_id', '=', customerId).forUpdate().execute();
+  return rows.map((row) => ({ id: row.id, context: row.context, answerBody: row.answer_body as unknown }));
+}
+
+/** Erasure: the checkout goes by the anonymous id, with its journal and answer cleaned and no request hash (it covered the address). */
+export async function anonymizeCheckout(db: Db, id: string, change: { anonymizedId: string; context: unknown; answerBody: unknown }, at: Date): Promise<void> {
+  await db
+    .updateTable('checkouts')
+    .set({
+      customer_id: change.anonymizedId,
+      request_hash: null,
+      context: JSON.stringify(change.context),
+      answer_body: change.answerBody === null ? null : JSON.stringify(change.answerBody),
+      updated_at: at,
+    })
+    .where('id', '=', id)
+    .execute();
+}

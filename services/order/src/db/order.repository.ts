@@ -162,3 +162,23 @@ export async function recordCarrierEvent(db: Db, event: { trackingNumber: string
 export async function recordStatusChange(db: Db, orderId: string, change: StatusChange): Promise<void> {
   await db.insertInto('order_status_history').values({ order_id: orderId, from_status: change.from, to_status: change.to, at: change.at, by: change.by, reason: change.reason }).execute();
 }
+
+/** The ids and shipping addresses of a customer's orders, locked: erasure rewrites them. */
+export async function lockOrdersOfCustomer(db: Db, customerId: string) {
+  return db.selectFrom('orders').select(['id', 'shipping_address']).where('customer_id', '=', customerId).forUpdate().execute();
+}
+
+/**
+ * Erasure (customer.data-erased): the order goes by the anonymous id instead of the customer's, its
+ * e-mail is blanked and its shipping address replaced; lines, totals, payment and fulfilment stay,
+ * and so does its version (no event tells of it). The status changes the customer made (placing,
+ * cancelling) name the anonymous id too.
+ */
+export async function anonymizeOrder(db: Db, orderId: string, change: { customerId: string; anonymizedId: string; shippingAddress: Order['shippingAddress'] }, at: Date): Promise<void> {
+  await db
+    .updateTable('orders')
+    .set({ customer_id: change.anonymizedId, email: '', shipping_address: JSON.stringify(change.shippingAddress), updated_at: at })
+    .where('id', '=', orderId)
+    .execute();
+  await db.updateTable('order_status_history').set({ by: change.anonymizedId }).where('order_id', '=', orderId).where('by', '=', change.customerId).execute();
+}

@@ -95,6 +95,11 @@ export function toEventLine(line: OrderLine): OrderLineItem {
   return { productId: line.productId, variantId: line.variantId, sku: line.sku, name, quantity: line.quantity, unitPrice: line.unitPrice, lineTotal: line.subtotal };
 }
 
+/** Where an order shipped, as far as it is kept after an erasure: the country (tax, statistics), nothing that finds a person. */
+export function anonymousAddress(address: Pick<Address, 'country'>): Address {
+  return { recipientName: '', street: '', city: '', state: '', postalCode: '', country: address.country };
+}
+
 export function orderAggregate(order: Pick<Order, 'id' | 'version'>): AggregateRef {
   return { type: 'order', id: order.id, version: order.version };
 }

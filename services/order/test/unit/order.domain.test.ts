@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { errorCodeOf, errorOf } from '@shop/testkit';
 import { assertNotEmpty, assertOnSale, type CartLine } from '../../src/domain/checkout';
-import { assertCancellable, assertTransition, canTransition, formatOrderNumber, refundAmountOf, toEventLine, type OrderStatus } from '../../src/domain/order';
+import { anonymousAddress, assertCancellable, assertTransition, canTransition, formatOrderNumber, refundAmountOf, toEventLine, type OrderStatus } from '../../src/domain/order';
 import { assertDomestic, priceOrder, taxOf } from '../../src/domain/pricing';
 
 const usd = (amount: number) => ({ amount, currency: 'USD' });
@@ -83,6 +83,19 @@ describe('order domain', () => {
       expect(refundAmountOf({ total, payment: { method: 'card', status: 'captured' } })).to.deep.equal(usd(4820));
       expect(refundAmountOf({ total, payment: { method: 'card', status: 'authorized' } })).to.deep.equal(usd(0));
       expect(refundAmountOf({ total, payment: { method: 'card', status: 'failed' } })).to.deep.equal(usd(0));
+    });
+  });
+
+  describe('erasure', () => {
+    it('when an order forgets its customer, then its address keeps the country and nothing that finds a person', () => {
+      expect(anonymousAddress({ recipientName: 'Ada', street: '1 Main St', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US' } as never)).to.deep.equal({
+        recipientName: '',
+        street: '',
+        city: '',
+        state: '',
+        postalCode: '',
+        country: 'US',
+      });
     });
   });
 

@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { AppError, createServiceClient, verifyWebhook, type Logger } from '@shop/platform';
-import type { AuthorizeOutcome, CaptureOutcome, PaymentProvider, ProviderEvent } from '../app/payment-provider';
+import type { AuthorizeOutcome, CaptureOutcome, PaymentProvider, ProviderEvent, RefundOutcome } from '../app/payment-provider';
 import { declineReasonOf } from '../domain/payment';
 
 export interface SandboxProviderOptions {
@@ -24,8 +24,27 @@ const webhookEvent = Joi.object({
   id: Joi.string().max(200).required(),
   type: Joi.string().max(100).required(),
   created: Joi.number().integer().required(),
-  data: Joi.object({ authorizationId: Joi.string().max(200).required(), reason: Joi.string().max(200) }).unknown(true).required(),
+  data: Joi.object({
+    authorizationId: Joi.string().max(200).required(),
+    reason: Joi.string().max(200),
+    refundId: Joi.string().max(200),
+    amount: Joi.object({ amount: Joi.number().integer().min(0).required(), currency: Joi.string().pattern(/^[A-Z]{3}$/).required() }).unknown(true),
+  })
+    .unknown(true)
+    .required(),
 }).unknown(true);
+
+const refundAnswer = Joi.object({
+  id: Joi.string().max(200).required(),
+  amount: Joi.object({ amount: Joi.number().integer().min(0).required(), currency: Joi.string().required() }).unknown(true).required(),
+}).unknown(true);
+
+/** The provider's refusals of a refund that asking again would not change: staff takes them over. */
+const refundRefusals: Record<number, readonly string[]> = {
+  400: ['amount_too_large', 'currency_mismatch'],
+  404: ['not_found'],
+  409: ['not_captured'],
+};
 
 const providerTypes: Record<string, ProviderEvent['type']> = {
   'payment.captured': 'captured',
@@ -76,8 +95,27 @@ export function createSandboxProvider(options: SandboxProviderOptions): PaymentP
 
     async void(request) {
       const { status, body } = await client.request('POST', `/authorizations/${encodeURIComponent(request.authorizationId)}/void`, undefined, headers(request.idempotencyKey));
+      const code = (body as { error?: { code?: string } })?.error?.code;
       // Declined: nothing was held, so nothing is left to void.
-      if (status === 200 || (status === 409 && (body as { error?: { code?: string } })?.error?.code === 'authorization_declined')) return;
+      if (status === 200 || (status === 409 && code === 'authorization_declined')) return 'voided';
+      if (status === 409 && code === 'authorization_captured') return 'captured';
+      throw unexpected(status);
+    },
+
+    async refund(request): Promise<RefundOutcome> {
+      const { status, body } = await client.request(
+        'POST',
+        `/authorizations/${encodeURIComponent(request.authorizationId)}/refunds`,
+        { amount: request.amount },
+        headers(request.idempotencyKey),
+      );
+      if (status === 201) {
+        const refund = expected<{ id: string; amount: { amount: number; currency: string } }>(body, refundAnswer, status);
+        return { outcome: 'refunded', refundId: refund.id, amount: { amount: refund.amount.amount, currency: refund.amount.currency } };
+      }
+      if (status === 402) return { outcome: 'declined', reason: expected<{ error: { code: string } }>(body, refusal, status).error.code };
+      const code = (body as { error?: { code?: string } })?.error?.code;
+      if (code && refundRefusals[status]?.includes(code)) return { outcome: 'declined', reason: code };
       throw unexpected(status);
     },
 
@@ -98,13 +136,15 @@ export function createSandboxProvider(options: SandboxProviderOptions): PaymentP
       verifyWebhook(options.webhookSecret, signature, rawBody);
       const { value, error } = webhookEvent.validate(JSON.parse((rawBody as Buffer).toString('utf8')));
       if (error) throw new AppError('VALIDATION_ERROR', 'the webhook is not a provider event', { fields: error.details.map((d) => ({ field: d.path.join('.'), message: d.message })) });
-      const event = value as { id: string; type: string; created: number; data: { authorizationId: string; reason?: string } };
+      const event = value as { id: string; type: string; created: number; data: { authorizationId: string; reason?: string; refundId?: string; amount?: { amount: number; currency: string } } };
       return {
         eventId: event.id,
         type: providerTypes[event.type] ?? 'other',
         providerType: event.type,
         authorizationId: event.data.authorizationId,
         ...(event.data.reason && { reason: event.data.reason }),
+        ...(event.data.refundId && { refundId: event.data.refundId }),
+        ...(event.data.amount && { amount: { amount: event.data.amount.amount, currency: event.data.amount.currency } }),
         occurredAt: new Date(event.created * 1000),
       };
     },

@@ -3,14 +3,17 @@ import type { Transaction } from '@shop/db';
 import { updatePayment } from '../db/payment.repository';
 import type { PaymentDatabase } from '../db/schema';
 import { canTransition, paymentAggregate, type Payment } from '../domain/payment';
+import { startRefund, startVoidOfCancelled } from './cancellation-outcome';
 import type { PaymentDeps } from './deps';
 
 /**
- * The provider captured the money (its webhook, or the job's check when the webhook is overdue):
- * the payment is captured and `payment.captured` published, once.
+ * The provider captured the money (its webhook, the job's check when the webhook is overdue, or a
+ * void that came too late): the payment is captured and `payment.captured` published, once. When
+ * the order was cancelled meanwhile, the money is then refunded (the caller wakes the job).
  */
 export async function recordCaptured(deps: PaymentDeps, tx: Transaction<PaymentDatabase>, payment: Payment, at: Date): Promise<Payment> {
-  if (payment.status === 'captured') return payment;
+  // Recorded before: captured, or refunded (or being refunded) since.
+  if (payment.status === 'captured' || payment.capturedAt) return payment;
   if (!canTransition(payment.status, 'captured')) {
     deps.logger.error('the provider captured a payment the shop does not hold for capture', { orderId: payment.orderId, status: payment.status });
     return payment;
@@ -31,12 +34,20 @@ export async function recordCaptured(deps: PaymentDeps, tx: Transaction<PaymentD
     paymentAggregate(captured),
   );
   deps.logger.info('payment captured', { orderId: captured.orderId });
+  if (captured.cancelRequestedAt) return startRefund(deps, tx, captured, at);
   return captured;
 }
 
-/** The provider refused the capture: `payment.failed`, and the order waits for an admin. */
+/**
+ * The provider refused the capture: `payment.failed`, and the order waits for an admin. When the
+ * order was cancelled meanwhile, nobody waits for it: the authorization is voided instead.
+ */
 export async function recordCaptureFailed(deps: PaymentDeps, tx: Transaction<PaymentDatabase>, payment: Payment, reason: string, at: Date): Promise<Payment> {
   if (payment.status !== 'capture_requested' && payment.status !== 'authorized') return payment;
+  if (payment.cancelRequestedAt) {
+    deps.logger.info('the capture of a cancelled order failed; its authorization is voided', { orderId: payment.orderId, reason });
+    return startVoidOfCancelled(tx, payment, at, { failure_reason: reason, failed_at: at });
+  }
   const failed = await updatePayment(tx, payment.id, { status: 'capture_failed', failure_reason: reason, failed_at: at, next_attempt_at: null }, at);
   await publishPaymentFailed(deps, tx, failed, reason, at);
   deps.logger.warn('the capture of a payment failed; the order waits for an admin', { orderId: failed.orderId, reason });

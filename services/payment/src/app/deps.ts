@@ -13,6 +13,6 @@ export interface PaymentDeps {
   provider: PaymentProvider;
   logger: Logger;
   now: () => Date;
-  /** Asks the capture and void job for a round now (after a commit that gave it work). */
+  /** Asks the provider job (captures, voids, refunds) for a round now (after a commit that gave it work). */
   wakeProviderJob: () => void;
 }

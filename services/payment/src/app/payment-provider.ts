@@ -10,8 +10,17 @@ export interface PaymentProvider {
   authorize(request: AuthorizeRequest): Promise<AuthorizeOutcome>;
   /** Asks for the capture; the provider confirms it with a `captured` webhook. */
   capture(request: { authorizationId: string; amount: Money; idempotencyKey: string }): Promise<CaptureOutcome>;
-  /** Releases an authorization; voiding one already voided changes nothing. */
-  void(request: { authorizationId: string; idempotencyKey: string }): Promise<void>;
+  /**
+   * Releases an authorization; voiding one already voided changes nothing. `captured`: the
+   * provider captured it before the void reached it, so nothing was released (refund it instead).
+   */
+  void(request: { authorizationId: string; idempotencyKey: string }): Promise<VoidOutcome>;
+  /**
+   * Gives back (some of) what was captured; the same idempotency key again answers as the first
+   * time and gives nothing back twice. A refusal (the issuer's, or nothing left to refund) is an
+   * outcome for staff, not an error.
+   */
+  refund(request: { authorizationId: string; amount: Money; idempotencyKey: string }): Promise<RefundOutcome>;
   /** Where an authorization stands at the provider: `authorized`, `captured`, `capture_failed`, `voided`, ... */
   statusOf(authorizationId: string): Promise<string>;
   /** The authorizations made for a reference (the order id): what to void when an answer was lost. */
@@ -36,6 +45,10 @@ export type AuthorizeOutcome =
 
 export type CaptureOutcome = { outcome: 'requested' } | { outcome: 'declined'; reason: string };
 
+export type VoidOutcome = 'voided' | 'captured';
+
+export type RefundOutcome = { outcome: 'refunded'; refundId: string; amount: Money } | { outcome: 'declined'; reason: string };
+
 /** An event the provider sent by webhook. */
 export interface ProviderEvent {
   /** The provider's event id: a replay carries the same one. */
@@ -45,5 +58,9 @@ export interface ProviderEvent {
   providerType: string;
   authorizationId: string;
   reason?: string;
+  /** The provider's refund, on `refunded` and `refund_failed`. */
+  refundId?: string;
+  /** The amount the event is about (a refund's: what was given back). */
+  amount?: Money;
   occurredAt: Date;
 }

@@ -14,5 +14,9 @@ export function toPaymentView(payment: Payment) {
     authorizedAt: payment.authorizedAt?.toISOString() ?? null,
     capturedAt: payment.capturedAt?.toISOString() ?? null,
     voidedAt: payment.voidedAt?.toISOString() ?? null,
+    // Only once the order was cancelled: the view of a payment that was not stays as it was.
+    ...(payment.cancelRequestedAt && { cancelRequestedAt: payment.cancelRequestedAt.toISOString() }),
+    ...(payment.refundId && { refundId: payment.refundId }),
+    ...(payment.refundedAt && { refundedAt: payment.refundedAt.toISOString() }),
   };
 }

@@ -1,6 +1,12 @@
+import type { Money } from '@shop/contracts';
+import type { Transaction } from '@shop/db';
 import { findPaymentByAuthorization, recordProviderEvent } from '../db/payment.repository';
+import type { PaymentDatabase } from '../db/schema';
+import type { Payment } from '../domain/payment';
+import { needsProviderJob, recordRefunded, recordRefundFailed } from './cancellation-outcome';
 import { recordCaptured, recordCaptureFailed } from './capture-outcome';
 import type { PaymentDeps } from './deps';
+import type { ProviderEvent } from './payment-provider';
 
 export interface WebhookDelivery {
   rawBody: Buffer | undefined;
@@ -11,22 +17,44 @@ export interface WebhookDelivery {
  * `POST /webhooks/payments`: the provider's signed event (401 INVALID_SIGNATURE unless its
  * signature is right and under 5 minutes old). Each provider event is taken in once, by its id: a
  * replay answers the same and changes nothing. A capture confirms the payment and publishes
- * `payment.captured`; a failed capture publishes `payment.failed`.
+ * `payment.captured` (a cancelled order's is then refunded); a failed capture publishes
+ * `payment.failed`. The refund of a cancelled order is settled by its `refunded` or
+ * `refund_failed` event, unless the provider job recorded the provider's answer first.
  */
 export async function receiveProviderWebhook(deps: PaymentDeps, delivery: WebhookDelivery) {
   const event = deps.provider.readWebhook(delivery.rawBody, delivery.signature);
-  return deps.transaction(async (tx) => {
+  const { answer, payment } = await deps.transaction(async (tx) => {
     const payment = await findPaymentByAuthorization(tx, event.authorizationId, { forUpdate: true });
     const at = deps.now();
     const isNew = await recordProviderEvent(tx, { eventId: event.eventId, type: event.providerType, orderId: payment?.orderId ?? null }, at);
-    if (!isNew) return { received: true, duplicate: true };
+    if (!isNew) return { answer: { received: true, duplicate: true } };
     if (!payment) {
       deps.logger.warn('a provider event about an authorization the shop does not know; recorded for review', { eventId: event.eventId, type: event.providerType });
-      return { received: true };
+      return { answer: { received: true } };
     }
-    if (event.type === 'captured') await recordCaptured(deps, tx, payment, at);
-    else if (event.type === 'capture_failed') await recordCaptureFailed(deps, tx, payment, event.reason ?? 'capture_declined', at);
+    let changed: Payment | undefined;
+    if (event.type === 'captured') changed = await recordCaptured(deps, tx, payment, at);
+    else if (event.type === 'capture_failed') changed = await recordCaptureFailed(deps, tx, payment, event.reason ?? 'capture_declined', at);
+    else if (event.type === 'refunded' || event.type === 'refund_failed') changed = await applyRefundEvent(deps, tx, event, payment, at);
     else deps.logger.info('a provider event the shop does not act on', { eventId: event.eventId, type: event.providerType, orderId: payment.orderId });
-    return { received: true };
+    return { answer: { received: true }, payment: changed };
   });
+  if (needsProviderJob(payment)) deps.wakeProviderJob();
+  return answer;
+}
+
+/**
+ * The provider's answer to the refund the shop asked for a cancelled order, if the provider job
+ * has not recorded it already. A refund of a payment the shop is not refunding (made at the
+ * provider by hand) is only logged.
+ */
+async function applyRefundEvent(deps: PaymentDeps, tx: Transaction<PaymentDatabase>, event: ProviderEvent, payment: Payment, at: Date): Promise<Payment | undefined> {
+  const meta = { eventId: event.eventId, type: event.providerType, orderId: payment.orderId, status: payment.status };
+  if (payment.status === 'refunding') {
+    if (event.type === 'refund_failed') return recordRefundFailed(deps, tx, payment, event.reason ?? 'refund_failed', at);
+    if (event.refundId) return recordRefunded(deps, tx, payment, { refundId: event.refundId, amount: event.amount ?? (payment.amount as Money) }, at);
+  }
+  if (payment.status === 'refunded' || payment.status === 'refund_failed') deps.logger.info('a refund event the shop has recorded already', meta);
+  else deps.logger.info('a provider event the shop does not act on', meta);
+  return undefined;
 }

@@ -16,13 +16,18 @@ export async function requestCapture(deps: PaymentDeps, tx: Transaction<PaymentD
     deps.logger.warn('an order was placed without a payment here; nothing to capture', { orderId: order.orderId });
     return;
   }
+  // A late or redelivered order.placed: what the cancellation did not give back is not taken now.
+  if (payment.cancelRequestedAt) {
+    deps.logger.info('an order was placed whose cancellation came first; nothing to capture', { orderId: order.orderId, status: payment.status });
+    return;
+  }
   const at = deps.now();
   if (payment.status === 'authorized') {
     await updatePayment(tx, payment.id, { status: 'capture_requested', next_attempt_at: at, attempts: 0 }, at);
     return;
   }
   // Never expected: the checkout voids a payment only before its order exists.
-  if (payment.status !== 'capture_requested' && payment.status !== 'captured' && payment.status !== 'capture_failed') {
+  if (!['capture_requested', 'captured', 'capture_failed', 'refunding', 'refunded', 'refund_failed'].includes(payment.status)) {
     deps.logger.error('an order was placed whose payment cannot be captured', { orderId: order.orderId, status: payment.status });
     await publishPaymentFailed(deps, tx, { ...payment, amount: payment.amount ?? order.totalAmount }, `payment_${payment.status}`, at);
   }

@@ -1,8 +1,10 @@
 import { backoffDelay, isTransientError } from '@shop/platform';
-import { claimDue, findPaymentByOrder, updatePayment } from '../db/payment.repository';
+import { claimDue, deferAttempt, findPaymentByOrder, updatePayment } from '../db/payment.repository';
 import type { Payment } from '../domain/payment';
+import { needsProviderJob } from './cancellation-outcome';
 import { recordCaptured, recordCaptureFailed } from './capture-outcome';
 import type { PaymentDeps } from './deps';
+import { settleRefund } from './refund-payment.use-case';
 import { settleVoid } from './void-payment.use-case';
 
 /** How long a claimed payment is left to one worker; a worker that died gives it back after that. */
@@ -11,16 +13,18 @@ const BATCH = 20;
 
 /**
  * One round of the provider job: captures to ask for (or to check on, when the provider's webhook
- * is overdue) and voids to finish. A provider that cannot be reached is tried again later, each
- * time waiting longer, up to PROVIDER_RETRY_MAX_DELAY_MS.
+ * is overdue), voids to finish and refunds of cancelled orders to ask for. A provider that cannot
+ * be reached is tried again later, each time waiting longer, up to PROVIDER_RETRY_MAX_DELAY_MS.
  */
-export async function runProviderJob(deps: PaymentDeps): Promise<{ captures: number; voids: number }> {
+export async function runProviderJob(deps: PaymentDeps): Promise<{ captures: number; voids: number; refunds: number }> {
   const at = deps.now();
   const captures = await claimDue(deps.db, 'capture_requested', at, LEASE_MS, BATCH);
   const voids = await claimDue(deps.db, 'voiding', at, LEASE_MS, BATCH);
+  const refunds = await claimDue(deps.db, 'refunding', at, LEASE_MS, BATCH);
   for (const payment of captures) await attempt(deps, payment, () => advanceCapture(deps, payment));
   for (const payment of voids) await attempt(deps, payment, () => settleVoid(deps, payment));
-  return { captures: captures.length, voids: voids.length };
+  for (const payment of refunds) await attempt(deps, payment, () => settleRefund(deps, payment));
+  return { captures: captures.length, voids: voids.length, refunds: refunds.length };
 }
 
 async function attempt(deps: PaymentDeps, payment: Payment, work: () => Promise<unknown>): Promise<void> {
@@ -30,7 +34,7 @@ async function attempt(deps: PaymentDeps, payment: Payment, work: () => Promise<
     if (!isTransientError(err)) deps.logger.error('a payment could not be advanced', { orderId: payment.orderId, status: payment.status, error: String(err) });
     const at = deps.now();
     const delay = backoffDelay(payment.attempts, deps.config.PROVIDER_JOB_INTERVAL_MS, deps.config.PROVIDER_RETRY_MAX_DELAY_MS);
-    await updatePayment(deps.db, payment.id, { attempts: payment.attempts + 1, next_attempt_at: new Date(at.getTime() + delay) }, at);
+    await deferAttempt(deps.db, payment.id, payment.status, { attempts: payment.attempts + 1, next_attempt_at: new Date(at.getTime() + delay) }, at);
   }
 }
 
@@ -38,27 +42,33 @@ async function attempt(deps: PaymentDeps, payment: Payment, work: () => Promise<
 async function advanceCapture(deps: PaymentDeps, payment: Payment): Promise<void> {
   const authorizationId = payment.providerAuthorizationId as string;
   if (!payment.captureSentAt) {
+    // The order may have been cancelled since the payment was claimed: no capture is sent for it then.
+    const latest = await findPaymentByOrder(deps.db, payment.orderId);
+    if (latest?.status !== 'capture_requested' || latest.cancelRequestedAt) return;
     const outcome = await deps.provider.capture({ authorizationId, amount: payment.amount!, idempotencyKey: `capture-${payment.orderId}` });
-    await deps.transaction(async (tx) => {
+    const sent = await deps.transaction(async (tx) => {
       const current = await findPaymentByOrder(tx, payment.orderId, { forUpdate: true });
-      if (!current) return;
+      if (!current) return current;
       const at = deps.now();
-      if (outcome.outcome === 'declined') await recordCaptureFailed(deps, tx, current, outcome.reason, at);
-      else if (current.status === 'capture_requested') {
-        await updatePayment(tx, current.id, { capture_sent_at: at, next_attempt_at: new Date(at.getTime() + deps.config.CAPTURE_CONFIRMATION_WAIT_MS) }, at);
-      }
+      if (outcome.outcome === 'declined') return recordCaptureFailed(deps, tx, current, outcome.reason, at);
+      if (current.status !== 'capture_requested') return current;
+      return updatePayment(tx, current.id, { capture_sent_at: at, next_attempt_at: new Date(at.getTime() + deps.config.CAPTURE_CONFIRMATION_WAIT_MS) }, at);
     });
+    if (outcome.outcome === 'declined' && needsProviderJob(sent)) deps.wakeProviderJob();
     return;
   }
   const status = await deps.provider.statusOf(authorizationId);
-  await deps.transaction(async (tx) => {
+  const settled = await deps.transaction(async (tx) => {
     const current = await findPaymentByOrder(tx, payment.orderId, { forUpdate: true });
-    if (current?.status !== 'capture_requested') return;
+    if (current?.status !== 'capture_requested') return current;
     const at = deps.now();
     if (status === 'captured') {
       deps.logger.warn("the provider's capture webhook is overdue; the capture was confirmed by asking", { orderId: current.orderId });
-      await recordCaptured(deps, tx, current, at);
-    } else if (status === 'capture_failed') await recordCaptureFailed(deps, tx, current, 'capture_declined', at);
-    else await updatePayment(tx, current.id, { next_attempt_at: new Date(at.getTime() + deps.config.CAPTURE_CONFIRMATION_WAIT_MS) }, at);
+      return recordCaptured(deps, tx, current, at);
+    }
+    if (status === 'capture_failed') return recordCaptureFailed(deps, tx, current, 'capture_declined', at);
+    return updatePayment(tx, current.id, { next_attempt_at: new Date(at.getTime() + deps.config.CAPTURE_CONFIRMATION_WAIT_MS) }, at);
   });
+  // A cancelled order's capture, confirmed or refused: its refund or void is due now.
+  if (needsProviderJob(settled)) deps.wakeProviderJob();
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { findPaymentByOrder, insertPayment, updatePayment } from '../db/payment.repository';
 import { assertVoidable, type Payment } from '../domain/payment';
+import { publishVoided } from './cancellation-outcome';
+import { recordCaptured } from './capture-outcome';
 import type { PaymentDeps } from './deps';
 import { toPaymentView } from './payment-view';
 
@@ -32,20 +34,37 @@ export async function voidPayment(deps: PaymentDeps, orderId: string) {
 
 /**
  * Voids at the provider what it holds for the order: the known authorization, or whatever it made
- * for the order's reference when the answer was lost. Then the payment is voided.
+ * for the order's reference when the answer was lost. Then the payment is voided; a cancelled
+ * order's payment publishes `payment.voided` the first time. A cancelled order's capture that
+ * reached the provider before the void did is recorded captured and refunded instead.
  */
 export async function settleVoid(deps: PaymentDeps, payment: Payment): Promise<Payment> {
   const authorizationIds = payment.providerAuthorizationId
     ? [payment.providerAuthorizationId]
     : (await deps.provider.authorizationsFor(payment.orderId)).filter((a) => a.status === 'authorized').map((a) => a.authorizationId);
-  for (const authorizationId of authorizationIds) await deps.provider.void({ authorizationId, idempotencyKey: `void-${authorizationId}` });
-  return deps.transaction(async (tx) => {
+  const captured: string[] = [];
+  for (const authorizationId of authorizationIds) {
+    if ((await deps.provider.void({ authorizationId, idempotencyKey: `void-${authorizationId}` })) === 'captured') captured.push(authorizationId);
+  }
+  const settled = await deps.transaction(async (tx) => {
     const current = await findPaymentByOrder(tx, payment.orderId, { forUpdate: true });
     if (current?.status !== 'voiding') return current ?? payment;
     // An authorization that arrived while the provider was asked is voided on the next round.
     if (current.providerAuthorizationId && !authorizationIds.includes(current.providerAuthorizationId)) return current;
     const at = deps.now();
+    if (captured.length > 0) {
+      if (current.cancelRequestedAt && current.providerAuthorizationId && captured.includes(current.providerAuthorizationId)) {
+        deps.logger.warn('the capture of a cancelled order reached the provider before its void; the money is refunded', { orderId: current.orderId });
+        return recordCaptured(deps, tx, current, at);
+      }
+      throw new Error(`the provider captured what payment ${current.id} was to void`);
+    }
     deps.logger.info('payment voided', { orderId: payment.orderId, authorizations: authorizationIds.length });
-    return updatePayment(tx, current.id, { status: 'voided', voided_at: at, next_attempt_at: null }, at);
+    const voided = await updatePayment(tx, current.id, { status: 'voided', voided_at: at, next_attempt_at: null }, at);
+    // A late authorization voided in turn is the same cancellation: told once.
+    if (voided.cancelRequestedAt && !current.voidedAt) await publishVoided(deps, tx, voided, at);
+    return voided;
   });
+  if (settled.status === 'refunding') deps.wakeProviderJob();
+  return settled;
 }

@@ -22,6 +22,9 @@ const toPayment = (row: PaymentRow): Payment => ({
   captureSentAt: row.capture_sent_at,
   capturedAt: row.captured_at,
   voidedAt: row.voided_at,
+  cancelRequestedAt: row.cancel_requested_at,
+  refundId: row.refund_id,
+  refundedAt: row.refunded_at,
 });
 
 export interface NewPayment {
@@ -83,11 +86,24 @@ export async function updatePayment(db: Db, id: string, changes: PaymentChanges,
 }
 
 /**
+ * Puts a payment's next attempt off after a failed one, unless it moved on meanwhile (a webhook or
+ * a cancellation changed its status while the provider was asked): then its new step keeps its time.
+ */
+export async function deferAttempt(db: Db, id: string, status: Payment['status'], changes: Pick<PaymentChanges, 'attempts' | 'next_attempt_at'>, at: Date): Promise<void> {
+  await db
+    .updateTable('payments')
+    .set((eb) => ({ ...changes, version: eb('version', '+', 1), updated_at: at }))
+    .where('id', '=', id)
+    .where('status', '=', status)
+    .execute();
+}
+
+/**
  * Takes up to `limit` payments of a status whose next attempt is due, oldest first, and moves their
  * next attempt `leaseMs` on: another replica's job does not take them meanwhile, and one whose
  * worker died is taken again once the lease is over. No lock is held while the provider is asked.
  */
-export async function claimDue(db: Db, status: 'capture_requested' | 'voiding', at: Date, leaseMs: number, limit: number): Promise<Payment[]> {
+export async function claimDue(db: Db, status: 'capture_requested' | 'voiding' | 'refunding', at: Date, leaseMs: number, limit: number): Promise<Payment[]> {
   const rows = await db
     .updateTable('payments')
     .set({ next_attempt_at: new Date(at.getTime() + leaseMs) })

@@ -21,6 +21,9 @@ export interface PaymentDatabase extends OutboxTables {
     captured_at: Date | null;
     voided_at: Date | null;
     failed_at: Date | null;
+    cancel_requested_at: Date | null;
+    refund_id: string | null;
+    refunded_at: Date | null;
     next_attempt_at: Date | null;
     attempts: Generated<number>;
     version: Generated<number>;

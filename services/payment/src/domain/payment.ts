@@ -5,9 +5,21 @@ import { AppError } from '@shop/platform';
  * A payment's life: `authorizing` while the provider is asked, then `authorized` or `failed`;
  * an authorized payment is captured once its order exists (`capture_requested` -> `captured` or
  * `capture_failed`) or voided when the checkout is undone (`voiding` until the provider confirms,
- * then `voided`).
+ * then `voided`). When its order is cancelled, what was only held is voided and what was captured
+ * is refunded (`refunding` until the provider answers, then `refunded` or `refund_failed`).
  */
-export type PaymentStatus = 'authorizing' | 'authorized' | 'failed' | 'voiding' | 'voided' | 'capture_requested' | 'captured' | 'capture_failed';
+export type PaymentStatus =
+  | 'authorizing'
+  | 'authorized'
+  | 'failed'
+  | 'voiding'
+  | 'voided'
+  | 'capture_requested'
+  | 'captured'
+  | 'capture_failed'
+  | 'refunding'
+  | 'refunded'
+  | 'refund_failed';
 
 /** Why a payment failed, as API.md names it in PAYMENT_FAILED `details.reason`. */
 export type DeclineReason = 'card_declined' | 'insufficient_funds' | 'unsupported_card' | 'provider_error';
@@ -30,6 +42,10 @@ export interface Payment {
   captureSentAt: Date | null;
   capturedAt: Date | null;
   voidedAt: Date | null;
+  /** When the order was cancelled (order.cancelled): nothing is captured after it, what was taken is given back. */
+  cancelRequestedAt: Date | null;
+  refundId: string | null;
+  refundedAt: Date | null;
 }
 
 const transitions: Record<PaymentStatus, readonly PaymentStatus[]> = {
@@ -37,13 +53,20 @@ const transitions: Record<PaymentStatus, readonly PaymentStatus[]> = {
   // A capture the provider confirms before the shop recorded asking for it (a redelivered order.placed).
   authorized: ['voiding', 'voided', 'capture_requested', 'captured', 'capture_failed'],
   failed: ['voiding', 'voided'],
-  voiding: ['voided'],
+  // A capture that reached the provider before the void of a cancelled order did: it is refunded.
+  voiding: ['voided', 'captured'],
   // An authorization that arrives (or may have arrived) after the void must be voided in turn.
   voided: ['voiding'],
-  capture_requested: ['captured', 'capture_failed'],
-  // A capture that failed may be retried by an admin, or the provider may still capture it.
-  capture_failed: ['capture_requested', 'captured'],
-  captured: [],
+  // The order was cancelled before its capture was sent: the authorization is voided instead.
+  capture_requested: ['captured', 'capture_failed', 'voiding'],
+  // A capture that failed may be retried by an admin, or the provider may still capture it; the
+  // order's cancellation voids it.
+  capture_failed: ['capture_requested', 'captured', 'voiding'],
+  captured: ['refunding'],
+  refunding: ['refunded', 'refund_failed'],
+  refunded: [],
+  // Left to staff: the provider refused to give the money back.
+  refund_failed: [],
 };
 
 export function canTransition(from: PaymentStatus, to: PaymentStatus): boolean {
@@ -89,11 +112,46 @@ export function isVoided(payment: Pick<Payment, 'status'>): boolean {
   return payment.status === 'voiding' || payment.status === 'voided';
 }
 
+const capturedOrBeingCaptured: readonly PaymentStatus[] = ['capture_requested', 'captured', 'capture_failed', 'refunding', 'refunded', 'refund_failed'];
+
 /** Captured money is refunded, never voided. */
 export function assertVoidable(payment: Pick<Payment, 'status' | 'orderId'>): void {
-  if (payment.status === 'capture_requested' || payment.status === 'captured' || payment.status === 'capture_failed') {
+  if (capturedOrBeingCaptured.includes(payment.status)) {
     throw new AppError('CONFLICT', 'the payment was captured or is being captured; refund it instead', { orderId: payment.orderId, status: payment.status });
   }
+}
+
+/**
+ * What a cancelled order's payment needs next: a void of what is only held (a capture not sent yet
+ * is never sent), a refund of what was captured, the provider's word on a capture it was sent
+ * (`await_capture`: refunded once confirmed, voided if it fails), or nothing (no money was held,
+ * it was given back already, or the order's cancellation was taken in before).
+ */
+export type CancellationStep = 'void' | 'refund' | 'await_capture' | 'nothing';
+
+export function cancellationStepOf(payment: Pick<Payment, 'status' | 'captureSentAt' | 'cancelRequestedAt'>): CancellationStep {
+  if (payment.cancelRequestedAt) return 'nothing';
+  switch (payment.status) {
+    case 'authorizing':
+    case 'authorized':
+    case 'capture_failed':
+      return 'void';
+    case 'capture_requested':
+      return payment.captureSentAt ? 'await_capture' : 'void';
+    case 'captured':
+      return 'refund';
+    default:
+      return 'nothing';
+  }
+}
+
+/**
+ * How much a cancelled order gets back: what was captured, whatever the order asks for (the
+ * payment took exactly that); `differs` says the order expected something else, for the log.
+ */
+export function refundAmountOf(captured: Money, requested: Money | undefined): { amount: Money; differs: boolean } {
+  const differs = requested !== undefined && (requested.amount !== captured.amount || requested.currency !== captured.currency);
+  return { amount: { amount: captured.amount, currency: captured.currency }, differs };
 }
 
 export function paymentAggregate(payment: Pick<Payment, 'id' | 'version'>): AggregateRef {

@@ -1,12 +1,15 @@
-import { orderPlaced, subscriptions } from '@shop/contracts';
+import { orderCancelled, orderPlaced, subscriptions } from '@shop/contracts';
 import { on, startConsumer, type Backbone, type Consumer } from '@shop/messaging';
 import type { PaymentDeps } from '../app/deps';
+import { requestCancellation } from '../app/request-cancellation.use-case';
 import { requestCapture } from '../app/request-capture.use-case';
 import type { PaymentDatabase } from '../db/schema';
 
 /**
- * Consumes `payment.order-events`: a placed order's authorization is to be captured. The inbox
- * records each event id in the handler's transaction, so a redelivered order asks for one capture.
+ * Consumes `payment.order-events`: a placed order's authorization is to be captured, a cancelled
+ * order's payment voided or refunded. The inbox records each event id in the handler's
+ * transaction, so a redelivered order asks for one capture and a redelivered cancellation for one
+ * void or refund.
  */
 export function startOrderConsumer(deps: PaymentDeps, backbone: Backbone<PaymentDatabase>): Consumer {
   return startConsumer<PaymentDatabase>({
@@ -20,6 +23,6 @@ export function startOrderConsumer(deps: PaymentDeps, backbone: Backbone<Payment
       backbone.relay.wake();
       deps.wakeProviderJob();
     },
-    handlers: [on(orderPlaced, (event, tx) => requestCapture(deps, tx, event.data))],
+    handlers: [on(orderPlaced, (event, tx) => requestCapture(deps, tx, event.data)), on(orderCancelled, (event, tx) => requestCancellation(deps, tx, event.data))],
   });
 }

@@ -1,0 +1,2 @@
+-- Erasure finds every checkout of a customer.
+CREATE INDEX checkouts_customer_idx ON checkouts (customer_id);
