@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { startService, type RunningService } from '@shop/messaging';
-import { createLogger, createTokenVerifier, startPeriodicJob, type Logger } from '@shop/platform';
+import { createLogger, createTokenVerifier, startPeriodicJob, type Logger, type PeriodicJob } from '@shop/platform';
 import { createCartClient } from './adapters/cart.client';
 import { createCustomerClient } from './adapters/customer.client';
 import { createInventoryClient } from './adapters/inventory.client';
 import { createPaymentClient } from './adapters/payment.client';
+import { cancelAbandonedOrders } from './app/cancel-abandoned-orders.use-case';
 import type { OrderDeps } from './app/deps';
 import { recoverCheckouts } from './app/recover-checkouts.use-case';
 import type { OrderConfig } from './config';
@@ -27,6 +28,7 @@ export type RunningOrderService = RunningService<OrderDeps>;
  */
 export function startOrderService(config: Readonly<OrderConfig>, logger: Logger = createLogger('order', config.LOG_LEVEL), signal?: AbortSignal): Promise<RunningOrderService> {
   const call = { timeoutMs: config.SERVICE_CALL_TIMEOUT_MS, logger };
+  let abandonedOrders: PeriodicJob | undefined;
   return startService<OrderDatabase, OrderDeps>({
     name: 'order',
     config,
@@ -45,6 +47,7 @@ export function startOrderService(config: Readonly<OrderConfig>, logger: Logger 
       payments: createPaymentClient({ baseUrl: config.PAYMENT_SERVICE_URL, timeoutMs: config.PAYMENT_CALL_TIMEOUT_MS, logger }),
       logger,
       now: () => new Date(),
+      wakeAbandonedOrders: () => abandonedOrders?.wake(),
     }),
     routes(router, deps) {
       orderRoutes(router, deps);
@@ -52,6 +55,16 @@ export function startOrderService(config: Readonly<OrderConfig>, logger: Logger 
       carrierWebhookRoutes(router, deps);
     },
     background(deps, backbone) {
+      abandonedOrders = startPeriodicJob({
+        name: 'cancel orders whose PayPal approval was not given',
+        intervalMs: config.CHECKOUT_RECOVERY_INTERVAL_MS,
+        logger,
+        runAtStart: true,
+        run: async () => {
+          const cancelled = await cancelAbandonedOrders(deps);
+          if (cancelled > 0) logger.info('abandoned orders cancelled', { cancelled });
+        },
+      });
       return [
         {
           async stop() {
@@ -60,6 +73,7 @@ export function startOrderService(config: Readonly<OrderConfig>, logger: Logger 
         },
         startPaymentConsumer(deps, backbone),
         startCustomerConsumer(deps, backbone),
+        abandonedOrders,
         startPeriodicJob({
           name: 'recover unfinished checkouts',
           intervalMs: config.CHECKOUT_RECOVERY_INTERVAL_MS,

@@ -159,8 +159,12 @@ export async function startFakeServices(): Promise<FakeServices> {
     return [200, { orderId }];
   }
 
-  function authorize(body: { orderId: string; amount: unknown; card: { cardNumber: string } }): [number, unknown] {
-    const reason = DECLINES[body.card.cardNumber];
+  function authorize(body: { orderId: string; amount: unknown; card?: { cardNumber: string }; method?: string }): [number, unknown] {
+    if (body.method === 'paypal') {
+      fake.payments.set(body.orderId, { status: 'authorized', amount: body.amount });
+      return [201, { paymentId: randomUUID(), orderId: body.orderId, method: 'paypal', status: 'awaiting_approval' }];
+    }
+    const reason = DECLINES[body.card!.cardNumber];
     if (reason) {
       fake.payments.set(body.orderId, { status: 'failed', amount: body.amount });
       return [402, error('PAYMENT_FAILED', 'the payment failed', { reason, orderId: body.orderId })];
@@ -168,7 +172,7 @@ export async function startFakeServices(): Promise<FakeServices> {
     const payment = fake.payments.get(body.orderId);
     if (payment?.status === 'voided') return [409, error('CONFLICT', 'voided')];
     fake.payments.set(body.orderId, { status: 'authorized', amount: body.amount });
-    return [201, { paymentId: randomUUID(), orderId: body.orderId, method: 'card', status: 'authorized', brand: 'visa', last4: body.card.cardNumber.slice(-4) }];
+    return [201, { paymentId: randomUUID(), orderId: body.orderId, method: 'card', status: 'authorized', brand: 'visa', last4: body.card!.cardNumber.slice(-4) }];
   }
 
   function voidPayment(orderId: string): [number, unknown] {

@@ -4,15 +4,18 @@ import { answeredError, createServiceClient, type Logger } from '@shop/platform'
 /** An authorized payment as the order keeps it: never more of the card than brand and last four. */
 export interface AuthorizedPayment {
   paymentId: string;
-  method: 'card';
+  method: 'card' | 'paypal';
   status: string;
   brand?: string;
   last4?: string;
 }
 
 export interface PaymentClient {
-  /** Holds the amount on the card, idempotent by orderId: 402 PAYMENT_FAILED with `details.reason` when refused. */
-  authorize(request: { orderId: string; customerId: string; amount: Money; card: PaymentCard }): Promise<AuthorizedPayment>;
+  /**
+   * Holds the amount on the card, idempotent by orderId: 402 PAYMENT_FAILED with `details.reason`
+   * when refused. PayPal-style: a payment awaiting the shopper's approval, no provider call yet.
+   */
+  authorize(request: { orderId: string; customerId: string; amount: Money } & ({ card: PaymentCard } | { method: 'paypal' })): Promise<AuthorizedPayment>;
   /** Releases what authorize held, or will hold if its answer is still on the way. */
   void(orderId: string): Promise<void>;
   close(): void;
@@ -23,7 +26,7 @@ export function createPaymentClient(options: { baseUrl: string; timeoutMs: numbe
   const client = createServiceClient({ name: 'payment', ...options });
   return {
     async authorize(request) {
-      const response = await client.request<AuthorizedPayment & { method: 'card' }>('POST', '/internal/payments/authorizations', request);
+      const response = await client.request<AuthorizedPayment>('POST', '/internal/payments/authorizations', request);
       if (response.status !== 201) throw answeredError('payment', response);
       const { paymentId, method, status, brand, last4 } = response.body;
       return { paymentId, method, status, ...(brand && { brand }), ...(last4 && { last4 }) };

@@ -25,6 +25,9 @@ export interface CheckoutContext {
 
 export const PIVOT = 'create-order';
 
+/** How the shopper pays: a card (its fields pass through to the provider), or PayPal-style approval after the order exists. */
+export type PaymentChoice = ({ method: 'card' } & PaymentCard) | { method: 'paypal' };
+
 /**
  * SEQ-ORDER-001 as steps with their undo (STYLE.md rule 7): validate the customer, read the cart,
  * price it, reserve stock, authorize the payment, commit the reservation, create the order (the
@@ -32,7 +35,7 @@ export const PIVOT = 'create-order';
  * keyed by the order id, so a step run or undone twice does the work once. The card is only known
  * to the request that placed the order: recovery never authorizes, it undoes or finishes.
  */
-export function checkoutSaga(deps: OrderDeps, owner: string, card?: PaymentCard): Saga<CheckoutContext> {
+export function checkoutSaga(deps: OrderDeps, owner: string, payment?: PaymentChoice): Saga<CheckoutContext> {
   const steps: SagaStep<CheckoutContext>[] = [
     {
       name: 'validate-customer',
@@ -66,8 +69,11 @@ export function checkoutSaga(deps: OrderDeps, owner: string, card?: PaymentCard)
     {
       name: 'authorize-payment',
       async run(c) {
-        if (!card) throw new Error('only the request that placed the order can authorize its payment');
-        return { payment: await deps.payments.authorize({ orderId: c.orderId, customerId: c.customerId, amount: required(c.totals).total, card }) };
+        if (!payment) throw new Error('only the request that placed the order can authorize its payment');
+        const request = { orderId: c.orderId, customerId: c.customerId, amount: required(c.totals).total };
+        if (payment.method === 'paypal') return { payment: await deps.payments.authorize({ ...request, method: 'paypal' }) };
+        const { cardNumber, expMonth, expYear, cvc } = payment;
+        return { payment: await deps.payments.authorize({ ...request, card: { cardNumber, expMonth, expYear, cvc } }) };
       },
       compensate: (c) => deps.payments.void(c.orderId),
     },

@@ -20,4 +20,6 @@ export interface OrderDeps {
   payments: PaymentClient;
   logger: Logger;
   now: () => Date;
+  /** Asks the abandoned-orders job for a round now (after a payment event that may have given it work). */
+  wakeAbandonedOrders: () => void;
 }

@@ -24,7 +24,14 @@ export function toOrderView(order: Order) {
     tax: order.tax,
     total: order.total,
     shippingAddress: { recipientName, street, city, state, postalCode, country },
-    payment: { method, status, ...(brand && { brand }), ...(last4 && { last4 }), ...(order.payment.refund && { refund: order.payment.refund }) },
+    payment: {
+      method,
+      status,
+      ...(brand && { brand }),
+      ...(last4 && { last4 }),
+      ...(order.payment.failureReason && { failureReason: order.payment.failureReason }),
+      ...(order.payment.refund && { refund: order.payment.refund }),
+    },
     createdAt: order.createdAt.toISOString(),
     ...(order.trackingNumber && { shipment: { trackingNumber: order.trackingNumber, carrier: order.carrier } }),
   };

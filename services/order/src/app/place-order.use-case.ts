@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { PaymentCard } from '@shop/contracts';
+
 import { isUniqueViolation } from '@shop/db';
 import { AppError, errorBody, runSaga, statusOf, type SagaOutcome } from '@shop/platform';
 import type { ShippingChoice } from '../adapters/customer.client';
@@ -15,7 +15,7 @@ import {
 } from '../db/checkout.repository';
 import { findOrder } from '../db/order.repository';
 import { checkoutJournal } from './checkout-journal';
-import { checkoutSaga, type CheckoutContext } from './checkout-saga';
+import { checkoutSaga, type CheckoutContext, type PaymentChoice } from './checkout-saga';
 import type { OrderDeps } from './deps';
 import { toOrderView } from './order-view';
 
@@ -24,7 +24,7 @@ export interface PlaceOrderInput {
   /** The client's Idempotency-Key: the same key from the same customer gets the same answer. */
   idempotencyKey?: string;
   shipping: ShippingChoice;
-  payment: { method: 'card' } & PaymentCard;
+  payment: PaymentChoice;
 }
 
 export interface CheckoutAnswer {
@@ -45,7 +45,7 @@ export async function placeOrder(deps: OrderDeps, input: PlaceOrderInput): Promi
   if ('replay' in started) return started.replay;
 
   const { checkout } = started;
-  const saga = checkoutSaga(deps, owner, cardOf(input.payment));
+  const saga = checkoutSaga(deps, owner, paymentOf(input.payment));
   const outcome = await runSaga(saga, checkout.context, checkoutJournal(deps, checkout.id, owner));
   return settle(deps, checkout, owner, outcome);
 }
@@ -127,9 +127,11 @@ export async function orderAnswer(deps: OrderDeps, orderId: string): Promise<Che
   return { status: 201, body: toOrderView(order) };
 }
 
-function cardOf(payment: PlaceOrderInput['payment']): PaymentCard {
+/** What the authorize step needs: the card's fields alone, or the wallet. */
+function paymentOf(payment: PaymentChoice): PaymentChoice {
+  if (payment.method === 'paypal') return { method: 'paypal' };
   const { cardNumber, expMonth, expYear, cvc } = payment;
-  return { cardNumber, expMonth, expYear, cvc };
+  return { method: 'card', cardNumber, expMonth, expYear, cvc };
 }
 
 /**
@@ -138,8 +140,11 @@ function cardOf(payment: PlaceOrderInput['payment']): PaymentCard {
  * is stored.
  */
 function fingerprint(input: PlaceOrderInput): string {
-  const { cardNumber, expMonth, expYear, method } = input.payment;
-  const asked = { shipping: input.shipping, payment: { method, last4: cardNumber.slice(-4), expMonth, expYear } };
+  const { payment } = input;
+  const asked = {
+    shipping: input.shipping,
+    payment: payment.method === 'paypal' ? { method: 'paypal' } : { method: 'card', last4: payment.cardNumber.slice(-4), expMonth: payment.expMonth, expYear: payment.expYear },
+  };
   return createHash('sha256').update(canonicalJson(asked)).digest('hex');
 }
 

@@ -150,6 +150,20 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** PENDING PayPal-style orders whose approval was not given (cancelled or expired), oldest first. */
+export async function findAbandonedPayPalOrders(db: Db, limit: number): Promise<Order[]> {
+  const rows = await db
+    .selectFrom('orders')
+    .selectAll()
+    .where('status', '=', 'PENDING')
+    .where(sql`payment->>'method'`, '=', 'paypal')
+    .where(sql`payment->>'status'`, '=', 'failed')
+    .orderBy('updated_at')
+    .limit(limit)
+    .execute();
+  return rows.map(toOrder);
+}
+
 export async function statusHistoryOf(db: Db, orderId: string): Promise<StatusChange[]> {
   const rows = await db.selectFrom('order_status_history').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
   return rows.map((r) => ({ from: r.from_status, to: r.to_status, at: r.at, by: r.by, reason: r.reason }));

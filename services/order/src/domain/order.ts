@@ -40,6 +40,8 @@ export interface OrderPayment {
   status: string;
   brand?: string;
   last4?: string;
+  /** Why the payment failed, as the payment service said (a declined capture, an approval cancelled or expired). */
+  failureReason?: string;
   /** A cancelled order's money on its way back: pending until the payment service says how it went. */
   refund?: { status: 'pending' | 'refunded' | 'failed'; amount: Money };
 }
@@ -82,6 +84,14 @@ export function assertCancellable(order: Pick<Order, 'id' | 'status'>): void {
 export function refundAmountOf(order: Pick<Order, 'total' | 'payment'>): Money {
   const captured = order.payment.status === 'captured';
   return { amount: captured ? order.total.amount : 0, currency: order.total.currency };
+}
+
+/** Why a PayPal-style payment ends without money: the shopper cancelled at the provider, or did not approve in time. */
+const ABANDONED_APPROVALS = new Set(['approval_cancelled', 'approval_expired']);
+
+/** A PENDING order whose PayPal-style approval was cancelled or ran out: it is cancelled, its stock released. */
+export function isAbandonedPayPalOrder(order: Pick<Order, 'status' | 'payment'>): boolean {
+  return order.status === 'PENDING' && order.payment.method === 'paypal' && order.payment.status === 'failed' && ABANDONED_APPROVALS.has(order.payment.failureReason ?? '');
 }
 
 /** `ORD-<year>-<at least 6 digits>` from the order number sequence: unique, short enough to read out. */

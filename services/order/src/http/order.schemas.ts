@@ -17,8 +17,14 @@ export const shippingAddress = Joi.object({
 export const placeOrderBody = Joi.object({
   shippingAddressId: Joi.string().uuid(),
   shippingAddress,
-  // PayPal-style payment comes with the order lifecycle; a card is taken now.
-  payment: Joi.object({ method: Joi.string().valid('card').required(), ...paymentCardKeys() }).required(),
+  // A card, or PayPal-style: the shopper approves at the provider after the order exists.
+  payment: Joi.alternatives()
+    .conditional('.method', {
+      is: 'paypal',
+      then: Joi.object({ method: Joi.string().valid('paypal').required() }),
+      otherwise: Joi.object({ method: Joi.string().valid('card').required(), ...paymentCardKeys() }),
+    })
+    .required(),
 }).xor('shippingAddressId', 'shippingAddress');
 
 /** Visible ASCII, as HTTP header values are: a client's retry token, never a secret. */

@@ -18,7 +18,10 @@ export function startPaymentConsumer(deps: OrderDeps, backbone: Backbone<OrderDa
     subscription: subscriptions.orderPaymentEvents,
     retry: backbone.retry,
     handlerTimeoutMs: backbone.handlerTimeoutMs,
-    afterCommit: backbone.relay.wake,
+    afterCommit: () => {
+      backbone.relay.wake();
+      deps.wakeAbandonedOrders();
+    },
     handlers: [
       on(paymentCaptured, (event, tx) => confirmPaidOrder(deps, tx, event.data)),
       on(paymentFailed, (event, tx) => notePaymentFailure(deps, tx, event.data)),

@@ -32,7 +32,7 @@ const context: CheckoutContext = {
   cart: { cartId: 'cart-1', version: 7, lines: [line('v1', 1), line('v2', 2), line('v1', 3)] },
   totals: { subtotal: usd(6000), shippingCost: usd(0), tax: usd(480), total: usd(6480) },
 };
-const card = { cardNumber: '4242424242424242', expMonth: 12, expYear: 2030, cvc: '123' };
+const card = { method: 'card' as const, cardNumber: '4242424242424242', expMonth: 12, expYear: 2030, cvc: '123' };
 
 describe('checkout saga steps', () => {
   const stepOf = (deps: OrderDeps, name: string, withCard = true) => {

@@ -1,0 +1,24 @@
+import { findAbandonedPayPalOrders } from '../db/order.repository';
+import { cancelOrder } from './cancel-order.use-case';
+import type { OrderDeps } from './deps';
+
+const BATCH = 20;
+
+/**
+ * PENDING orders whose PayPal-style approval was cancelled or expired are cancelled by the shop:
+ * stock released, `order.cancelled` (nothing to refund). An order that cannot be cancelled now (the
+ * inventory is down) stays for the next round.
+ */
+export async function cancelAbandonedOrders(deps: OrderDeps): Promise<number> {
+  let cancelled = 0;
+  for (const order of await findAbandonedPayPalOrders(deps.db, BATCH)) {
+    const why = order.payment.failureReason === 'approval_expired' ? 'PayPal approval expired' : 'PayPal approval cancelled';
+    try {
+      await cancelOrder(deps, { orderId: order.id, reason: why, by: 'system' });
+      cancelled += 1;
+    } catch (err) {
+      deps.logger.warn('an abandoned order could not be cancelled yet; trying again later', { orderId: order.id, error: String(err) });
+    }
+  }
+  return cancelled;
+}
