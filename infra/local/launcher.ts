@@ -83,6 +83,8 @@ const services: ProcessSpec[] = [
       DATABASE_URL: `${postgres}/shop_payment_sandbox`,
       WEBHOOK_URL: `http://127.0.0.1:${gatewayPort}/api/v1/webhooks/payments`,
       WEBHOOK_SECRET: webhookSecrets.payment,
+      // Where a shopper's browser opens the PayPal-style approval page.
+      PUBLIC_URL: 'http://localhost:4010',
     },
   },
   {
@@ -114,6 +116,7 @@ const services: ProcessSpec[] = [
       CART_SERVICE_URL: 'http://127.0.0.1:3004',
       INVENTORY_SERVICE_URL: 'http://127.0.0.1:3003',
       PAYMENT_SERVICE_URL: 'http://127.0.0.1:3006',
+      CARRIER_WEBHOOK_SECRET: webhookSecrets.carrier,
     },
   },
   {
