@@ -1,12 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { startService, type RunningService } from '@shop/messaging';
-import { createLogger, startPeriodicJob, type Logger, type PeriodicJob } from '@shop/platform';
+import { createLogger, createTokenVerifier, startPeriodicJob, type Logger, type PeriodicJob } from '@shop/platform';
 import { createSandboxProvider } from './adapters/sandbox-provider';
 import type { PaymentDeps } from './app/deps';
 import { runProviderJob } from './app/run-provider-job.use-case';
 import type { PaymentConfig } from './config';
 import type { PaymentDatabase } from './db/schema';
 import { internalRoutes } from './http/internal.routes';
+import { paypalRoutes } from './http/paypal.routes';
 import { webhookRoutes } from './http/webhook.routes';
 import { startOrderConsumer } from './messaging/order.consumers';
 
@@ -16,9 +17,10 @@ export type RunningPaymentService = RunningService<PaymentDeps>;
 
 /**
  * The payment service: authorizes and voids for the order service's checkout, captures what
- * placed orders hold, voids or refunds what cancelled orders held, takes the provider's signed
- * webhooks in, and retries in the background what the provider has not confirmed. It talks to
- * the provider only through the provider port.
+ * placed orders hold, sends shoppers to approve PayPal payments and fails those nobody approved
+ * in time, voids or refunds what cancelled orders held, takes the provider's signed webhooks in,
+ * and retries in the background what the provider has not confirmed. It talks to the provider
+ * only through the provider port.
  */
 export function startPaymentService(config: Readonly<PaymentConfig>, logger: Logger = createLogger('payment', config.LOG_LEVEL), signal?: AbortSignal): Promise<RunningPaymentService> {
   let providerJob: PeriodicJob | undefined;
@@ -40,23 +42,25 @@ export function startPaymentService(config: Readonly<PaymentConfig>, logger: Log
         timeoutMs: config.PROVIDER_TIMEOUT_MS,
         logger,
       }),
+      verifyToken: createTokenVerifier(new URL(config.JWKS_URL)),
       logger,
       now: () => new Date(),
       wakeProviderJob: () => providerJob?.wake(),
     }),
     routes(router, deps) {
       internalRoutes(router, deps);
+      paypalRoutes(router, deps);
       webhookRoutes(router, deps);
     },
     background(deps, backbone) {
       providerJob = startPeriodicJob({
-        name: 'captures, voids and refunds at the provider',
+        name: 'captures, voids, refunds and expired approvals at the provider',
         intervalMs: config.PROVIDER_JOB_INTERVAL_MS,
         logger,
         runAtStart: true,
         run: async () => {
           const done = await runProviderJob(deps);
-          if (done.captures + done.voids + done.refunds > 0) logger.debug('provider job round', done);
+          if (done.captures + done.voids + done.refunds + done.expiries > 0) logger.debug('provider job round', done);
         },
       });
       return [{ stop: async () => deps.provider.close() }, startOrderConsumer(deps, backbone), providerJob];

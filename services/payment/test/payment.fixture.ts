@@ -6,7 +6,21 @@ import { connectBroker, countParked, type Broker } from '@shop/messaging';
 import { signWebhook, type Logger } from '@shop/platform';
 import { loadSandboxConfig } from '@shop/payment-sandbox/src/config';
 import { startPaymentSandbox, type RunningSandbox } from '@shop/payment-sandbox/src/sandbox';
-import { eventually, freePort, httpClient, publishedEvents, tapEvents, testAmqpUrl, testDatabaseUrl, testLogger, type EventTap, type HttpClient, type TestResponse } from '@shop/testkit';
+import {
+  eventually,
+  freePort,
+  httpClient,
+  publishedEvents,
+  startTokenIssuer,
+  tapEvents,
+  testAmqpUrl,
+  testDatabaseUrl,
+  testLogger,
+  type EventTap,
+  type HttpClient,
+  type TestResponse,
+  type TokenIssuer,
+} from '@shop/testkit';
 import type { PaymentProvider } from '../src/app/payment-provider';
 import { loadPaymentConfig } from '../src/config';
 import { startPaymentService, type RunningPaymentService } from '../src/service';
@@ -36,11 +50,40 @@ export const card = (cardNumber = CARDS.approved, overrides: Partial<{ expMonth:
 });
 export const usd = (amount: number) => ({ amount, currency: 'USD' });
 
+/** Pages of the shop a shopper may come back to from PayPal (the default PAYPAL_RETURN_ORIGINS). */
+export const SHOP_ORIGIN = 'http://localhost:8080';
+export const returnPages = (orderId: string) => ({
+  returnUrl: `${SHOP_ORIGIN}/checkout/paypal/return?order=${orderId}`,
+  cancelUrl: `${SHOP_ORIGIN}/checkout/paypal/cancel?order=${orderId}`,
+});
+
 /** A call the service made through its provider port (never with the card). */
 export interface ProviderCall {
-  method: 'authorize' | 'capture' | 'void' | 'refund' | 'statusOf' | 'authorizationsFor';
-  /** The order id (authorize, authorizationsFor) or the provider's authorization id (the others). */
+  method: 'authorize' | 'capture' | 'void' | 'refund' | 'statusOf' | 'authorizationsFor' | 'createApproval' | 'withdrawApproval' | 'approvalsFor';
+  /**
+   * The order id (authorize, authorizationsFor, createApproval, approvalsFor), the provider's
+   * approval id (withdrawApproval) or its authorization id (the others).
+   */
   ref: string;
+}
+
+/** A page of the sandbox as a shopper's browser gets it, redirects not followed. */
+export interface ShopperPage {
+  status: number;
+  /** Where a 303 sends the browser. */
+  location: string | null;
+  text: string;
+}
+
+/** A PayPal order whose shopper was sent to the provider. */
+export interface PaypalOrder {
+  orderId: string;
+  customerId: string;
+  token: string;
+  paymentId: string;
+  redirectUrl: string;
+  returnUrl: string;
+  cancelUrl: string;
 }
 
 /** A line a logger wrote, as it would reach stdout, with every value it carried. */
@@ -78,6 +121,8 @@ export interface PaymentFixtureOptions {
 
 export interface PaymentFixture {
   service: RunningPaymentService;
+  /** Signs customers' access tokens the service accepts. */
+  issuer: TokenIssuer;
   api: HttpClient;
   /** The sandbox provider's own API, as an operator of the shop would query it. */
   provider: HttpClient;
@@ -87,6 +132,16 @@ export interface PaymentFixture {
   providerLine: ProviderLine | undefined;
   /** POST /internal/payments/authorizations for a new order (or the one given). */
   authorize(cardNumber?: string, amount?: number, orderId?: string): Promise<{ orderId: string; response: TestResponse }>;
+  /** POST /internal/payments/authorizations with `method: 'paypal'` for a new order (or the one given). */
+  authorizePaypal(amount?: number, orderId?: string, customerId?: string): Promise<{ orderId: string; customerId: string; response: TestResponse }>;
+  /** POST /payments/paypal as the customer (`token: null`: without a token), with the shop's pages unless others are given. */
+  requestApproval(orderId: string, token: string | null, pages?: Partial<{ returnUrl: string; cancelUrl: string }>): Promise<TestResponse>;
+  /** A PayPal order awaiting approval whose shopper was sent to the provider (200 from POST /payments/paypal). */
+  paypalOrder(amount?: number): Promise<PaypalOrder>;
+  /** Opens a page of the sandbox as the shopper's browser would (GET, or POST an empty form), without following redirects. */
+  page(method: 'GET' | 'POST', url: string): Promise<ShopperPage>;
+  /** The sandbox's PayPal approvals for an order id, oldest first. */
+  approvalsFor(orderId: string): Promise<Array<Record<string, any>>>;
   /** Publishes order.placed for an order, as the order service's relay would. */
   placeOrder(orderId: string, amount?: number): Promise<EventEnvelope<OrderPlacedV1>>;
   /** Publishes order.cancelled for an order (after its order.placed), as the order service's relay would. */
@@ -196,6 +251,9 @@ function recordProviderCalls(provider: PaymentProvider, calls: ProviderCall[], g
   provider.refund = (request) => (calls.push({ method: 'refund', ref: request.authorizationId }), original.refund(request));
   provider.statusOf = (authorizationId) => (calls.push({ method: 'statusOf', ref: authorizationId }), original.statusOf(authorizationId));
   provider.authorizationsFor = (reference) => (calls.push({ method: 'authorizationsFor', ref: reference }), original.authorizationsFor(reference));
+  provider.createApproval = (request) => (calls.push({ method: 'createApproval', ref: request.reference }), original.createApproval(request));
+  provider.withdrawApproval = (request) => (calls.push({ method: 'withdrawApproval', ref: request.approvalId }), original.withdrawApproval(request));
+  provider.approvalsFor = (reference) => (calls.push({ method: 'approvalsFor', ref: reference }), original.approvalsFor(reference));
 }
 
 /**
@@ -209,6 +267,7 @@ export async function startPaymentFixture(env: Record<string, string> = {}, opti
   const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
   const entries: LogEntry[] = [];
   const providerLine = options.providerProxy ? await startProviderLine(sandboxUrl) : undefined;
+  const issuer = await startTokenIssuer();
   const broker: Broker = connectBroker({ url: amqpUrl, name: 'payment-test-publisher', logger: testLogger('payment-test') });
   // Each knows the other's address beforehand, so the two start side by side.
   const started = await Promise.allSettled([
@@ -219,6 +278,8 @@ export async function startPaymentFixture(env: Record<string, string> = {}, opti
         PORT: String(sandboxPort),
         OPS_PORT: '0',
         PROVIDER_API_KEY,
+        // Approval pages under the address the tests reach the sandbox on.
+        PUBLIC_URL: sandboxUrl,
         ...(options.webhooks !== false && { WEBHOOK_URL: `http://127.0.0.1:${servicePort}/webhooks/payments` }),
         WEBHOOK_SECRET,
         WEBHOOK_RETRY_FIRST_MS: '50',
@@ -235,6 +296,7 @@ export async function startPaymentFixture(env: Record<string, string> = {}, opti
         PAYMENT_PROVIDER_URL: providerLine?.url ?? sandboxUrl,
         PAYMENT_PROVIDER_API_KEY: PROVIDER_API_KEY,
         PAYMENT_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        JWKS_URL: issuer.jwksUrl,
         PROVIDER_JOB_INTERVAL_MS: '200',
         ...env,
       }),
@@ -246,6 +308,7 @@ export async function startPaymentFixture(env: Record<string, string> = {}, opti
   if (tapStarted.status === 'rejected' || sandboxStarted.status === 'rejected' || serviceStarted.status === 'rejected' || brokerConnected.status === 'rejected') {
     await Promise.allSettled([
       broker.close(),
+      issuer.close(),
       providerLine?.close(),
       tapStarted.status === 'fulfilled' && tapStarted.value.close(),
       sandboxStarted.status === 'fulfilled' && sandboxStarted.value.stop(),
@@ -273,8 +336,18 @@ export async function startPaymentFixture(env: Record<string, string> = {}, opti
     return api.get(`/internal/payments/${orderId}`);
   }
 
+  async function authorizePaypal(amount = 4820, orderId: string = randomUUID(), customerId: string = randomUUID()) {
+    const response = await api.post('/internal/payments/authorizations', { orderId, customerId, amount: usd(amount), method: 'paypal' });
+    return { orderId, customerId, response };
+  }
+
+  function requestApproval(orderId: string, token: string | null, pages: Partial<{ returnUrl: string; cancelUrl: string }> = {}) {
+    return api.post('/payments/paypal', { orderId, ...returnPages(orderId), ...pages }, token === null ? {} : { token });
+  }
+
   return {
     service,
+    issuer,
     api,
     provider,
     sandbox,
@@ -283,6 +356,29 @@ export async function startPaymentFixture(env: Record<string, string> = {}, opti
     async authorize(cardNumber = CARDS.approved, amount = 4820, orderId = randomUUID()) {
       const response = await api.post('/internal/payments/authorizations', { orderId, customerId: randomUUID(), amount: usd(amount), card: card(cardNumber) });
       return { orderId, response };
+    },
+    authorizePaypal,
+    requestApproval,
+    async paypalOrder(amount = 4820) {
+      const { orderId, customerId, response } = await authorizePaypal(amount);
+      if (response.status !== 201) throw new Error(`PayPal payment not recorded: ${response.status} ${JSON.stringify(response.body)}`);
+      const token = await issuer.token({ customerId });
+      const sent = await requestApproval(orderId, token);
+      if (sent.status !== 200) throw new Error(`shopper not sent to PayPal: ${sent.status} ${JSON.stringify(sent.body)}`);
+      return { orderId, customerId, token, paymentId: response.body.paymentId, redirectUrl: sent.body.redirectUrl, ...returnPages(orderId) };
+    },
+    async page(method, url) {
+      const response = await fetch(url, {
+        method,
+        redirect: 'manual',
+        ...(method === 'POST' && { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' }),
+      });
+      return { status: response.status, location: response.headers.get('location'), text: await response.text() };
+    },
+    async approvalsFor(orderId) {
+      const response = await provider.get(`/v1/paypal/approvals?reference=${orderId}`, { headers: providerHeaders });
+      if (response.status !== 200) throw new Error(`the sandbox answered ${response.status} for its approvals`);
+      return response.body.items;
     },
     async placeOrder(orderId, amount = 4820) {
       const data: OrderPlacedV1 = {
@@ -360,6 +456,7 @@ export async function startPaymentFixture(env: Record<string, string> = {}, opti
       await providerLine?.close();
       await sandbox.stop();
       await tap.close();
+      await issuer.close();
     },
   };
 }

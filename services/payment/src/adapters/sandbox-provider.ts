@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { AppError, createServiceClient, verifyWebhook, type Logger } from '@shop/platform';
-import type { AuthorizeOutcome, CaptureOutcome, PaymentProvider, ProviderEvent, RefundOutcome } from '../app/payment-provider';
+import type { AuthorizeOutcome, CaptureOutcome, PaymentProvider, ProviderApproval, ProviderEvent, RefundOutcome, WithdrawOutcome } from '../app/payment-provider';
 import { declineReasonOf } from '../domain/payment';
 
 export interface SandboxProviderOptions {
@@ -20,16 +20,32 @@ const authorizationAnswer = Joi.object({
 
 const refusal = Joi.object({ error: Joi.object({ code: Joi.string().required(), authorizationId: Joi.string() }).unknown(true).required() }).unknown(true);
 
+const approvalAnswer = Joi.object({
+  id: Joi.string().max(200).required(),
+  status: Joi.string().required(),
+  approvalUrl: Joi.string().uri({ scheme: ['http', 'https'] }).max(2000).required(),
+  authorizationId: Joi.string().max(200).allow(null),
+  approvedAt: Joi.date().iso().allow(null),
+}).unknown(true);
+
+type ApprovalAnswer = { id: string; status: string; approvalUrl: string; authorizationId?: string | null; approvedAt?: Date | null };
+
+const approvalList = Joi.object({ items: Joi.array().items(approvalAnswer).required() }).unknown(true);
+
+// A shopper's cancellation of a PayPal approval names the approval only: no authorization was made.
 const webhookEvent = Joi.object({
   id: Joi.string().max(200).required(),
   type: Joi.string().max(100).required(),
   created: Joi.number().integer().required(),
   data: Joi.object({
-    authorizationId: Joi.string().max(200).required(),
+    authorizationId: Joi.string().max(200),
+    approvalId: Joi.string().max(200),
+    reference: Joi.string().max(200),
     reason: Joi.string().max(200),
     refundId: Joi.string().max(200),
     amount: Joi.object({ amount: Joi.number().integer().min(0).required(), currency: Joi.string().pattern(/^[A-Z]{3}$/).required() }).unknown(true),
   })
+    .or('authorizationId', 'approvalId')
     .unknown(true)
     .required(),
 }).unknown(true);
@@ -51,12 +67,13 @@ const providerTypes: Record<string, ProviderEvent['type']> = {
   'payment.capture_failed': 'capture_failed',
   'payment.refunded': 'refunded',
   'payment.refund_failed': 'refund_failed',
+  'payment.approval_cancelled': 'approval_cancelled',
 };
 
 /**
- * The sandbox card processor (infra/payment-sandbox) behind the provider port: its REST API with
- * an API key and an idempotency key on every change, behind a timeout and a circuit breaker, and
- * its webhooks signed with the shop's webhook secret.
+ * The sandbox card processor and PayPal-style wallet (infra/payment-sandbox) behind the provider
+ * port: its REST API with an API key and an idempotency key on every change, behind a timeout and
+ * a circuit breaker, and its webhooks signed with the shop's webhook secret.
  */
 export function createSandboxProvider(options: SandboxProviderOptions): PaymentProvider {
   // One failing card must not open the breaker for every shopper: it opens on many failures only.
@@ -95,7 +112,7 @@ export function createSandboxProvider(options: SandboxProviderOptions): PaymentP
 
     async void(request) {
       const { status, body } = await client.request('POST', `/authorizations/${encodeURIComponent(request.authorizationId)}/void`, undefined, headers(request.idempotencyKey));
-      const code = (body as { error?: { code?: string } })?.error?.code;
+      const code = errorCodeOf(body);
       // Declined: nothing was held, so nothing is left to void.
       if (status === 200 || (status === 409 && code === 'authorization_declined')) return 'voided';
       if (status === 409 && code === 'authorization_captured') return 'captured';
@@ -114,7 +131,7 @@ export function createSandboxProvider(options: SandboxProviderOptions): PaymentP
         return { outcome: 'refunded', refundId: refund.id, amount: { amount: refund.amount.amount, currency: refund.amount.currency } };
       }
       if (status === 402) return { outcome: 'declined', reason: expected<{ error: { code: string } }>(body, refusal, status).error.code };
-      const code = (body as { error?: { code?: string } })?.error?.code;
+      const code = errorCodeOf(body);
       if (code && refundRefusals[status]?.includes(code)) return { outcome: 'declined', reason: code };
       throw unexpected(status);
     },
@@ -132,16 +149,54 @@ export function createSandboxProvider(options: SandboxProviderOptions): PaymentP
       return list.items.map((item) => ({ authorizationId: item.id, status: item.status }));
     },
 
+    async createApproval(request) {
+      const { status, body } = await client.request(
+        'POST',
+        '/paypal/approvals',
+        { amount: request.amount, reference: request.reference, returnUrl: request.returnUrl, cancelUrl: request.cancelUrl },
+        headers(request.idempotencyKey),
+      );
+      if (status === 201) return approvalOf(expected<ApprovalAnswer>(body, approvalAnswer, status));
+      if (status === 409 && errorCodeOf(body) === 'idempotency_key_reused') return 'key_reused';
+      throw unexpected(status);
+    },
+
+    async withdrawApproval(request): Promise<WithdrawOutcome> {
+      const path = `/paypal/approvals/${encodeURIComponent(request.approvalId)}`;
+      const { status, body } = await client.request('POST', `${path}/cancel`, undefined, headers(request.idempotencyKey));
+      if (status === 200) return { outcome: 'withdrawn' };
+      if (status !== 409 || errorCodeOf(body) !== 'approval_completed') throw unexpected(status);
+      // Approved first: the approval names the captured authorization it became.
+      const found = await client.request('GET', path, undefined, headers());
+      if (found.status !== 200) throw unexpected(found.status);
+      const approval = approvalOf(expected<ApprovalAnswer>(found.body, approvalAnswer, found.status));
+      if (!approval.authorizationId || !approval.approvedAt) throw unexpected(found.status);
+      return { outcome: 'approved', authorizationId: approval.authorizationId, approvedAt: approval.approvedAt };
+    },
+
+    async approvalsFor(reference) {
+      const { status, body } = await client.request('GET', `/paypal/approvals?reference=${encodeURIComponent(reference)}`, undefined, headers());
+      if (status !== 200) throw unexpected(status);
+      return expected<{ items: ApprovalAnswer[] }>(body, approvalList, status).items.map(approvalOf);
+    },
+
     readWebhook(rawBody, signature): ProviderEvent {
       verifyWebhook(options.webhookSecret, signature, rawBody);
       const { value, error } = webhookEvent.validate(JSON.parse((rawBody as Buffer).toString('utf8')));
       if (error) throw new AppError('VALIDATION_ERROR', 'the webhook is not a provider event', { fields: error.details.map((d) => ({ field: d.path.join('.'), message: d.message })) });
-      const event = value as { id: string; type: string; created: number; data: { authorizationId: string; reason?: string; refundId?: string; amount?: { amount: number; currency: string } } };
+      const event = value as {
+        id: string;
+        type: string;
+        created: number;
+        data: { authorizationId?: string; approvalId?: string; reference?: string; reason?: string; refundId?: string; amount?: { amount: number; currency: string } };
+      };
       return {
         eventId: event.id,
         type: providerTypes[event.type] ?? 'other',
         providerType: event.type,
-        authorizationId: event.data.authorizationId,
+        ...(event.data.authorizationId && { authorizationId: event.data.authorizationId }),
+        ...(event.data.approvalId && { approvalId: event.data.approvalId }),
+        ...(event.data.reference && { reference: event.data.reference }),
         ...(event.data.reason && { reason: event.data.reason }),
         ...(event.data.refundId && { refundId: event.data.refundId }),
         ...(event.data.amount && { amount: { amount: event.data.amount.amount, currency: event.data.amount.currency } }),
@@ -151,6 +206,14 @@ export function createSandboxProvider(options: SandboxProviderOptions): PaymentP
 
     close: () => client.close(),
   };
+}
+
+function approvalOf(answer: ApprovalAnswer): ProviderApproval {
+  return { approvalId: answer.id, status: answer.status, approvalUrl: answer.approvalUrl, authorizationId: answer.authorizationId ?? null, approvedAt: answer.approvedAt ?? null };
+}
+
+function errorCodeOf(body: unknown): string | undefined {
+  return (body as { error?: { code?: string } } | undefined)?.error?.code;
 }
 
 /** The answer in the shape the provider documents; anything else is the provider's failure. */

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { paymentAuthorized, paymentFailed as paymentFailedEvent, type Money, type PaymentCard } from '@shop/contracts';
 import { AppError, backoffDelay, isTransientError, sleep } from '@shop/platform';
 import { findPaymentByOrder, insertPayment, updatePayment } from '../db/payment.repository';
-import { isVoided, paymentAggregate, paymentFailed, type DeclineReason, type Payment } from '../domain/payment';
+import { assertSamePayment, isVoided, paymentAggregate, type DeclineReason, type Payment } from '../domain/payment';
 import type { PaymentDeps } from './deps';
 import type { AuthorizeOutcome } from './payment-provider';
-import { toPaymentView } from './payment-view';
+import { authorizationAnswerOf } from './payment-view';
 
 export interface AuthorizeInput {
   orderId: string;
@@ -23,11 +23,11 @@ export interface AuthorizeInput {
  */
 export async function authorizePayment(deps: PaymentDeps, input: AuthorizeInput) {
   const payment = await startPayment(deps, input);
-  if (payment.status !== 'authorizing') return answerOf(payment);
+  if (payment.status !== 'authorizing') return authorizationAnswerOf(payment);
 
   const outcome = await authorizeWithRetries(deps, input);
   const settled = await settle(deps, payment, outcome);
-  return answerOf(settled);
+  return authorizationAnswerOf(settled);
 }
 
 /** The order's payment: a new one, or the one an earlier call (or a concurrent one) made. */
@@ -37,9 +37,7 @@ async function startPayment(deps: PaymentDeps, input: AuthorizeInput): Promise<P
   if (created) return created;
   const existing = await findPaymentByOrder(deps.db, input.orderId);
   if (!existing) throw new AppError('CONFLICT', 'the payment changed meanwhile; try again');
-  if (existing.amount && (existing.amount.amount !== input.amount.amount || existing.amount.currency !== input.amount.currency)) {
-    throw new AppError('CONFLICT', `order ${input.orderId} was authorized for another amount`, { orderId: input.orderId });
-  }
+  assertSamePayment(existing, { amount: input.amount, method: 'card' });
   return existing;
 }
 
@@ -127,11 +125,4 @@ async function settle(deps: PaymentDeps, payment: Payment, outcome: AuthorizeOut
   });
   if (settled.status === 'voiding') deps.wakeProviderJob();
   return settled;
-}
-
-/** An authorized payment's view, or the error its failure means. */
-function answerOf(payment: Payment) {
-  if (payment.status === 'failed') throw paymentFailed(payment.failureReason ?? 'provider_error', payment.orderId);
-  if (isVoided(payment)) throw new AppError('CONFLICT', 'the payment of this order was voided', { orderId: payment.orderId });
-  return toPaymentView(payment);
 }

@@ -1,5 +1,5 @@
 import type { Kysely, Outbox, RunInTransaction } from '@shop/db';
-import type { Logger } from '@shop/platform';
+import type { Logger, TokenVerifier } from '@shop/platform';
 import type { PaymentConfig } from '../config';
 import type { PaymentDatabase } from '../db/schema';
 import type { PaymentProvider } from './payment-provider';
@@ -11,8 +11,10 @@ export interface PaymentDeps {
   outbox: Outbox;
   config: Readonly<PaymentConfig>;
   provider: PaymentProvider;
+  /** Verifies the customer's access token on the public route (POST /payments/paypal). */
+  verifyToken: TokenVerifier;
   logger: Logger;
   now: () => Date;
-  /** Asks the provider job (captures, voids, refunds) for a round now (after a commit that gave it work). */
+  /** Asks the provider job (captures, voids, refunds, expired approvals) for a round now (after a commit that gave it work). */
   wakeProviderJob: () => void;
 }

@@ -1,4 +1,5 @@
-import type { Payment } from '../domain/payment';
+import { AppError } from '@shop/platform';
+import { isVoided, paymentFailed, type Payment } from '../domain/payment';
 
 /** A payment as the order service sees it: never more of the card than its brand and last four digits. */
 export function toPaymentView(payment: Payment) {
@@ -19,4 +20,11 @@ export function toPaymentView(payment: Payment) {
     ...(payment.refundId && { refundId: payment.refundId }),
     ...(payment.refundedAt && { refundedAt: payment.refundedAt.toISOString() }),
   };
+}
+
+/** The answer to an authorization asked for: the payment's view, or the error its failure means. */
+export function authorizationAnswerOf(payment: Payment) {
+  if (payment.status === 'failed') throw paymentFailed(payment.failureReason ?? 'provider_error', payment.orderId);
+  if (isVoided(payment)) throw new AppError('CONFLICT', 'the payment of this order was voided', { orderId: payment.orderId });
+  return toPaymentView(payment);
 }

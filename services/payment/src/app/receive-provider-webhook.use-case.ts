@@ -1,8 +1,9 @@
 import type { Money } from '@shop/contracts';
 import type { Transaction } from '@shop/db';
-import { findPaymentByAuthorization, recordProviderEvent } from '../db/payment.repository';
+import { findPaymentByApproval, findPaymentByAuthorization, findPaymentByOrder, recordProviderEvent } from '../db/payment.repository';
 import type { PaymentDatabase } from '../db/schema';
 import type { Payment } from '../domain/payment';
+import { recordApprovalFailed, recordApproved } from './approval-outcome';
 import { needsProviderJob, recordRefunded, recordRefundFailed } from './cancellation-outcome';
 import { recordCaptured, recordCaptureFailed } from './capture-outcome';
 import type { PaymentDeps } from './deps';
@@ -19,21 +20,27 @@ export interface WebhookDelivery {
  * replay answers the same and changes nothing. A capture confirms the payment and publishes
  * `payment.captured` (a cancelled order's is then refunded); a failed capture publishes
  * `payment.failed`. The refund of a cancelled order is settled by its `refunded` or
- * `refund_failed` event, unless the provider job recorded the provider's answer first.
+ * `refund_failed` event, unless the provider job recorded the provider's answer first. A PayPal
+ * payment the shopper approved is captured by its approval's capture; one they cancelled at the
+ * provider fails (`approval_cancelled`, `payment.failed`).
  */
 export async function receiveProviderWebhook(deps: PaymentDeps, delivery: WebhookDelivery) {
   const event = deps.provider.readWebhook(delivery.rawBody, delivery.signature);
   const { answer, payment } = await deps.transaction(async (tx) => {
-    const payment = await findPaymentByAuthorization(tx, event.authorizationId, { forUpdate: true });
+    const payment = await paymentOf(tx, event);
     const at = deps.now();
     const isNew = await recordProviderEvent(tx, { eventId: event.eventId, type: event.providerType, orderId: payment?.orderId ?? null }, at);
     if (!isNew) return { answer: { received: true, duplicate: true } };
     if (!payment) {
-      deps.logger.warn('a provider event about an authorization the shop does not know; recorded for review', { eventId: event.eventId, type: event.providerType });
+      const about = event.authorizationId ? 'an authorization' : 'a PayPal approval';
+      deps.logger.warn(`a provider event about ${about} the shop does not know; recorded for review`, { eventId: event.eventId, type: event.providerType });
       return { answer: { received: true } };
     }
     let changed: Payment | undefined;
-    if (event.type === 'captured') changed = await recordCaptured(deps, tx, payment, at);
+    if (event.type === 'captured' && event.approvalId && event.authorizationId) {
+      changed = await recordApproved(deps, tx, payment, { approvalId: event.approvalId, authorizationId: event.authorizationId }, at);
+    } else if (event.type === 'approval_cancelled') changed = await recordApprovalFailed(deps, tx, payment, 'approval_cancelled', at);
+    else if (event.type === 'captured') changed = await recordCaptured(deps, tx, payment, at);
     else if (event.type === 'capture_failed') changed = await recordCaptureFailed(deps, tx, payment, event.reason ?? 'capture_declined', at);
     else if (event.type === 'refunded' || event.type === 'refund_failed') changed = await applyRefundEvent(deps, tx, event, payment, at);
     else deps.logger.info('a provider event the shop does not act on', { eventId: event.eventId, type: event.providerType, orderId: payment.orderId });
@@ -41,6 +48,22 @@ export async function receiveProviderWebhook(deps: PaymentDeps, delivery: Webhoo
   });
   if (needsProviderJob(payment)) deps.wakeProviderJob();
   return answer;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The payment an event is about, locked: by the provider's authorization; a PayPal approval's
+ * events by the approval, or by their reference (the order id) when the shop did not get to store
+ * the approval (its answer was lost), if that order's PayPal payment names no other approval.
+ */
+async function paymentOf(tx: Transaction<PaymentDatabase>, event: ProviderEvent): Promise<Payment | undefined> {
+  const byAuthorization = event.authorizationId ? await findPaymentByAuthorization(tx, event.authorizationId, { forUpdate: true }) : undefined;
+  if (byAuthorization || !event.approvalId) return byAuthorization;
+  const byApproval = await findPaymentByApproval(tx, event.approvalId, { forUpdate: true });
+  if (byApproval || !event.reference || !UUID.test(event.reference)) return byApproval;
+  const byReference = await findPaymentByOrder(tx, event.reference, { forUpdate: true });
+  return byReference?.method === 'paypal' && byReference.paypalApprovalId === null ? byReference : undefined;
 }
 
 /**

@@ -8,7 +8,8 @@ import type { PaymentDeps } from './deps';
 /**
  * On `order.placed`: the order exists, so its authorization is to be captured. The capture is
  * recorded here, in the consumer's transaction; the provider job asks the provider right after the
- * commit (no network call while a transaction is open) and again until it answers.
+ * commit (no network call while a transaction is open) and again until it answers. A PayPal
+ * payment is never captured here: the provider captures it when the shopper approves.
  */
 export async function requestCapture(deps: PaymentDeps, tx: Transaction<PaymentDatabase>, order: Pick<OrderPlacedV1, 'orderId' | 'totalAmount'>): Promise<void> {
   const payment = await findPaymentByOrder(tx, order.orderId, { forUpdate: true });
@@ -19,6 +20,10 @@ export async function requestCapture(deps: PaymentDeps, tx: Transaction<PaymentD
   // A late or redelivered order.placed: what the cancellation did not give back is not taken now.
   if (payment.cancelRequestedAt) {
     deps.logger.info('an order was placed whose cancellation came first; nothing to capture', { orderId: order.orderId, status: payment.status });
+    return;
+  }
+  if (payment.method === 'paypal') {
+    deps.logger.info("an order was placed whose PayPal payment is captured by the shopper's approval; nothing to capture", { orderId: order.orderId, status: payment.status });
     return;
   }
   const at = deps.now();

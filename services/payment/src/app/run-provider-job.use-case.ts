@@ -4,6 +4,7 @@ import type { Payment } from '../domain/payment';
 import { needsProviderJob } from './cancellation-outcome';
 import { recordCaptured, recordCaptureFailed } from './capture-outcome';
 import type { PaymentDeps } from './deps';
+import { expirePaypalApproval } from './expire-paypal-approval.use-case';
 import { settleRefund } from './refund-payment.use-case';
 import { settleVoid } from './void-payment.use-case';
 
@@ -13,18 +14,22 @@ const BATCH = 20;
 
 /**
  * One round of the provider job: captures to ask for (or to check on, when the provider's webhook
- * is overdue), voids to finish and refunds of cancelled orders to ask for. A provider that cannot
- * be reached is tried again later, each time waiting longer, up to PROVIDER_RETRY_MAX_DELAY_MS.
+ * is overdue), voids to finish, refunds of cancelled orders to ask for, and PayPal approvals nobody
+ * gave in time to withdraw. A provider that cannot be reached is tried again later, each time
+ * waiting longer, up to PROVIDER_RETRY_MAX_DELAY_MS.
  */
-export async function runProviderJob(deps: PaymentDeps): Promise<{ captures: number; voids: number; refunds: number }> {
+export async function runProviderJob(deps: PaymentDeps): Promise<{ captures: number; voids: number; refunds: number; expiries: number }> {
   const at = deps.now();
   const captures = await claimDue(deps.db, 'capture_requested', at, LEASE_MS, BATCH);
   const voids = await claimDue(deps.db, 'voiding', at, LEASE_MS, BATCH);
   const refunds = await claimDue(deps.db, 'refunding', at, LEASE_MS, BATCH);
+  // An awaiting approval's next attempt is its deadline.
+  const expiries = await claimDue(deps.db, 'awaiting_approval', at, LEASE_MS, BATCH);
   for (const payment of captures) await attempt(deps, payment, () => advanceCapture(deps, payment));
   for (const payment of voids) await attempt(deps, payment, () => settleVoid(deps, payment));
   for (const payment of refunds) await attempt(deps, payment, () => settleRefund(deps, payment));
-  return { captures: captures.length, voids: voids.length, refunds: refunds.length };
+  for (const payment of expiries) await attempt(deps, payment, () => expirePaypalApproval(deps, payment));
+  return { captures: captures.length, voids: voids.length, refunds: refunds.length, expiries: expiries.length };
 }
 
 async function attempt(deps: PaymentDeps, payment: Payment, work: () => Promise<unknown>): Promise<void> {

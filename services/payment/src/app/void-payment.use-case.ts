@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import type { Transaction } from '@shop/db';
 import { findPaymentByOrder, insertPayment, updatePayment } from '../db/payment.repository';
+import type { PaymentDatabase } from '../db/schema';
 import { assertVoidable, type Payment } from '../domain/payment';
+import { recordApproved } from './approval-outcome';
 import { publishVoided } from './cancellation-outcome';
 import { recordCaptured } from './capture-outcome';
 import type { PaymentDeps } from './deps';
 import { toPaymentView } from './payment-view';
+import { withdrawApprovals } from './withdraw-approvals';
 
 /**
  * The checkout saga's undo of an authorization (also after a crash, when it cannot know whether the
@@ -34,11 +38,13 @@ export async function voidPayment(deps: PaymentDeps, orderId: string) {
 
 /**
  * Voids at the provider what it holds for the order: the known authorization, or whatever it made
- * for the order's reference when the answer was lost. Then the payment is voided; a cancelled
- * order's payment publishes `payment.voided` the first time. A cancelled order's capture that
- * reached the provider before the void did is recorded captured and refunded instead.
+ * for the order's reference when the answer was lost (a PayPal payment's: its approval, withdrawn).
+ * Then the payment is voided; a cancelled order's payment publishes `payment.voided` the first
+ * time. A cancelled order's capture that reached the provider before the void did (or its PayPal
+ * approval the shopper gave first) is recorded captured and refunded instead.
  */
 export async function settleVoid(deps: PaymentDeps, payment: Payment): Promise<Payment> {
+  if (payment.method === 'paypal') return settleWithdrawal(deps, payment);
   const authorizationIds = payment.providerAuthorizationId
     ? [payment.providerAuthorizationId]
     : (await deps.provider.authorizationsFor(payment.orderId)).filter((a) => a.status === 'authorized').map((a) => a.authorizationId);
@@ -60,11 +66,35 @@ export async function settleVoid(deps: PaymentDeps, payment: Payment): Promise<P
       throw new Error(`the provider captured what payment ${current.id} was to void`);
     }
     deps.logger.info('payment voided', { orderId: payment.orderId, authorizations: authorizationIds.length });
-    const voided = await updatePayment(tx, current.id, { status: 'voided', voided_at: at, next_attempt_at: null }, at);
-    // A late authorization voided in turn is the same cancellation: told once.
-    if (voided.cancelRequestedAt && !current.voidedAt) await publishVoided(deps, tx, voided, at);
-    return voided;
+    return recordVoided(deps, tx, current, at);
   });
   if (settled.status === 'refunding') deps.wakeProviderJob();
   return settled;
+}
+
+/** A PayPal payment nothing was authorized for: its approval is withdrawn, so nobody can approve it any more. */
+async function settleWithdrawal(deps: PaymentDeps, payment: Payment): Promise<Payment> {
+  const { withdrawn, approved } = await withdrawApprovals(deps, payment);
+  const settled = await deps.transaction(async (tx) => {
+    const current = await findPaymentByOrder(tx, payment.orderId, { forUpdate: true });
+    if (current?.status !== 'voiding') return current ?? payment;
+    const at = deps.now();
+    if (approved) {
+      deps.logger.warn('the shopper approved a PayPal payment before it was withdrawn; it is recorded captured, and refunded if its order was cancelled', { orderId: current.orderId });
+      return recordApproved(deps, tx, current, approved, at);
+    }
+    // An approval stored while the provider was asked is withdrawn on the next round.
+    if (current.paypalApprovalId && !withdrawn.includes(current.paypalApprovalId)) return current;
+    deps.logger.info('PayPal payment withdrawn', { orderId: payment.orderId, approvals: withdrawn.length });
+    return recordVoided(deps, tx, current, at);
+  });
+  if (settled.status === 'refunding') deps.wakeProviderJob();
+  return settled;
+}
+
+/** The payment is voided; a cancelled order's publishes `payment.voided` (a late authorization voided in turn is the same cancellation: told once). */
+async function recordVoided(deps: PaymentDeps, tx: Transaction<PaymentDatabase>, current: Payment, at: Date): Promise<Payment> {
+  const voided = await updatePayment(tx, current.id, { status: 'voided', voided_at: at, next_attempt_at: null }, at);
+  if (voided.cancelRequestedAt && !current.voidedAt) await publishVoided(deps, tx, voided, at);
+  return voided;
 }

@@ -16,6 +16,9 @@ const toPayment = (row: PaymentRow): Payment => ({
   brand: row.brand,
   last4: row.last4,
   failureReason: row.failure_reason,
+  paypalApprovalId: row.paypal_approval_id,
+  paypalApprovalUrl: row.paypal_approval_url,
+  approvalRequestedAt: row.approval_requested_at,
   attempts: row.attempts,
   version: row.version,
   authorizedAt: row.authorized_at,
@@ -33,7 +36,9 @@ export interface NewPayment {
   customerId: string | null;
   method: Payment['method'];
   amount: Payment['amount'];
-  status: 'authorizing' | 'voided';
+  status: 'authorizing' | 'awaiting_approval' | 'voided';
+  /** When the provider job is to look at it first (an approval's deadline). */
+  nextAttemptAt?: Date;
 }
 
 /** Inserts the order's payment unless it has one; undefined when it had. */
@@ -49,6 +54,7 @@ export async function insertPayment(db: Db, payment: NewPayment, at: Date): Prom
       currency: payment.amount?.currency ?? null,
       status: payment.status,
       voided_at: payment.status === 'voided' ? at : null,
+      next_attempt_at: payment.nextAttemptAt ?? null,
       created_at: at,
       updated_at: at,
     })
@@ -67,6 +73,13 @@ export async function findPaymentByOrder(db: Db, orderId: string, options: { for
 
 export async function findPaymentByAuthorization(db: Db, authorizationId: string, options: { forUpdate?: boolean } = {}): Promise<Payment | undefined> {
   let query = db.selectFrom('payments').selectAll().where('provider_authorization_id', '=', authorizationId);
+  if (options.forUpdate) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  return row && toPayment(row);
+}
+
+export async function findPaymentByApproval(db: Db, approvalId: string, options: { forUpdate?: boolean } = {}): Promise<Payment | undefined> {
+  let query = db.selectFrom('payments').selectAll().where('paypal_approval_id', '=', approvalId);
   if (options.forUpdate) query = query.forUpdate();
   const row = await query.executeTakeFirst();
   return row && toPayment(row);
@@ -103,7 +116,7 @@ export async function deferAttempt(db: Db, id: string, status: Payment['status']
  * next attempt `leaseMs` on: another replica's job does not take them meanwhile, and one whose
  * worker died is taken again once the lease is over. No lock is held while the provider is asked.
  */
-export async function claimDue(db: Db, status: 'capture_requested' | 'voiding' | 'refunding', at: Date, leaseMs: number, limit: number): Promise<Payment[]> {
+export async function claimDue(db: Db, status: 'awaiting_approval' | 'capture_requested' | 'voiding' | 'refunding', at: Date, leaseMs: number, limit: number): Promise<Payment[]> {
   const rows = await db
     .updateTable('payments')
     .set({ next_attempt_at: new Date(at.getTime() + leaseMs) })

@@ -24,6 +24,9 @@ export interface PaymentDatabase extends OutboxTables {
     cancel_requested_at: Date | null;
     refund_id: string | null;
     refunded_at: Date | null;
+    approval_requested_at: Date | null;
+    paypal_approval_id: string | null;
+    paypal_approval_url: string | null;
     next_attempt_at: Date | null;
     attempts: Generated<number>;
     version: Generated<number>;

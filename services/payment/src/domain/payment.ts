@@ -3,6 +3,8 @@ import { AppError } from '@shop/platform';
 
 /**
  * A payment's life: `authorizing` while the provider is asked, then `authorized` or `failed`;
+ * a PayPal-style payment starts `awaiting_approval` instead and becomes `captured` when the shopper
+ * approves it at the provider, `failed` when they cancel there or nobody approves it in time;
  * an authorized payment is captured once its order exists (`capture_requested` -> `captured` or
  * `capture_failed`) or voided when the checkout is undone (`voiding` until the provider confirms,
  * then `voided`). When its order is cancelled, what was only held is voided and what was captured
@@ -10,6 +12,7 @@ import { AppError } from '@shop/platform';
  */
 export type PaymentStatus =
   | 'authorizing'
+  | 'awaiting_approval'
   | 'authorized'
   | 'failed'
   | 'voiding'
@@ -24,6 +27,9 @@ export type PaymentStatus =
 /** Why a payment failed, as API.md names it in PAYMENT_FAILED `details.reason`. */
 export type DeclineReason = 'card_declined' | 'insufficient_funds' | 'unsupported_card' | 'provider_error';
 
+/** Why a PayPal-style payment failed: the shopper cancelled at the provider, or nobody approved it in time. */
+export type ApprovalFailure = 'approval_cancelled' | 'approval_expired';
+
 export interface Payment {
   id: string;
   orderId: string;
@@ -35,6 +41,11 @@ export interface Payment {
   brand: string | null;
   last4: string | null;
   failureReason: string | null;
+  /** The provider's PayPal approval the shopper's browser is sent to, once the shop asked for it. */
+  paypalApprovalId: string | null;
+  paypalApprovalUrl: string | null;
+  /** When the shop first asked the provider for an approval (the provider may hold one from then on). */
+  approvalRequestedAt: Date | null;
   /** Failed attempts of the capture or void job so far. */
   attempts: number;
   version: number;
@@ -50,6 +61,9 @@ export interface Payment {
 
 const transitions: Record<PaymentStatus, readonly PaymentStatus[]> = {
   authorizing: ['authorized', 'failed', 'voiding', 'voided'],
+  // Approved (captured at once by the provider), cancelled by the shopper or expired, or withdrawn
+  // because the order was cancelled.
+  awaiting_approval: ['captured', 'failed', 'voiding', 'voided'],
   // A capture the provider confirms before the shop recorded asking for it (a redelivered order.placed).
   authorized: ['voiding', 'voided', 'capture_requested', 'captured', 'capture_failed'],
   failed: ['voiding', 'voided'],
@@ -102,8 +116,26 @@ function messageOf(reason: string): string {
       return 'this card type is not accepted';
     case 'card_declined':
       return 'the card was declined';
+    case 'approval_cancelled':
+      return 'the payment was cancelled at PayPal';
+    case 'approval_expired':
+      return 'the payment was not approved at PayPal in time';
     default:
       return 'the payment provider could not process the payment; try again later';
+  }
+}
+
+/**
+ * An order's payment asked for again (the checkout retried): the same amount and method, or 409
+ * CONFLICT. A void's tombstone (no amount) is answered as voided by the caller.
+ */
+export function assertSamePayment(existing: Pick<Payment, 'orderId' | 'amount' | 'method'>, request: { amount: Money; method: PaymentMethod }): void {
+  if (!existing.amount) return;
+  if (existing.amount.amount !== request.amount.amount || existing.amount.currency !== request.amount.currency) {
+    throw new AppError('CONFLICT', `order ${existing.orderId} was authorized for another amount`, { orderId: existing.orderId });
+  }
+  if (existing.method !== request.method) {
+    throw new AppError('CONFLICT', `order ${existing.orderId} is paid with ${existing.method}`, { orderId: existing.orderId });
   }
 }
 
@@ -123,7 +155,7 @@ export function assertVoidable(payment: Pick<Payment, 'status' | 'orderId'>): vo
 
 /**
  * What a cancelled order's payment needs next: a void of what is only held (a capture not sent yet
- * is never sent), a refund of what was captured, the provider's word on a capture it was sent
+ * is never sent; a PayPal approval nobody gave yet is withdrawn), a refund of what was captured, the provider's word on a capture it was sent
  * (`await_capture`: refunded once confirmed, voided if it fails), or nothing (no money was held,
  * it was given back already, or the order's cancellation was taken in before).
  */
@@ -132,7 +164,9 @@ export type CancellationStep = 'void' | 'refund' | 'await_capture' | 'nothing';
 export function cancellationStepOf(payment: Pick<Payment, 'status' | 'captureSentAt' | 'cancelRequestedAt'>): CancellationStep {
   if (payment.cancelRequestedAt) return 'nothing';
   switch (payment.status) {
+    // An approval nobody gave yet (awaiting_approval) is withdrawn at the provider.
     case 'authorizing':
+    case 'awaiting_approval':
     case 'authorized':
     case 'capture_failed':
       return 'void';

@@ -1,0 +1,15 @@
+import type { Router } from 'express';
+import { principalOf, requireAuth, route } from '@shop/platform';
+import type { PaymentDeps } from '../app/deps';
+import { requestPaypalApproval } from '../app/request-paypal-approval.use-case';
+import * as schema from './payment.schemas';
+
+/** The customer's PayPal-style payment (API.md "Orders and payments"), through the gateway: where to approve it. */
+export function paypalRoutes(router: Router, deps: PaymentDeps): void {
+  const signedIn = requireAuth(deps.verifyToken);
+  router.post(
+    '/payments/paypal',
+    signedIn,
+    route({ body: schema.paypalApprovalBody }, (input) => requestPaypalApproval(deps, { ...input.body, customerId: principalOf(input).customerId })),
+  );
+}
