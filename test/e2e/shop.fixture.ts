@@ -21,6 +21,8 @@ import { atRunEnd, freePort, httpClient, startMailSink, testAmqpUrl, testDatabas
 export const ADMIN = { email: 'admin@shop.test', password: 'Admin12345' };
 export const PAYMENT_WEBHOOK_SECRET = 'e2e-payment-webhook-secret';
 export const CARRIER_WEBHOOK_SECRET = 'e2e-carrier-webhook-secret';
+/** Where the storefront would be: PayPal-style approvals return there. */
+export const SHOP_ORIGIN = 'http://shop.test';
 
 export interface Shop {
   api: HttpClient;
@@ -83,10 +85,13 @@ export async function startShop(): Promise<Shop> {
   );
   // The provider calls the shop back through the gateway, which starts after it: its port is chosen first.
   const gatewayPort = await freePort();
+  const sandboxPort = await freePort();
   const sandbox = await startPaymentSandbox(
     loadSandboxConfig({
       DATABASE_URL: testDatabaseUrl('e2e_payment_sandbox'),
-      PORT: '0',
+      PORT: String(sandboxPort),
+      OPS_PORT: '0',
+      PUBLIC_URL: `http://127.0.0.1:${sandboxPort}`,
       WEBHOOK_URL: `http://127.0.0.1:${gatewayPort}/api/v1/webhooks/payments`,
       WEBHOOK_SECRET: PAYMENT_WEBHOOK_SECRET,
       WEBHOOK_RETRY_FIRST_MS: '100',
@@ -101,6 +106,8 @@ export async function startShop(): Promise<Shop> {
       PORT: '0',
       PAYMENT_PROVIDER_URL: sandbox.url,
       PAYMENT_WEBHOOK_SECRET,
+      JWKS_URL: jwks,
+      PAYPAL_RETURN_ORIGINS: SHOP_ORIGIN,
     }),
     testLogger('payment'),
   );
