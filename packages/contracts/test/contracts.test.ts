@@ -42,6 +42,7 @@ const CATALOG_TYPES = [
   'payment.authorized',
   'payment.captured',
   'payment.failed',
+  'payment.voided',
   'payment.refunded',
   'payment.refund-failed',
   'notification.sent',
@@ -128,7 +129,7 @@ const samples: Sample[] = [
   sample(c.customerLoggedIn, { customerId, guestCartId: id(), loggedInAt: at }),
   sample(c.customerReactivated, { customerId, status: 'verified', reason: 'appeal granted', reactivatedBy: id(), reactivatedAt: at }),
   sample(c.customerShippingAddressAdded, { customerId, addressId: id(), address: shippingAddress, addedAt: at }),
-  sample(c.customerDataErased, { customerId, anonymizedId: id(), erasedAt: at }),
+  sample(c.customerDataErased, { customerId, anonymizedId: id(), erasedAt: at, email: 'ada@example.com', firstName: 'Ada' }),
 
   sample(c.cartItemAdded, {
     cartId,
@@ -345,6 +346,16 @@ const samples: Sample[] = [
     refundId: 're_91kd',
     refundedAt: at,
   }),
+  sample(c.paymentVoided, {
+    paymentId,
+    orderId,
+    customerId,
+    amount: eur(5253),
+    authorizationId: 'auth_8f3k2',
+    paymentMethod: 'card',
+    voidedAt: at,
+  }),
+
   sample(c.paymentRefundFailed, {
     paymentId,
     orderId,
