@@ -151,6 +151,8 @@ export interface InventoryLowStockV1 {
   productId: string;
   /** For the admin alert text; absent when the inventory service does not know the name. */
   productName?: string;
+  /** The variant's SKU, for the admin alert text; absent when the inventory service does not know it. */
+  sku?: string;
   /** Available quantity (on hand minus reserved). */
   currentStock: number;
   threshold: number;
@@ -161,6 +163,7 @@ export const inventoryLowStock = defineEvent<InventoryLowStockV1>('inventory.low
   variantId: uuid().required(),
   productId: uuid().required(),
   productName: Joi.string().max(200),
+  sku: Joi.string().max(100),
   currentStock: stock().required(),
   threshold: stock().required(),
   triggeredAt: isoDate().required(),
@@ -171,6 +174,7 @@ export interface InventoryOutOfStockV1 {
   variantId: string;
   productId: string;
   productName?: string;
+  sku?: string;
   triggeredAt: string;
 }
 export const inventoryOutOfStock = defineEvent<InventoryOutOfStockV1>('inventory.out-of-stock', 1, {
@@ -178,6 +182,7 @@ export const inventoryOutOfStock = defineEvent<InventoryOutOfStockV1>('inventory
   variantId: uuid().required(),
   productId: uuid().required(),
   productName: Joi.string().max(200),
+  sku: Joi.string().max(100),
   triggeredAt: isoDate().required(),
 });
 

@@ -250,11 +250,12 @@ const samples: Sample[] = [
     variantId,
     productId,
     productName: 'Organic T-Shirt',
+    sku: 'TSHIRT-BLK-M',
     currentStock: 3,
     threshold: 5,
     triggeredAt: at,
   }),
-  sample(c.inventoryOutOfStock, { inventoryId, variantId, productId, productName: 'Organic T-Shirt', triggeredAt: at }),
+  sample(c.inventoryOutOfStock, { inventoryId, variantId, productId, productName: 'Organic T-Shirt', sku: 'TSHIRT-BLK-M', triggeredAt: at }),
   sample(c.inventoryStockChanged, {
     inventoryId,
     variantId,
@@ -524,6 +525,14 @@ describe('contracts', () => {
   it('when a stock status is not one of in_stock, low_stock, out_of_stock, then validation fails', () => {
     const contract = c.inventoryStockChanged;
     expect(errorOf(contract, { ...sampleOf(contract), stockStatus: 'backorder' })).to.match(/stockStatus/);
+  });
+
+  it('when a stock alert was sent before alerts named the SKU, then it still validates', () => {
+    for (const contract of [c.inventoryLowStock, c.inventoryOutOfStock] as EventContract<unknown>[]) {
+      const data = sampleOf(contract);
+      delete data.sku;
+      expect(errorOf(contract, data), contract.type).to.equal(undefined);
+    }
   });
 
   it('when a reservation has no lines, then validation fails', () => {

@@ -39,7 +39,7 @@ export const inventoryConfigSchema = Joi.object<InventoryConfig>({
   CATALOG_SERVICE_URL: serviceUrl('catalog', 3002, 'whose internal product feed the start-up backfill reads'),
   CATALOG_BACKFILL: Joi.boolean()
     .default(true)
-    .description('at start, read the catalog feed and open a stock row (0 on hand) for every variant of a product not deleted that has none, such as products created before this database existed; false turns it off'),
+    .description('at start, read the catalog feed and open a stock row (0 on hand) for every variant of a product not deleted that has none, such as products created before this database existed, and give rows without a SKU theirs; false turns it off'),
   CATALOG_FEED_PAGE_SIZE: Joi.number().integer().min(1).max(500).default(200).description('products per page the backfill reads from the catalog feed, each page applied in one transaction'),
   ...consumerConfigKeys(),
 });

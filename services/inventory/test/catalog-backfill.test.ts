@@ -16,6 +16,8 @@ describe('inventory service: stock rows filled in from the catalog feed at start
   /** Variant ids of the catalog's products that are not deleted, and of the deleted one. */
   let live: string[];
   let deleted: string[];
+  /** The catalog's SKU of each variant. */
+  const skuOf = new Map<string, string>();
   const running: InventoryFixture[] = [];
 
   before(async () => {
@@ -34,6 +36,7 @@ describe('inventory service: stock rows filled in from the catalog feed at start
     const gone = await catalog.createProduct({ status: 'active' });
     expect((await catalog.api.delete(`/admin/products/${gone.id}`, { token: catalog.admin.token })).status).to.be.oneOf([200, 204]);
     const ids = (product: Record<string, any>) => (product.variants as Array<{ id: string }>).map((v) => v.id);
+    for (const product of [sized, draft, plain]) for (const v of product.variants as Array<{ id: string; sku: string }>) skuOf.set(v.id, v.sku);
     live = [...ids(sized), ...ids(draft), ...ids(plain)];
     deleted = ids(gone);
   });
@@ -58,7 +61,7 @@ describe('inventory service: stock rows filled in from the catalog feed at start
     const f = await startInventory(catalog.service.url, { CATALOG_FEED_PAGE_SIZE: '2' });
 
     const rows = await filledIn(f, live);
-    for (const row of rows) expect(row, row.variant_id).to.include({ on_hand: 0, reserved: 0, low_stock_threshold: 5, version: 1, origin: 'catalog_feed' });
+    for (const row of rows) expect(row, row.variant_id).to.include({ on_hand: 0, reserved: 0, low_stock_threshold: 5, version: 1, origin: 'catalog_feed', sku: skuOf.get(row.variant_id) });
     expect(await rowsOf(f, deleted)).to.have.length(0);
     expect(await allRows(f)).to.have.length(live.length);
 
@@ -71,7 +74,25 @@ describe('inventory service: stock rows filled in from the catalog feed at start
     for (const id of live) {
       expect((await f.events('inventory.stock-changed', id)).map((e) => [e.stockVersion, e.onHand, e.stockStatus]), id).to.deep.equal([[1, 0, 'out_of_stock']]);
       expect(await f.events('inventory.out-of-stock', id), id).to.have.length(1);
+      expect((await f.events('inventory.out-of-stock', id))[0], id).to.include({ sku: skuOf.get(id) });
     }
+  });
+
+  it('when it starts again on the same database, then a row without a SKU (opened before rows kept one) gets the SKU of its variant, and nothing else of it changes', async () => {
+    const first = await startInventory(catalog.service.url);
+    await filledIn(first, live);
+    const [unnamed] = live as [string];
+    await first.service.deps.db.updateTable('stock_items').set({ sku: null }).where('variant_id', '=', unnamed).execute();
+    const before = await allRows(first);
+    const databaseUrl = first.service.deps.config.DATABASE_URL;
+    await first.stop();
+    running.splice(running.indexOf(first), 1);
+
+    const again = await startInventory(catalog.service.url, { DATABASE_URL: databaseUrl });
+    await eventually(async () => (await rowsOf(again, [unnamed]))[0]?.sku === skuOf.get(unnamed), 15_000, 'the SKU filled in');
+    const after = await allRows(again);
+    expect(after.filter((row) => row.variant_id !== unnamed)).to.deep.equal(before.filter((row) => row.variant_id !== unnamed));
+    expect(after.find((row) => row.variant_id === unnamed)).to.deep.equal({ ...before.find((row) => row.variant_id === unnamed), sku: skuOf.get(unnamed) });
   });
 
   it('when it starts again on the same database, then the rows it has are left exactly as they are and only a product added meanwhile gets one', async () => {

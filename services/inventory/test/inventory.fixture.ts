@@ -20,8 +20,8 @@ export interface InventoryFixture {
   productCreatedData(options?: { initialStock?: number; variants?: number; name?: string }): ProductCreatedV1;
   /** Publishes an envelope to the broker as the catalog's relay would. */
   publish(envelope: EventEnvelope): Promise<void>;
-  /** A new product published as product.created; resolves once the consumer has created its stock rows. */
-  createProduct(options?: { initialStock?: number; variants?: number; name?: string }): Promise<{ productId: string; variantIds: string[] }>;
+  /** A new product published as product.created; resolves once the consumer has created its stock rows. `skus` go with `variantIds`, in order. */
+  createProduct(options?: { initialStock?: number; variants?: number; name?: string }): Promise<{ productId: string; variantIds: string[]; skus: string[] }>;
   /** An envelope of a catalog product event, at a product version (1 unless given). */
   productEvent<D>(contract: EventContract<D>, data: D & { productId: string }, version?: number): EventEnvelope<D>;
   /** Payloads of the events of a type the service published (seen on the broker), oldest first; with a variantId, only those about that variant. */
@@ -97,7 +97,7 @@ export async function startInventoryFixture(env: Record<string, string> = {}): P
       await publish(productEvent(productCreated, data));
       const variantIds = data.variants.map((v) => v.variantId);
       await eventually(async () => (await Promise.all(variantIds.map((id) => findStockByVariant(service.deps.db, id)))).every(Boolean), 10_000, 'stock rows');
-      return { productId: data.productId, variantIds };
+      return { productId: data.productId, variantIds, skus: data.variants.map((v) => v.sku) };
     },
     events,
     async stop() {

@@ -20,17 +20,20 @@ describe('inventory service: product events from the catalog', function () {
   const inboxed = async (eventId: string) => (await sql`SELECT 1 FROM inbox WHERE event_id = ${eventId}`.execute(f.service.deps.db)).rows.length > 0;
   const auditOf = async (variantId: string) =>
     (await f.api.get(`/admin/inventory/${variantId}/audit`, { token: f.adminToken })).body.items.map((e: Record<string, unknown>) => [e.action, e.previous, e.new, e.reason]);
-  /** A product.updated that keeps the name and lists these variants (the product's whole list after the update). */
-  const variantsUpdate = (product: { productId: string; name: string }, variantIds: string[], version: number) =>
+  /**
+   * A product.updated that keeps the name and lists these variants (the product's whole list after the update),
+   * with these SKUs (made up from the variant ids unless given) and at this time (now unless given).
+   */
+  const variantsUpdate = (product: { productId: string; name: string }, variantIds: string[], version: number, options: { skus?: string[]; updatedAt?: Date } = {}) =>
     f.productEvent(
       productUpdated,
       {
         productId: product.productId,
         name: product.name,
         changedFields: {},
-        variants: variantIds.map((variantId, i) => ({ variantId, sku: `SKU-${variantId.slice(0, 8)}-${i}`, name: `Variant ${i}`, price: { amount: 1299, currency: 'USD' } })),
+        variants: variantIds.map((variantId, i) => ({ variantId, sku: options.skus?.[i] ?? `SKU-${variantId.slice(0, 8)}-${i}`, name: `Variant ${i}`, price: { amount: 1299, currency: 'USD' } })),
         updatedBy: f.adminId,
-        updatedAt: new Date().toISOString(),
+        updatedAt: (options.updatedAt ?? new Date()).toISOString(),
       },
       version,
     );
@@ -44,7 +47,8 @@ describe('inventory service: product events from the catalog', function () {
 
       const rows = await eventually(async () => ((await stockRows(variantIds)).length === 3 ? stockRows(variantIds) : undefined), 10_000, 'stock rows');
       for (const row of rows) {
-        expect(row).to.include({ product_id: data.productId, on_hand: 7, reserved: 0, low_stock_threshold: 5, version: 1, product_name: data.name });
+        const sku = data.variants.find((v) => v.variantId === row.variant_id)?.sku;
+        expect(row).to.include({ product_id: data.productId, on_hand: 7, reserved: 0, low_stock_threshold: 5, version: 1, product_name: data.name, sku });
       }
       const response = await f.api.get(`/admin/inventory/${variantIds[1]}`, { token: f.adminToken });
       expect(response.body).to.include({ onHand: 7, available: 7, stockStatus: 'in_stock' });
@@ -96,7 +100,7 @@ describe('inventory service: product events from the catalog', function () {
       const [untouched, counted] = data.variants.map((v) => v.variantId) as [string, string];
       // What the start-up backfill does for a product whose event still waits in the queue.
       await f.service.deps.transaction((tx) =>
-        openStock(f.service.deps, tx, [{ productId: data.productId, productName: data.name, nameAt: new Date(), variantIds: [untouched, counted] }], {
+        openStock(f.service.deps, tx, [{ productId: data.productId, productName: data.name, nameAt: new Date(), variants: data.variants }], {
           origin: 'catalog_feed',
           onHand: 0,
           userId: null,
@@ -193,15 +197,46 @@ describe('inventory service: product events from the catalog', function () {
 
       const [row, ...others] = await stockRows([added]);
       expect(others).to.have.length(0);
-      expect(row).to.include({ product_id: product.productId, product_name: 'Growing', on_hand: 0, reserved: 0, low_stock_threshold: 5, version: 1, origin: 'product_updated' });
+      const addedSku = envelope.data.variants.at(-1)!.sku;
+      expect(row).to.include({ product_id: product.productId, product_name: 'Growing', sku: addedSku, on_hand: 0, reserved: 0, low_stock_threshold: 5, version: 1, origin: 'product_updated' });
       const response = await f.api.get(`/admin/inventory/${added}`, { token: f.adminToken });
       expect(response.body).to.include({ onHand: 0, available: 0, stockStatus: 'out_of_stock' });
       expect(await auditOf(added)).to.deep.equal([['initialized', 0, 0, 'variant added to the product']]);
       expect((await f.events('inventory.stock-changed', added)).map((e) => [e.stockVersion, e.onHand, e.stockStatus])).to.deep.equal([[1, 0, 'out_of_stock']]);
       expect(await f.events('inventory.out-of-stock', added)).to.have.length(1);
-      expect((await f.events('inventory.low-stock', added))[0]).to.include({ productName: 'Growing', currentStock: 0, threshold: 5 });
+      expect((await f.events('inventory.low-stock', added))[0]).to.include({ productName: 'Growing', sku: addedSku, currentStock: 0, threshold: 5 });
+      expect((await f.events('inventory.out-of-stock', added))[0]).to.include({ productName: 'Growing', sku: addedSku });
       expect(await stockOf(product.variantIds)).to.deep.equal(before);
       for (const variantId of product.variantIds) expect(await f.events('inventory.stock-changed', variantId), variantId).to.have.length(1);
+    });
+
+    it('when an update names other SKUs for the variants, then their rows take them (one without a SKU too), stock untouched, and the next alert names the new SKU', async () => {
+      const product = await f.createProduct({ initialStock: 10, variants: 2, name: 'Relabelled' });
+      // As a row opened before rows kept their SKU.
+      await f.service.deps.db.updateTable('stock_items').set({ sku: null }).where('variant_id', '=', product.variantIds[1]!).execute();
+      const versionsBefore = (await stockRows(product.variantIds)).map((r) => r.version);
+      const skus = product.variantIds.map((id) => `NEW-${id.slice(0, 8)}`);
+      const envelope = variantsUpdate({ productId: product.productId, name: 'Relabelled' }, product.variantIds, 2, { skus, updatedAt: new Date(Date.now() + 1000) });
+      await f.publish(envelope);
+      await eventually(() => inboxed(envelope.id), 10_000, 'the update');
+
+      const rows = await stockRows(product.variantIds);
+      expect(Object.fromEntries(rows.map((r) => [r.variant_id, r.sku]))).to.deep.equal(Object.fromEntries(product.variantIds.map((id, i) => [id, skus[i]])));
+      expect(rows.map((r) => r.version)).to.deep.equal(versionsBefore);
+      await f.api.put(`/admin/inventory/${product.variantIds[0]}`, { quantity: 0, reason: 'sold out' }, { token: f.adminToken });
+      expect((await f.events('inventory.out-of-stock', product.variantIds[0]))[0]).to.include({ productName: 'Relabelled', sku: skus[0] });
+    });
+
+    it('when an older update arrives after a newer one, then the newer SKU stays', async () => {
+      const product = await f.createProduct({ name: 'Ordered' });
+      const update = (sku: string, offsetMs: number, version: number) =>
+        variantsUpdate({ productId: product.productId, name: 'Ordered' }, product.variantIds, version, { skus: [sku], updatedAt: new Date(Date.now() + offsetMs) });
+      const newer = update('NEWER', 5000, 3);
+      const older = update('OLDER', 2000, 2);
+      await f.publish(newer);
+      await f.publish(older);
+      await eventually(() => inboxed(older.id), 10_000, 'older update');
+      expect((await findStockByVariant(f.service.deps.db, product.variantIds[0]!))?.sku).to.equal('NEWER');
     });
 
     it('when the update adding a variant is delivered twice, then there is one row for it and one set of events', async () => {

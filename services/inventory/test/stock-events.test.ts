@@ -79,6 +79,14 @@ describe('inventory service: stock events and alerts', function () {
       expect((await lowStock())[0]?.productName).to.match(/^Mug /);
     });
 
+    it('when a variant runs low, then the alert names the product and the SKU of that variant', async () => {
+      const { variantIds, skus } = await f.createProduct({ initialStock: 8, variants: 2, name: 'Kettle' });
+      await reserve(variantIds[1]!, 4);
+      const [alert, ...more] = await f.events('inventory.low-stock', variantIds[1]!);
+      expect(more).to.have.length(0);
+      expect(alert).to.include({ productName: 'Kettle', sku: skus[1], currentStock: 4 });
+    });
+
     it('when the threshold is raised above available, then one alert', async () => {
       const { variantIds } = await f.createProduct({ initialStock: 8 });
       await f.api.put(`/admin/inventory/${variantIds[0]}/threshold`, { lowStockThreshold: 8 }, admin);
@@ -89,13 +97,13 @@ describe('inventory service: stock events and alerts', function () {
 
   describe('inventory.out-of-stock (SEQ-INV-002)', () => {
     it('when available reaches 0, then one alert; while it stays at 0, none; after a restock, the next time again', async () => {
-      const { productId, variantIds } = await f.createProduct({ initialStock: 6, name: 'Teapot' });
+      const { productId, variantIds, skus } = await f.createProduct({ initialStock: 6, name: 'Teapot' });
       const variantId = variantIds[0]!;
       const outOfStock = () => f.events('inventory.out-of-stock', variantId);
 
       await reserve(variantId, 6);
       const [alert] = await outOfStock();
-      expect(alert).to.include({ variantId, productId, productName: 'Teapot' });
+      expect(alert).to.include({ variantId, productId, productName: 'Teapot', sku: skus[0] });
       expect((await f.api.get(`/admin/inventory/${variantId}`, admin)).body).to.include({ available: 0, stockStatus: 'out_of_stock' });
       // A recount that leaves nothing available is no new episode: no second alert.
       await f.api.put(`/admin/inventory/${variantId}`, { quantity: 6, reason: 'count' }, admin);

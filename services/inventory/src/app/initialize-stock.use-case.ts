@@ -20,7 +20,7 @@ export async function initializeStock(deps: InventoryDeps, tx: Transaction<Inven
   const opened = await openStock(
     deps,
     tx,
-    [{ productId: product.productId, productName: product.name, nameAt: new Date(product.createdAt), variantIds: product.variants.map((v) => v.variantId) }],
+    [{ productId: product.productId, productName: product.name, nameAt: new Date(product.createdAt), variants: product.variants }],
     { origin: 'product_created', onHand: product.initialStock, userId: product.createdBy, at },
   );
   const openedIds = new Set(opened.map((item) => item.variantId));

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Transaction } from '@shop/db';
 import { insertAuditEntry } from '../db/audit.repository';
 import type { InventoryDatabase } from '../db/schema';
-import { insertStockItems } from '../db/stock.repository';
+import { insertStockItems, type VariantSku } from '../db/stock.repository';
 import { evaluateAlerts, type StockItem, type StockLevel, type StockOrigin } from '../domain/stock';
 import type { InventoryDeps } from './deps';
 import { announceStock } from './stock-changes';
@@ -21,7 +21,8 @@ export interface ProductVariants {
   productName: string | null;
   /** When that name was current: a rename from before it does not replace it. */
   nameAt: Date;
-  variantIds: string[];
+  /** Each with its SKU, for the alerts' texts too. */
+  variants: VariantSku[];
 }
 
 /** How the rows open: with what on hand, from where, by whom, when. */
@@ -47,12 +48,13 @@ export async function openStock(deps: InventoryDeps, tx: Transaction<InventoryDa
   const opened = await insertStockItems(
     tx,
     products.flatMap((product) =>
-      product.variantIds.map((variantId) => ({
+      product.variants.map((variant) => ({
         id: randomUUID(),
-        variantId,
+        variantId: variant.variantId,
         productId: product.productId,
         productName: product.productName,
         productNameAt: product.nameAt,
+        sku: variant.sku,
         onHand: level.onHand,
         lowStockThreshold: level.lowStockThreshold,
         origin: opening.origin,

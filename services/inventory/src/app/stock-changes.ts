@@ -56,7 +56,8 @@ export async function applyStockChange(deps: InventoryDeps, tx: Tx, item: StockI
 /** Publishes a row's current level (inventory.stock-changed) and the alerts decided for it. */
 export async function announceStock(deps: InventoryDeps, tx: Tx, item: StockItem, alerts: AlertDecision, at: Date): Promise<void> {
   const ids = { inventoryId: item.id, variantId: item.variantId, productId: item.productId };
-  const productName = item.productName ?? undefined;
+  // Alert texts name the product and the variant's SKU; rows that do not know them leave them out.
+  const names = { productName: item.productName ?? undefined, sku: item.sku ?? undefined };
   await deps.outbox.add(tx, inventoryStockChanged, {
     ...ids,
     onHand: item.onHand,
@@ -66,11 +67,11 @@ export async function announceStock(deps: InventoryDeps, tx: Tx, item: StockItem
     changedAt: at.toISOString(),
   }, stockAggregate(item));
   if (alerts.lowStock) {
-    await deps.outbox.add(tx, inventoryLowStock, { ...ids, productName, currentStock: availableOf(item), threshold: item.lowStockThreshold, triggeredAt: at.toISOString() }, stockAggregate(item));
+    await deps.outbox.add(tx, inventoryLowStock, { ...ids, ...names, currentStock: availableOf(item), threshold: item.lowStockThreshold, triggeredAt: at.toISOString() }, stockAggregate(item));
     deps.logger.info('low stock', { variantId: item.variantId, available: availableOf(item), threshold: item.lowStockThreshold });
   }
   if (alerts.outOfStock) {
-    await deps.outbox.add(tx, inventoryOutOfStock, { ...ids, productName, triggeredAt: at.toISOString() }, stockAggregate(item));
+    await deps.outbox.add(tx, inventoryOutOfStock, { ...ids, ...names, triggeredAt: at.toISOString() }, stockAggregate(item));
     deps.logger.info('out of stock', { variantId: item.variantId });
   }
 }

@@ -12,6 +12,7 @@ export interface InventoryDatabase extends OutboxTables {
     product_id: string;
     product_name: string | null;
     product_name_at: Date;
+    sku: string | null;
     on_hand: number;
     reserved: Generated<number>;
     low_stock_threshold: number;

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from '@shop/db';
+import { sql, type Kysely, type Selectable } from '@shop/db';
 import type { AlertState, StockItem, StockLevel, StockOrigin } from '../domain/stock';
 import type { InventoryDatabase } from './schema';
 
@@ -11,6 +11,7 @@ function toStockItem(row: StockRow): StockItem {
     variantId: row.variant_id,
     productId: row.product_id,
     productName: row.product_name,
+    sku: row.sku,
     onHand: row.on_hand,
     reserved: row.reserved,
     lowStockThreshold: row.low_stock_threshold,
@@ -46,12 +47,19 @@ export async function findStockLevels(db: Db, variantIds: string[]): Promise<Sto
   return rows.map(toStockItem);
 }
 
+/** A variant and its SKU, as the catalog's events and feed name them. */
+export interface VariantSku {
+  variantId: string;
+  sku: string;
+}
+
 export interface NewStockItem {
   id: string;
   variantId: string;
   productId: string;
   productName: string | null;
   productNameAt: Date;
+  sku: string;
   onHand: number;
   lowStockThreshold: number;
   lowStockAlerted: boolean;
@@ -71,6 +79,7 @@ export async function insertStockItems(db: Db, items: NewStockItem[]): Promise<S
         product_id: item.productId,
         product_name: item.productName,
         product_name_at: item.productNameAt,
+        sku: item.sku,
         on_hand: item.onHand,
         low_stock_threshold: item.lowStockThreshold,
         low_stock_alerted: item.lowStockAlerted,
@@ -118,6 +127,43 @@ export async function renameProduct(db: Db, productId: string, name: string, at:
     .returning(['product_name_at'])
     .execute();
   return { matched: rows.length, updated: rows.filter((r) => r.product_name_at.getTime() === at.getTime()).length };
+}
+
+/**
+ * The SKUs of a product update at `at` reach the rows of those variants, like its name does: unless
+ * a later rename got there first. Returns how many rows changed.
+ */
+export async function refreshSkus(db: Db, variants: VariantSku[], at: Date): Promise<number> {
+  if (variants.length === 0) return 0;
+  const result = await db
+    .updateTable('stock_items')
+    .from(variantSkus(variants))
+    .set((eb) => ({ sku: eb.ref('v.sku') }))
+    .whereRef('stock_items.variant_id', '=', 'v.variant_id')
+    .where((eb) => eb('stock_items.sku', 'is distinct from', eb.ref('v.sku')))
+    .where('stock_items.product_name_at', '<=', at)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Rows of these variants that have no SKU (opened before rows kept one) take theirs; others stay as they are. Returns how many did. */
+export async function fillInMissingSkus(db: Db, variants: VariantSku[]): Promise<number> {
+  if (variants.length === 0) return 0;
+  const result = await db
+    .updateTable('stock_items')
+    .from(variantSkus(variants))
+    .set((eb) => ({ sku: eb.ref('v.sku') }))
+    .whereRef('stock_items.variant_id', '=', 'v.variant_id')
+    .where('stock_items.sku', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** The pairs as a table `v (variant_id, sku)` to join an update on, in one statement however many there are. */
+function variantSkus(variants: VariantSku[]) {
+  const variantIds = variants.map((v) => v.variantId);
+  const skus = variants.map((v) => v.sku);
+  return sql<{ variant_id: string; sku: string }>`unnest(${variantIds}::uuid[], ${skus}::text[])`.as<'v'>(sql`v(variant_id, sku)`);
 }
 
 /** The name a product's stock rows carry (the newest of them) and since when; undefined when it has no rows. */

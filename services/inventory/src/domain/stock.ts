@@ -28,6 +28,8 @@ export interface StockItem extends StockLevel, AlertState {
   variantId: string;
   productId: string;
   productName: string | null;
+  /** The variant's SKU as the catalog names it; null on rows opened before it was kept, until the catalog names it again. */
+  sku: string | null;
   version: number;
   origin: StockOrigin;
 }
