@@ -124,3 +124,19 @@ export const orderCancelled = defineEvent<OrderCancelledV1>('order.cancelled', 1
   cancelledBy: actorId().required(),
   cancelledAt: isoDate().required(),
 });
+
+/**
+ * A carrier reported on a tracking number no order has, for staff to look into. Sent the first time
+ * the number comes unmatched only; repeats are recorded by the order service without a new alert.
+ */
+export interface OrderCarrierUpdateUnmatchedV1 {
+  trackingNumber: string;
+  /** The status as the carrier sent it (`delivered`, `in_transit`, ...). */
+  carrierStatus: string;
+  receivedAt: string;
+}
+export const orderCarrierUpdateUnmatched = defineEvent<OrderCarrierUpdateUnmatchedV1>('order.carrier-update-unmatched', 1, {
+  trackingNumber: Joi.string().max(100).required(),
+  carrierStatus: Joi.string().max(50).required(),
+  receivedAt: isoDate().required(),
+});

@@ -308,6 +308,7 @@ const samples: Sample[] = [
     cancelledBy: customerId,
     cancelledAt: at,
   }),
+  sample(c.orderCarrierUpdateUnmatched, { trackingNumber: '1Z999AA10123456799', carrierStatus: 'delivered', receivedAt: at }),
 
   sample(c.paymentAuthorized, {
     paymentId,

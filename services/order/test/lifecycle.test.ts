@@ -170,12 +170,49 @@ describe('order service: the life of an order after checkout', function () {
       expect(await eventsOf('order.delivered', order.orderId)).to.have.length(1);
     });
 
-    it('when the tracking number is unknown, then 202 and the update is kept for review', async () => {
+    const unmatchedAlerts = async (trackingNumber: string) => (await f.events('order.carrier-update-unmatched')).filter((e) => e.trackingNumber === trackingNumber);
+    const keptFor = (trackingNumber: string) => f.db.selectFrom('carrier_events').selectAll().where('tracking_number', '=', trackingNumber).orderBy('id').execute();
+
+    it('when the tracking number is unknown, then 202, the update is kept for review and order.carrier-update-unmatched tells staff of it', async () => {
       const trackingNumber = `UNKNOWN-${randomUUID().slice(0, 8)}`;
       const response = await deliver({ trackingNumber, status: 'delivered' });
       expect(response.status).to.equal(202);
-      const kept = await f.db.selectFrom('carrier_events').selectAll().where('tracking_number', '=', trackingNumber).execute();
+      const kept = await keptFor(trackingNumber);
       expect(kept.map((e) => e.outcome)).to.deep.equal(['unknown-tracking-number']);
+      expect(await unmatchedAlerts(trackingNumber)).to.deep.equal([{ trackingNumber, carrierStatus: 'delivered', receivedAt: kept[0]!.received_at.toISOString() }]);
+      const envelope = await f.tap.waitFor<{ trackingNumber: string }>('order.carrier-update-unmatched', (d) => d.trackingNumber === trackingNumber);
+      expect(envelope.aggregate).to.deep.equal({ type: 'carrier-tracking', id: trackingNumber, version: 1 });
+    });
+
+    it('when the same unknown tracking number is reported again (a replay, another status), then each report is kept but staff are told once', async () => {
+      const trackingNumber = `UNKNOWN-${randomUUID().slice(0, 8)}`;
+      const body = { trackingNumber, status: 'in_transit' };
+      expect((await deliver(body)).status).to.equal(202);
+      expect((await deliver(body)).status).to.equal(202);
+      expect((await deliver({ trackingNumber, status: 'delivered' })).status).to.equal(202);
+
+      expect((await keptFor(trackingNumber)).map((e) => [e.outcome, e.status])).to.deep.equal([
+        ['unknown-tracking-number', 'in_transit'],
+        ['unknown-tracking-number', 'in_transit'],
+        ['unknown-tracking-number', 'delivered'],
+      ]);
+      expect((await unmatchedAlerts(trackingNumber)).map((e) => e.carrierStatus)).to.deep.equal(['in_transit']);
+    });
+
+    it('when one unknown tracking number is reported twice at once, then staff are told once', async () => {
+      const trackingNumber = `UNKNOWN-${randomUUID().slice(0, 8)}`;
+      const responses = await Promise.all([deliver({ trackingNumber, status: 'delivered' }), deliver({ trackingNumber, status: 'delivered' })]);
+      expect(responses.map((r) => r.status)).to.deep.equal([202, 202]);
+      expect(await keptFor(trackingNumber)).to.have.length(2);
+      expect(await unmatchedAlerts(trackingNumber)).to.have.length(1);
+    });
+
+    it('when the tracking number belongs to an order, then no order.carrier-update-unmatched', async () => {
+      const { order, trackingNumber } = await shipped();
+      expect((await deliver({ trackingNumber, status: 'in_transit' })).status).to.equal(200);
+      expect((await deliver({ trackingNumber, status: 'delivered' })).status).to.equal(200);
+      expect(await eventsOf('order.delivered', order.orderId)).to.have.length(1);
+      expect(await unmatchedAlerts(trackingNumber)).to.deep.equal([]);
     });
 
     it('when another status comes (in transit), then it is recorded and the order stays SHIPPED', async () => {

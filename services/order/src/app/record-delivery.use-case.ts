@@ -1,6 +1,8 @@
-import { orderDelivered } from '@shop/contracts';
-import { findOrderByTrackingNumber, recordCarrierEvent, updateOrder } from '../db/order.repository';
-import { canTransition, orderAggregate } from '../domain/order';
+import { orderCarrierUpdateUnmatched, orderDelivered } from '@shop/contracts';
+import type { Transaction } from '@shop/db';
+import { findOrderByTrackingNumber, noteUnmatchedTrackingNumber, recordCarrierEvent, updateOrder } from '../db/order.repository';
+import type { OrderDatabase } from '../db/schema';
+import { canTransition, orderAggregate, unmatchedTrackingAggregate } from '../domain/order';
 import type { OrderDeps } from './deps';
 
 export interface CarrierUpdate {
@@ -11,16 +13,16 @@ export interface CarrierUpdate {
 /**
  * SEQ-ORDER-004 from the carrier's signed webhook: a SHIPPED order reported delivered becomes
  * DELIVERED (`order.delivered`). Told again, nothing changes. A tracking number the shop does not
- * know is recorded for review (`accepted: false`: the route answers 202), as is a status the shop
- * does not act on. Every update is kept in `carrier_events`.
+ * know is recorded for review (`accepted: false`: the route answers 202) and, the first time it
+ * comes, announced for staff; a status the shop does not act on is recorded for review too. Every
+ * update is kept in `carrier_events`.
  */
 export async function recordDelivery(deps: OrderDeps, update: CarrierUpdate): Promise<{ accepted: boolean; status?: string }> {
   return deps.transaction(async (tx) => {
     const at = deps.now();
     const order = await findOrderByTrackingNumber(tx, update.trackingNumber, { forUpdate: true });
     if (!order) {
-      await recordCarrierEvent(tx, { ...update, orderId: null, outcome: 'unknown-tracking-number' }, at);
-      deps.logger.warn('a carrier reported a tracking number the shop does not know; kept for review', { trackingNumber: update.trackingNumber, status: update.status });
+      await keepUnmatchedForReview(deps, tx, update, at);
       return { accepted: false };
     }
     if (update.status !== 'delivered' || !canTransition(order.status, 'DELIVERED')) {
@@ -40,4 +42,19 @@ export async function recordDelivery(deps: OrderDeps, update: CarrierUpdate): Pr
     deps.logger.info('order delivered', { orderId: delivered.id });
     return { accepted: true, status: delivered.status };
   });
+}
+
+/** Records an update whose tracking number no order has; only its first report alerts staff (`order.carrier-update-unmatched`). */
+async function keepUnmatchedForReview(deps: OrderDeps, tx: Transaction<OrderDatabase>, update: CarrierUpdate, at: Date): Promise<void> {
+  await recordCarrierEvent(tx, { ...update, orderId: null, outcome: 'unknown-tracking-number' }, at);
+  const firstReport = await noteUnmatchedTrackingNumber(tx, update.trackingNumber, at);
+  if (firstReport) {
+    await deps.outbox.add(
+      tx,
+      orderCarrierUpdateUnmatched,
+      { trackingNumber: update.trackingNumber, carrierStatus: update.status, receivedAt: at.toISOString() },
+      unmatchedTrackingAggregate(update.trackingNumber),
+    );
+  }
+  deps.logger.warn('a carrier reported a tracking number the shop does not know; kept for review', { trackingNumber: update.trackingNumber, status: update.status, firstReport });
 }

@@ -173,6 +173,20 @@ export async function recordCarrierEvent(db: Db, event: { trackingNumber: string
   await db.insertInto('carrier_events').values({ tracking_number: event.trackingNumber, status: event.status, order_id: event.orderId, outcome: event.outcome, received_at: at }).execute();
 }
 
+/**
+ * Notes that a carrier reported a tracking number no order has; true only the first time the number
+ * comes (a report of the same number at once waits for this one's transaction, then gets false).
+ */
+export async function noteUnmatchedTrackingNumber(db: Db, trackingNumber: string, at: Date): Promise<boolean> {
+  const inserted = await db
+    .insertInto('unmatched_tracking_numbers')
+    .values({ tracking_number: trackingNumber, first_reported_at: at })
+    .onConflict((oc) => oc.column('tracking_number').doNothing())
+    .returning('tracking_number')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
 export async function recordStatusChange(db: Db, orderId: string, change: StatusChange): Promise<void> {
   await db.insertInto('order_status_history').values({ order_id: orderId, from_status: change.from, to_status: change.to, at: change.at, by: change.by, reason: change.reason }).execute();
 }

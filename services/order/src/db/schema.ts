@@ -61,6 +61,10 @@ export interface OrderDatabase extends OutboxTables {
     outcome: 'applied' | 'unchanged' | 'unknown-tracking-number' | 'not-applicable';
     received_at: Date;
   };
+  unmatched_tracking_numbers: {
+    tracking_number: string;
+    first_reported_at: Date;
+  };
   order_status_history: {
     id: Generated<number>;
     order_id: string;

@@ -113,3 +113,8 @@ export function anonymousAddress(address: Pick<Address, 'country'>): Address {
 export function orderAggregate(order: Pick<Order, 'id' | 'version'>): AggregateRef {
   return { type: 'order', id: order.id, version: order.version };
 }
+
+/** A tracking number no order has, as the aggregate of its alert: announced once only, so always at version 1. */
+export function unmatchedTrackingAggregate(trackingNumber: string): AggregateRef {
+  return { type: 'carrier-tracking', id: trackingNumber, version: 1 };
+}
