@@ -124,7 +124,18 @@ const services: ProcessSpec[] = [
     entry: 'services/notification/src/main.ts',
     port: '3007',
     opsPort: '9007',
-    env: { ...shared, PORT: '3007', OPS_PORT: '9007', DATABASE_URL: `${postgres}/shop_notification`, SMTP_HOST: host, SMTP_PORT: mail.smtp },
+    env: {
+      ...shared,
+      PORT: '3007',
+      OPS_PORT: '9007',
+      DATABASE_URL: `${postgres}/shop_notification`,
+      SMTP_HOST: host,
+      SMTP_PORT: mail.smtp,
+      JWKS_URL: 'http://127.0.0.1:3001/auth/jwks',
+      PUBLIC_BASE_URL: `http://localhost:${gatewayPort}`,
+      // Staff alerts (low stock, failed refunds) go to the admin of the local shop.
+      ALERT_EMAIL: admin.email,
+    },
   },
   {
     name: 'gateway',

@@ -23,6 +23,8 @@ export const PAYMENT_WEBHOOK_SECRET = 'e2e-payment-webhook-secret';
 export const CARRIER_WEBHOOK_SECRET = 'e2e-carrier-webhook-secret';
 /** Where the storefront would be: PayPal-style approvals return there. */
 export const SHOP_ORIGIN = 'http://shop.test';
+/** Where the e2e shop sends its staff alerts. */
+export const STAFF_ALERTS = 'staff-alerts@shop.test';
 
 export interface Shop {
   api: HttpClient;
@@ -126,7 +128,15 @@ export async function startShop(): Promise<Shop> {
     testLogger('order'),
   );
   const notification = await startNotificationService(
-    loadNotificationConfig({ DATABASE_URL: testDatabaseUrl('e2e_notification'), AMQP_URL: amqp, PORT: '0', SMTP_PORT: String(mail.smtpPort) }),
+    loadNotificationConfig({
+      DATABASE_URL: testDatabaseUrl('e2e_notification'),
+      AMQP_URL: amqp,
+      PORT: '0',
+      SMTP_PORT: String(mail.smtpPort),
+      JWKS_URL: jwks,
+      ALERT_EMAIL: STAFF_ALERTS,
+      PUBLIC_BASE_URL: SHOP_ORIGIN,
+    }),
     testLogger('notification'),
   );
   const gateway = await startGateway(
@@ -140,6 +150,7 @@ export async function startShop(): Promise<Shop> {
       CART_SERVICE_URL: cart.url,
       ORDER_SERVICE_URL: order.url,
       PAYMENT_SERVICE_URL: payment.url,
+      NOTIFICATION_SERVICE_URL: notification.url,
       AUTH_RATE_LIMIT_MAX: '1000',
       RATE_LIMIT_MAX: '10000',
     }),

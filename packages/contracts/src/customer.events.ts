@@ -2,13 +2,28 @@ import Joi from 'joi';
 import { defineEvent } from './define';
 import { address, isoDate, uuid, type Address } from './common';
 
+/** A sealed link, or (older events) the link and token in clear. */
+const verificationLinkKeys = {
+  verificationLinkSealed: Joi.string().max(2000),
+  verificationUrl: Joi.string().uri(),
+  verificationToken: Joi.string(),
+};
+const oneVerificationLink = <D>(schema: Joi.ObjectSchema<D>) => schema.xor('verificationLinkSealed', 'verificationUrl').and('verificationUrl', 'verificationToken');
+
 export interface CustomerRegisteredV1 {
   customerId: string;
   email: string;
   firstName: string;
   lastName: string;
-  verificationUrl: string;
-  verificationToken: string;
+  /**
+   * The verification link (it holds the token), sealed for the notification worker (see
+   * `sealSecret` in the platform): the outbox, the broker and a parked message never hold it readable.
+   */
+  verificationLinkSealed?: string;
+  /** @deprecated the link in clear, in events published before links were sealed; read, never written. */
+  verificationUrl?: string;
+  /** @deprecated the token in clear, with `verificationUrl`. */
+  verificationToken?: string;
   /** When the link stops working. */
   verificationExpiresAt: string;
   registeredAt: string;
@@ -18,11 +33,10 @@ export const customerRegistered = defineEvent<CustomerRegisteredV1>('customer.re
   email: Joi.string().email({ tlds: false }).required(),
   firstName: Joi.string().required(),
   lastName: Joi.string().required(),
-  verificationUrl: Joi.string().uri().required(),
-  verificationToken: Joi.string().required(),
+  ...verificationLinkKeys,
   verificationExpiresAt: isoDate().required(),
   registeredAt: isoDate().required(),
-});
+}, oneVerificationLink);
 
 export interface CustomerVerifiedV1 {
   customerId: string;
@@ -40,8 +54,15 @@ export interface CustomerEmailChangedV1 {
   oldEmail: string;
   newEmail: string;
   firstName: string;
-  verificationUrl: string;
-  verificationToken: string;
+  /**
+   * The verification link (it holds the token), sealed for the notification worker (see
+   * `sealSecret` in the platform): the outbox, the broker and a parked message never hold it readable.
+   */
+  verificationLinkSealed?: string;
+  /** @deprecated the link in clear, in events published before links were sealed; read, never written. */
+  verificationUrl?: string;
+  /** @deprecated the token in clear, with `verificationUrl`. */
+  verificationToken?: string;
   /** When the link stops working. */
   verificationExpiresAt: string;
   changedAt: string;
@@ -51,18 +72,24 @@ export const customerEmailChanged = defineEvent<CustomerEmailChangedV1>('custome
   oldEmail: Joi.string().email({ tlds: false }).required(),
   newEmail: Joi.string().email({ tlds: false }).required(),
   firstName: Joi.string().required(),
-  verificationUrl: Joi.string().uri().required(),
-  verificationToken: Joi.string().required(),
+  ...verificationLinkKeys,
   verificationExpiresAt: isoDate().required(),
   changedAt: isoDate().required(),
-});
+}, oneVerificationLink);
 
 export interface CustomerVerificationRequestedV1 {
   customerId: string;
   email: string;
   firstName: string;
-  verificationUrl: string;
-  verificationToken: string;
+  /**
+   * The verification link (it holds the token), sealed for the notification worker (see
+   * `sealSecret` in the platform): the outbox, the broker and a parked message never hold it readable.
+   */
+  verificationLinkSealed?: string;
+  /** @deprecated the link in clear, in events published before links were sealed; read, never written. */
+  verificationUrl?: string;
+  /** @deprecated the token in clear, with `verificationUrl`. */
+  verificationToken?: string;
   /** When the link stops working. */
   verificationExpiresAt: string;
   requestedAt: string;
@@ -75,11 +102,11 @@ export const customerVerificationRequested = defineEvent<CustomerVerificationReq
     customerId: uuid().required(),
     email: Joi.string().email({ tlds: false }).required(),
     firstName: Joi.string().required(),
-    verificationUrl: Joi.string().uri().required(),
-    verificationToken: Joi.string().required(),
+    ...verificationLinkKeys,
     verificationExpiresAt: isoDate().required(),
     requestedAt: isoDate().required(),
   },
+  oneVerificationLink,
 );
 
 export interface CustomerProfileUpdatedV1 {

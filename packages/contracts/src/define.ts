@@ -12,11 +12,17 @@ export interface EventContract<D> {
 const registry = new Map<string, EventContract<unknown>>();
 
 /** Declares an event contract and registers it so consumers can look it up by type and version. */
-export function defineEvent<D>(type: string, version: number, keys: Joi.PartialSchemaMap<D>): EventContract<D> {
+export function defineEvent<D>(
+  type: string,
+  version: number,
+  keys: Joi.PartialSchemaMap<D>,
+  /** Rules across keys (one of two required, say). */
+  refine: (schema: Joi.ObjectSchema<D>) => Joi.ObjectSchema<D> = (schema) => schema,
+): EventContract<D> {
   const key = `${type}.v${version}`;
   if (registry.has(key)) throw new Error(`event ${key} is defined twice`);
   // Producers may add fields in a compatible way, so unknown keys are allowed on consume.
-  const contract: EventContract<D> = { type, version, schema: Joi.object<D>(keys).unknown(true) };
+  const contract: EventContract<D> = { type, version, schema: refine(Joi.object<D>(keys).unknown(true)) };
   registry.set(key, contract as EventContract<unknown>);
   return contract;
 }

@@ -1,8 +1,17 @@
+import { cartExpired } from './cart.events';
 import { productActivated, productCreated, productDeactivated, productDeleted, productUpdated } from './catalog.events';
-import { customerDataErased, customerEmailChanged, customerLoggedIn, customerRegistered, customerVerificationRequested } from './customer.events';
+import {
+  customerDataErased,
+  customerEmailChanged,
+  customerLoggedIn,
+  customerProfileUpdated,
+  customerRegistered,
+  customerSuspended,
+  customerVerificationRequested,
+} from './customer.events';
 import type { EventContract } from './define';
-import { inventoryStockChanged } from './inventory.events';
-import { orderCancelled, orderDelivered, orderPlaced } from './order.events';
+import { inventoryLowStock, inventoryOutOfStock, inventoryStockChanged } from './inventory.events';
+import { orderCancelled, orderCarrierUpdateUnmatched, orderDelivered, orderPlaced, orderShipped } from './order.events';
 import { paymentCaptured, paymentFailed, paymentRefunded, paymentRefundFailed, paymentVoided } from './payment.events';
 
 /** A durable queue of one consuming service and purpose, and the events bound to it. */
@@ -21,7 +30,25 @@ export interface Subscription {
 export const subscriptions = {
   notificationEmails: {
     queue: 'notification.emails',
-    events: [customerRegistered, customerEmailChanged, customerVerificationRequested, orderPlaced, customerDataErased],
+    events: [
+      customerRegistered,
+      customerEmailChanged,
+      customerVerificationRequested,
+      customerProfileUpdated,
+      customerSuspended,
+      customerDataErased,
+      orderPlaced,
+      orderShipped,
+      orderDelivered,
+      orderCancelled,
+      orderCarrierUpdateUnmatched,
+      paymentRefunded,
+      paymentFailed,
+      paymentRefundFailed,
+      cartExpired,
+      inventoryLowStock,
+      inventoryOutOfStock,
+    ],
   },
   inventoryProductEvents: {
     queue: 'inventory.product-events',

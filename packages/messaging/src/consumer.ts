@@ -10,12 +10,28 @@ import { declareBroadcastQueue, declareExchange, declareRetryQueues, declareSubs
 /** Applies one event inside the transaction that also records it in the inbox. */
 export interface EventHandler<D = any, DB = any> {
   contract: EventContract<D>;
-  handle(event: EventEnvelope<D>, tx: Transaction<DB>): Promise<void>;
+  handle(event: EventEnvelope<D>, tx: Transaction<DB>, delivery: Delivery): Promise<void>;
+  /**
+   * What an event older than one already applied for its aggregate means to this handler. For
+   * state (the default, 'skip') it is outdated and skipped; for a handler that acts on every
+   * event ('handle': each is a mail to send) it is handled, told that it is stale.
+   */
+  whenStale: 'skip' | 'handle';
+}
+
+/** What the consumer knows of the event beside its payload. */
+export interface Delivery {
+  /** A newer event of the same aggregate was applied already (only with `whenStale: 'handle'`). */
+  stale: boolean;
 }
 
 /** Pairs a contract with its handler, keeping the payload type and the service's database type. */
-export function on<D, DB = any>(contract: EventContract<D>, handle: EventHandler<D, DB>['handle']): EventHandler<D, DB> {
-  return { contract, handle };
+export function on<D, DB = any>(
+  contract: EventContract<D>,
+  handle: EventHandler<D, DB>['handle'],
+  options: { whenStale?: EventHandler['whenStale'] } = {},
+): EventHandler<D, DB> {
+  return { contract, handle, whenStale: options.whenStale ?? 'skip' };
 }
 
 /** How a consumer retries events that failed for a transient reason. */
@@ -144,8 +160,9 @@ export function startConsumer<DB>(options: ConsumerOptions<DB>): Consumer {
       const inserted = await sql`INSERT INTO inbox (consumer, event_id, event_type) VALUES (${queue}, ${event.id}, ${event.type})
         ON CONFLICT DO NOTHING`.execute(tx);
       if (Number(inserted.numAffectedRows ?? 0) === 0) return 'duplicate';
-      if (event.aggregate && !(await isCurrent(tx, event))) return 'stale';
-      await handler.handle(event, tx);
+      const stale = event.aggregate !== undefined && !(await isCurrent(tx, event));
+      if (stale && handler.whenStale === 'skip') return 'stale';
+      await handler.handle(event, tx, { stale });
       return 'applied';
     });
   }

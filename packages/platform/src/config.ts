@@ -145,6 +145,10 @@ export const sharedSecret = (developmentValue: string, description: string) =>
     })
     .description(`${description} (development default ${developmentValue}; required in production)`);
 
+/** The key that seals secrets on their way to a mail (a verification link): the customer service seals, the notification worker opens. */
+export const mailSealKey = () => sharedSecret(DEV_MAIL_SEAL_KEY, 'the key secrets bound for a mail (verification links) are sealed with in events; the same in the customer service and the notification worker');
+export const DEV_MAIL_SEAL_KEY = 'dev-mail-seal-key';
+
 /** `<NAME>_SERVICE_URL`: where another service of the shop answers (localhost and its port by default). */
 export const serviceUrl = (name: string, port: number, purpose?: string) =>
   Joi.string()

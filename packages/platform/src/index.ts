@@ -19,3 +19,4 @@ export * from './periodic';
 export * from './http/client';
 export * from './webhook-signature';
 export * from './saga';
+export * from './sealed-secret';

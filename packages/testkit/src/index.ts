@@ -12,3 +12,4 @@ export * from './event-tap';
 export * from './outbox';
 export * from './process';
 export * from './ports';
+export * from './verification-link';

@@ -1,8 +1,9 @@
 import Joi from 'joi';
-import { commonConfigKeys, backboneConfigKeys, consumerConfigKeys, loadConfig, opsPort, type CommonConfig, type BackboneConfig, type ConsumerConfig } from '@shop/platform';
+import { commonConfigKeys, mailSealKey, backboneConfigKeys, consumerConfigKeys, loadConfig, opsPort, type CommonConfig, type BackboneConfig, type ConsumerConfig } from '@shop/platform';
 
 export interface CustomerConfig extends CommonConfig, BackboneConfig, ConsumerConfig {
   PUBLIC_BASE_URL: string;
+  MAIL_SEAL_KEY: string;
   SHOP_COUNTRY: string;
   ACCESS_TOKEN_TTL_SECONDS: number;
   REFRESH_TOKEN_TTL_DAYS: number;
@@ -24,6 +25,7 @@ export const customerConfigSchema = Joi.object<CustomerConfig>({
   ...backboneConfigKeys('postgres://postgres@127.0.0.1:5432/shop_customer'),
   ...consumerConfigKeys(),
   PUBLIC_BASE_URL: Joi.string().uri().default('http://localhost:8080').description('storefront base URL used in e-mail links'),
+  MAIL_SEAL_KEY: mailSealKey(),
   SHOP_COUNTRY: Joi.string().length(2).uppercase().default('US').description('the only country the shop ships to (ISO 3166-1 alpha-2)'),
   ACCESS_TOKEN_TTL_SECONDS: Joi.number().integer().min(30).max(3600).default(900).description('lifetime of a JWT access token'),
   REFRESH_TOKEN_TTL_DAYS: Joi.number().integer().min(1).max(90).default(30).description('lifetime of a session (refresh token)'),

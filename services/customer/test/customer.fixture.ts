@@ -3,7 +3,7 @@ import { routingKeyOf, type AggregateRef, type EventContract, type EventEnvelope
 import { buildEnvelope, sql } from '@shop/db';
 import { connectBroker } from '@shop/messaging';
 import type { Logger } from '@shop/platform';
-import { eventually, httpClient, publishedEvents, tapEvents, testAmqpUrl, testDatabaseUrl, testLogger, type EventTap, type HttpClient } from '@shop/testkit';
+import { eventually, httpClient, publishedEvents, tapEvents, testAmqpUrl, testDatabaseUrl, testLogger, type EventTap, type HttpClient, verificationLinkOf } from '@shop/testkit';
 import { loadCustomerConfig } from '../src/config';
 import { startCustomerService, type RunningCustomerService } from '../src/service';
 
@@ -108,7 +108,7 @@ export async function startCustomerFixture(env: Record<string, string> = {}): Pr
     const response = await api.post('/customers', body);
     if (response.status !== 201) throw new Error(`registration failed: ${response.status} ${JSON.stringify(response.body)}`);
     const registered = (await events('customer.registered')).find((e) => e.data.customerId === response.body.customerId);
-    return { customerId: response.body.customerId as string, email: body.email.toLowerCase(), token: registered?.data.verificationToken as string };
+    return { customerId: response.body.customerId as string, email: body.email.toLowerCase(), token: verificationLinkOf(registered?.data).token };
   }
 
   async function login(email: string, password = PASSWORD) {

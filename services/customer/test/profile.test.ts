@@ -1,3 +1,4 @@
+import { verificationLinkOf } from '@shop/testkit';
 import { expect } from 'chai';
 import { PASSWORD, sessionIdOf, startCustomerFixture, uniqueEmail, type CustomerFixture } from './customer.fixture';
 
@@ -99,7 +100,7 @@ describe('customer service: profile, e-mail, password and addresses', function (
       expect(response.body).to.include({ email: newEmail, status: 'unverified' });
       const [event] = (await f.events('customer.email-changed')).filter((e) => e.data.customerId === customerId);
       expect(event?.data).to.include({ oldEmail: email, newEmail });
-      expect((await f.api.post('/customers/verify', { token: event?.data.verificationToken })).body).to.deep.equal({ status: 'verified' });
+      expect((await f.api.post('/customers/verify', { token: verificationLinkOf(event?.data).token })).body).to.deep.equal({ status: 'verified' });
       expect((await f.api.post('/auth/login', { email: newEmail, password: PASSWORD })).status).to.equal(200);
     });
 

@@ -2,6 +2,9 @@ import Joi from 'joi';
 import {
   commonConfigKeys,
   consumerConfigKeys,
+  jwksUrl,
+  mailSealKey,
+  retryDelaysMs,
   backboneConfigKeys,
   loadConfig,
   opsPort,
@@ -22,6 +25,12 @@ export interface NotificationConfig extends CommonConfig, BackboneConfig, Consum
   MAIL_POLL_INTERVAL_MS: number;
   MAIL_CLAIM_LEASE_MS: number;
   MAIL_SEND_CONCURRENCY: number;
+  MAIL_RETRY_DELAYS_MS: readonly number[];
+  SMTP_PROBE_INTERVAL_MS: number;
+  MAIL_SEAL_KEY: string;
+  PUBLIC_BASE_URL: string;
+  ALERT_EMAIL: string;
+  JWKS_URL: string;
 }
 
 export const notificationConfigSchema = Joi.object<NotificationConfig>({
@@ -48,6 +57,21 @@ export const notificationConfigSchema = Joi.object<NotificationConfig>({
     .max(50)
     .default(8)
     .description('mails sent at the same time, each over its own SMTP connection: a busy shop is not held to one SMTP conversation at a time'),
+  MAIL_RETRY_DELAYS_MS: retryDelaysMs()
+    .default([1_000, 5_000, 25_000])
+    .description('backoff before each retry of a mail the SMTP server refused for a transient reason (comma-separated ms): one retry per delay, then the mail is failed for review'),
+  SMTP_PROBE_INTERVAL_MS: Joi.number()
+    .integer()
+    .min(100)
+    .default(2_000)
+    .description('while the SMTP server is unreachable, sending pauses (no mail spends its retries on the outage) and the server is tried this often'),
+  MAIL_SEAL_KEY: mailSealKey(),
+  PUBLIC_BASE_URL: Joi.string().uri({ scheme: ['http', 'https'] }).default('http://localhost:8080').description('the storefront: the links in mails point below it'),
+  ALERT_EMAIL: Joi.string()
+    .email({ tlds: false })
+    .when('NODE_ENV', { is: 'production', then: Joi.required(), otherwise: Joi.optional().default('admin@shop.local') })
+    .description('where staff alerts go (low and out of stock, failed refunds, unknown tracking numbers); required in production'),
+  JWKS_URL: jwksUrl(),
   ...consumerConfigKeys(),
 }).and('SMTP_USER', 'SMTP_PASSWORD');
 

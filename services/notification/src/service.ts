@@ -1,11 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from '@shop/db';
 import { startService, type RunningService } from '@shop/messaging';
-import { createLogger, startPeriodicJob, type Logger } from '@shop/platform';
+import { createLogger, createTokenVerifier, openSealedSecret, sealSecret, startPeriodicJob, type Logger, type PeriodicJob, type TokenVerifier } from '@shop/platform';
 import { dispatchDueMails } from './app/dispatch-mails.use-case';
+import { createSmtpGate, type SmtpGate } from './app/smtp-gate';
 import { createSmtpMailer, type SmtpMailer } from './adapters/mailer';
 import type { NotificationConfig } from './config';
 import type { NotificationDatabase } from './db/schema';
+import { createMailRenderer, type MailRenderer } from './domain/mail-templates';
+import { adminNotificationRoutes } from './http/admin-notification.routes';
 import { startNotificationConsumer } from './messaging/notification.consumers';
 
 const migrations = { scope: 'notification', directory: fileURLToPath(new URL('./db/migrations', import.meta.url)) };
@@ -14,41 +17,60 @@ const migrations = { scope: 'notification', directory: fileURLToPath(new URL('./
 export interface NotificationDeps {
   db: Kysely<NotificationDatabase>;
   mailer: SmtpMailer;
+  renderer: MailRenderer;
+  gate: SmtpGate;
+  verifyToken: TokenVerifier;
+  /** Sends due mails now instead of at the next poll. */
+  wakeDispatcher: () => void;
 }
 
 export type NotificationService = RunningService<NotificationDeps>;
 
 /**
- * The notification worker: the consumer of `notification.emails` queues each mail in the
- * database, and the dispatcher sends what is due over SMTP, retrying transient failures. HTTP
- * serves the probes.
+ * The notification worker: the consumer of `notification.emails` turns events into queued mails
+ * in the database, and the dispatcher writes and sends what is due over SMTP, retrying transient
+ * failures and pausing while the server is unreachable. HTTP serves staff's review of mails.
  */
 export function startNotificationService(
   config: Readonly<NotificationConfig>,
   logger: Logger = createLogger('notification', config.LOG_LEVEL),
   signal?: AbortSignal,
 ): Promise<NotificationService> {
+  let dispatcher: PeriodicJob | undefined;
+  const wakeDispatcher = () => dispatcher?.wake();
   return startService<NotificationDatabase, NotificationDeps>({
     name: 'notification',
     config,
     migrations,
     logger,
     signal,
-    build: ({ db }) => ({
-      db,
-      mailer: createSmtpMailer({
+    build: ({ db }) => {
+      const mailer = createSmtpMailer({
         host: config.SMTP_HOST,
         port: config.SMTP_PORT,
         secure: config.SMTP_SECURE,
         user: config.SMTP_USER,
         password: config.SMTP_PASSWORD,
         from: config.MAIL_FROM,
-      }),
-    }),
+      });
+      return {
+        db,
+        mailer,
+        renderer: createMailRenderer({
+          shopName: config.SHOP_NAME,
+          publicBaseUrl: config.PUBLIC_BASE_URL,
+          openSecret: (sealed) => openSealedSecret(config.MAIL_SEAL_KEY, sealed),
+        }),
+        gate: createSmtpGate({ probe: () => mailer.verify(), probeIntervalMs: config.SMTP_PROBE_INTERVAL_MS, onOpen: wakeDispatcher, logger }),
+        verifyToken: createTokenVerifier(new URL(config.JWKS_URL)),
+        wakeDispatcher,
+      };
+    },
     readiness: (deps) => ({ smtp: deps.mailer.verify }),
+    routes: (router, deps) => adminNotificationRoutes(router, deps),
     background(deps, backbone) {
       const stopping = new AbortController();
-      const dispatcher = startPeriodicJob({
+      dispatcher = startPeriodicJob({
         name: 'send due mails',
         intervalMs: config.MAIL_POLL_INTERVAL_MS,
         logger,
@@ -59,8 +81,10 @@ export function startNotificationService(
             transaction: backbone.transaction,
             outbox: backbone.outbox,
             mailer: deps.mailer,
+            renderer: deps.renderer,
             logger,
-            retry: backbone.retry,
+            retryDelaysMs: config.MAIL_RETRY_DELAYS_MS,
+            gate: deps.gate,
             leaseMs: config.MAIL_CLAIM_LEASE_MS,
             concurrency: config.MAIL_SEND_CONCURRENCY,
             stopping: stopping.signal,
@@ -70,19 +94,23 @@ export function startNotificationService(
       const consumer = startNotificationConsumer(
         {
           logger,
-          shopName: config.SHOP_NAME,
+          renderer: deps.renderer,
+          alertEmail: config.ALERT_EMAIL,
+          seal: (plaintext) => sealSecret(config.MAIL_SEAL_KEY, plaintext),
           mailQueued: () => {
             backbone.relay.wake();
-            dispatcher.wake();
+            wakeDispatcher();
           },
         },
         backbone,
       );
       // Stopped in reverse: the consumer first, then the dispatcher finishes the mail in hand.
+      const running = dispatcher;
       const dispatching = {
         async stop() {
           stopping.abort();
-          await dispatcher.stop();
+          deps.gate.stop();
+          await running.stop();
           deps.mailer.close();
         },
       };

@@ -1,4 +1,5 @@
 import type { Transaction } from '@shop/db';
+import { sealSecret } from '@shop/platform';
 import type { CustomerDatabase } from '../db/schema';
 import { recordVerificationMail } from '../db/throttle.repository';
 import { replaceVerificationToken } from '../db/verification-token.repository';
@@ -7,13 +8,14 @@ import type { CustomerDeps } from './deps';
 
 /**
  * A fresh single-use verification token for the customer's current e-mail (older unused ones are
- * superseded). Only its hash is stored; the token itself travels once, in the e-mail.
+ * superseded). Only its hash is stored; the link with the token travels once, sealed for the
+ * notification worker (MAIL_SEAL_KEY), so no event, outbox row or parked message holds it readable.
  */
 export async function issueVerificationLink(
   deps: CustomerDeps,
   tx: Transaction<CustomerDatabase>,
   customer: { id: string; email: string },
-): Promise<{ verificationToken: string; verificationUrl: string; verificationExpiresAt: string }> {
+): Promise<{ verificationLinkSealed: string; verificationExpiresAt: string }> {
   const verificationToken = newOpaqueToken();
   const expiresAt = expiresAfter(deps.now(), deps.config.VERIFICATION_TOKEN_TTL_HOURS * 3_600_000);
   await replaceVerificationToken(tx, { hash: hashToken(verificationToken), customerId: customer.id, email: customer.email, expiresAt });
@@ -21,5 +23,5 @@ export async function issueVerificationLink(
   await recordVerificationMail(tx, hashToken(customer.email), deps.now());
   const url = new URL('/verify-email', deps.config.PUBLIC_BASE_URL);
   url.searchParams.set('token', verificationToken);
-  return { verificationToken, verificationUrl: url.toString(), verificationExpiresAt: expiresAt.toISOString() };
+  return { verificationLinkSealed: sealSecret(deps.config.MAIL_SEAL_KEY, url.toString()), verificationExpiresAt: expiresAt.toISOString() };
 }

@@ -1,20 +1,25 @@
 import { notificationFailed, notificationSent } from '@shop/contracts';
 import type { Kysely, Outbox, RunInTransaction } from '@shop/db';
-import type { RetryPolicy } from '@shop/messaging';
 import { backoffDelay, isTransientError, runInContext, sleep, withTimeout, type Logger } from '@shop/platform';
 import { claimDueMails, markFailed, markRetry, markSent, releaseClaim, type ClaimedMail } from '../db/notification.repository';
 import type { NotificationDatabase } from '../db/schema';
-import { retryAt } from '../domain/mail-retry';
+import type { MailContent } from '../domain/mail-content';
+import { isServerUnreachable, retryAt } from '../domain/mail-retry';
+import type { MailFacts, MailRenderer } from '../domain/mail-templates';
 import type { Mailer } from '../adapters/mailer';
+import type { SmtpGate } from './smtp-gate';
 
 export interface MailDispatchDeps {
   db: Kysely<NotificationDatabase>;
   transaction: RunInTransaction<NotificationDatabase>;
   outbox: Outbox;
   mailer: Mailer;
+  renderer: MailRenderer;
   logger: Logger;
-  /** Backoff and window of sends that failed for a transient reason (SMTP down, 4xx). */
-  retry: RetryPolicy;
+  /** Backoff before each retry of a send that failed for a transient reason (SMTP down, 4xx); then failed. */
+  retryDelaysMs: readonly number[];
+  /** Closed while the SMTP server is unreachable: nothing is claimed meanwhile. */
+  gate: SmtpGate;
   /** A claim older than this without an outcome was abandoned (its dispatcher died): claimed again. */
   leaseMs: number;
   /** How many mails are sent at the same time; 1 unless given. */
@@ -27,21 +32,21 @@ export interface MailDispatchDeps {
 const SEND_TIMEOUT_MS = 60_000;
 
 /**
- * Sends every mail that is due, a claimed batch at a time, until none is left. Claim, send, then
- * record, each on its own: no transaction is open while the SMTP server is asked, so PostgreSQL
- * dropping a connection meanwhile cannot undo a record and send the mail twice. Resolves with how
- * many mails were handled.
+ * Sends every mail that is due, a claimed batch at a time, until none is left or the SMTP server
+ * cannot be reached. Claim, write, send, then record, each on its own: no transaction is open while
+ * the SMTP server is asked, so PostgreSQL dropping a connection meanwhile cannot undo a record and
+ * send the mail twice. Resolves with how many mails were handled.
  */
 export async function dispatchDueMails(deps: MailDispatchDeps, batchSize = 10): Promise<number> {
   const concurrency = deps.concurrency ?? 1;
   const claimSize = Math.max(batchSize, concurrency);
   let total = 0;
   for (;;) {
-    if (deps.stopping.aborted) return total;
+    if (deps.stopping.aborted || !deps.gate.open) return total;
     const claimed = await claimDueMails(deps.db, claimSize, deps.leaseMs);
     await eachAtMost(concurrency, claimed, async (mail) => {
-      // Stopping: what is not sent yet goes back for the next dispatcher, at once.
-      if (deps.stopping.aborted) await releaseClaim(deps.db, mail.id);
+      // Stopping, or the server gone: what is not sent yet goes back, due at once, its try not spent.
+      if (deps.stopping.aborted || !deps.gate.open) await releaseClaim(deps.db, mail.id);
       else await runInContext({ correlationId: mail.correlationId, causationId: mail.eventId }, () => sendOne(deps, mail));
     });
     total += claimed.length;
@@ -63,12 +68,20 @@ async function eachAtMost<T>(limit: number, items: readonly T[], work: (item: T)
 async function sendOne(deps: MailDispatchDeps, mail: ClaimedMail): Promise<void> {
   let messageId: string;
   try {
-    ({ messageId } = await withTimeout(deps.mailer.send({ to: mail.recipient, subject: mail.subject, text: mail.text, html: mail.html }), SEND_TIMEOUT_MS, 'SMTP send'));
+    const content = write(deps.renderer, mail);
+    ({ messageId } = await withTimeout(deps.mailer.send({ to: mail.recipient, ...content }), SEND_TIMEOUT_MS, 'SMTP send'));
   } catch (err) {
+    if (isServerUnreachable(err)) deps.gate.unreachable(err);
     await recordFailure(deps, mail, err);
     return;
   }
   await recordSent(deps, mail, messageId);
+}
+
+/** The mail as it goes out, written now from its facts (a mail queued before that keeps its bodies). */
+function write(renderer: MailRenderer, mail: ClaimedMail): MailContent {
+  if (mail.bodies) return { subject: mail.subject, ...mail.bodies };
+  return renderer.render(mail.template, mail.facts as MailFacts[typeof mail.template]);
 }
 
 /**
@@ -104,7 +117,7 @@ async function recordSent(deps: MailDispatchDeps, mail: ClaimedMail, messageId: 
 async function recordFailure(deps: MailDispatchDeps, mail: ClaimedMail, err: unknown): Promise<void> {
   const error = (err instanceof Error ? err.message : String(err)).slice(0, 2000);
   const now = deps.now();
-  const next = isTransientError(err) ? retryAt(mail, deps.retry, now) : undefined;
+  const next = isTransientError(err) ? retryAt(mail, deps.retryDelaysMs, now) : undefined;
   const meta = { notificationId: mail.id, eventId: mail.eventId, template: mail.template, attempts: mail.attempts, error };
   if (next) {
     await markRetry(deps.db, mail.id, error, next);

@@ -1,31 +1,37 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Selectable, type Transaction } from '@shop/db';
-import type { NotificationDatabase } from './schema';
+import { paginate, sql, type Kysely, type Page, type PageQuery, type Selectable, type Transaction } from '@shop/db';
+import type { MailFacts, TemplateName } from '../domain/mail-templates';
+import type { NotificationDatabase, NotificationStatus } from './schema';
 
 type Db = Kysely<NotificationDatabase> | Transaction<NotificationDatabase>;
 type NotificationRow = Selectable<NotificationDatabase['notifications']>;
 
 /** A mail to send, as the event that asked for it decided it. */
-export interface QueuedMail {
+export interface QueuedMail<T extends TemplateName = TemplateName> {
   eventId: string;
   eventType: string;
-  template: string;
+  template: T;
   customerId: string | null;
   recipient: string;
   subject: string;
-  text: string;
-  html: string;
+  /** What the mail is written from when it goes out (its secrets sealed). */
+  facts: MailFacts[T];
   /** Of the event that asked for it: the send and its events carry it on. */
   correlationId: string;
   /** Blank the recipient once the mail is sent or given up on (a mail to an address erased meanwhile). */
   forgetRecipient?: boolean;
 }
 
-/** A claimed mail, ready to send. */
-export interface ClaimedMail extends QueuedMail {
+/** A claimed mail, ready to write and send. */
+export interface ClaimedMail extends Omit<QueuedMail, 'facts'> {
   id: string;
+  /** Null for a mail queued before mails were written at send time: then its bodies are kept. */
+  facts: unknown;
+  bodies: { text: string; html: string } | null;
   /** Sends tried so far, this one included. */
   attempts: number;
+  /** Sent again by hand: this try is its only one. */
+  singleAttempt: boolean;
   createdAt: Date;
 }
 
@@ -41,8 +47,9 @@ export async function queueMail(db: Db, mail: QueuedMail, now: Date): Promise<vo
       customer_id: mail.customerId,
       recipient: mail.recipient,
       subject: mail.subject,
-      text_body: mail.text,
-      html_body: mail.html,
+      facts: JSON.stringify(mail.facts),
+      text_body: null,
+      html_body: null,
       status: 'pending',
       next_attempt_at: now,
       error: null,
@@ -53,7 +60,7 @@ export async function queueMail(db: Db, mail: QueuedMail, now: Date): Promise<vo
       correlation_id: mail.correlationId,
       forget_recipient: mail.forgetRecipient ?? false,
     })
-    .onConflict((oc) => oc.column('event_id').doNothing())
+    .onConflict((oc) => oc.columns(['event_id', 'template']).doNothing())
     .execute();
 }
 
@@ -77,14 +84,15 @@ export async function claimDueMails(db: Db, limit: number, leaseMs: number): Pro
     id: row.id,
     eventId: row.event_id,
     eventType: row.event_type,
-    template: row.template,
+    template: row.template as TemplateName,
     customerId: row.customer_id,
     recipient: row.recipient,
     subject: row.subject,
-    text: row.text_body ?? '',
-    html: row.html_body ?? '',
+    facts: row.facts,
+    bodies: row.facts === null ? { text: row.text_body ?? '', html: row.html_body ?? '' } : null,
     correlationId: row.correlation_id ?? row.event_id,
     attempts: row.attempts,
+    singleAttempt: row.single_attempt,
     createdAt: row.created_at,
   }));
 }
@@ -92,11 +100,11 @@ export async function claimDueMails(db: Db, limit: number, leaseMs: number): Pro
 /** Blank once the mail is out or given up on, when the row says so; else the recipient as it is. */
 const recipientAfterward = sql<string>`CASE WHEN forget_recipient THEN '' ELSE recipient END`;
 
-/** The SMTP server accepted it: sent, and the bodies (which may carry a link) are forgotten, and the recipient if it must be. */
+/** The SMTP server accepted it: sent, and what it was written from (a sealed link, say) is purged, and the recipient if it must be. */
 export async function markSent(db: Db, id: string, messageId: string, sentAt: Date): Promise<boolean> {
   const result = await db
     .updateTable('notifications')
-    .set({ status: 'sent', message_id: messageId, sent_at: sentAt, error: null, text_body: null, html_body: null, claimed_at: null, recipient: recipientAfterward })
+    .set({ status: 'sent', message_id: messageId, sent_at: sentAt, error: null, facts: null, text_body: null, html_body: null, claimed_at: null, recipient: recipientAfterward })
     .where('id', '=', id)
     .where('status', '=', 'sending')
     .executeTakeFirst();
@@ -118,6 +126,7 @@ export async function markFailed(db: Db, id: string, error: string, failedAt: Da
       failed_at: failedAt,
       claimed_at: null,
       recipient: recipientAfterward,
+      facts: sql<unknown>`CASE WHEN forget_recipient THEN NULL ELSE facts END`,
       text_body: sql<string | null>`CASE WHEN forget_recipient THEN NULL ELSE text_body END`,
       html_body: sql<string | null>`CASE WHEN forget_recipient THEN NULL ELSE html_body END`,
     })
@@ -144,6 +153,7 @@ export async function forgetCustomerMails(db: Db, customerId: string, anonymized
       status: 'cancelled',
       error: "not sent: the customer's data was erased",
       recipient: '',
+      facts: null,
       text_body: null,
       html_body: null,
       next_attempt_at: null,
@@ -157,6 +167,7 @@ export async function forgetCustomerMails(db: Db, customerId: string, anonymized
     .updateTable('notifications')
     .set({
       recipient: '',
+      facts: null,
       text_body: null,
       html_body: null,
       // An SMTP error may quote the address it refused.
@@ -166,4 +177,72 @@ export async function forgetCustomerMails(db: Db, customerId: string, anonymized
     .where('customer_id', '=', customerId)
     .executeTakeFirst();
   return { cancelled: Number(cancelled.numUpdatedRows), forgotten: Number(forgotten.numUpdatedRows) };
+}
+
+/** A mail as the review list shows it: never its bodies or facts. */
+export interface NotificationSummary {
+  id: string;
+  eventId: string;
+  eventType: string;
+  template: string;
+  recipient: string;
+  subject: string;
+  status: NotificationStatus;
+  attempts: number;
+  error: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+  failedAt: Date | null;
+}
+
+export interface NotificationFilter {
+  status?: NotificationStatus;
+  template?: string;
+}
+
+/** The review list: newest first, by status and template (an index behind each). */
+export async function listNotifications(db: Db, filter: NotificationFilter, page: PageQuery): Promise<Page<NotificationSummary>> {
+  let base = db.selectFrom('notifications');
+  if (filter.status) base = base.where('status', '=', filter.status);
+  if (filter.template) base = base.where('template', '=', filter.template);
+  return paginate(
+    base,
+    (query) =>
+      query
+        .select((eb) => [
+          'id',
+          eb.ref('event_id').as('eventId'),
+          eb.ref('event_type').as('eventType'),
+          'template',
+          'recipient',
+          'subject',
+          'status',
+          'attempts',
+          'error',
+          eb.ref('created_at').as('createdAt'),
+          eb.ref('sent_at').as('sentAt'),
+          eb.ref('failed_at').as('failedAt'),
+        ])
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc'),
+    page,
+  );
+}
+
+/**
+ * A failed mail due again now, for one more try (`single_attempt`). Resolves with what the row
+ * was: undefined when there is none, else its status and whether it still has its address.
+ */
+export async function requeueFailed(db: Db, id: string): Promise<{ requeued: boolean; status?: NotificationStatus; addressable: boolean }> {
+  const requeued = await db
+    .updateTable('notifications')
+    .set({ status: 'pending', next_attempt_at: sql<Date>`now()`, single_attempt: true, failed_at: null })
+    .where('id', '=', id)
+    .where('status', '=', 'failed')
+    .where('recipient', '<>', '')
+    .returning('status')
+    .executeTakeFirst();
+  if (requeued) return { requeued: true, status: 'pending', addressable: true };
+  const row = await db.selectFrom('notifications').select(['status', 'recipient']).where('id', '=', id).executeTakeFirst();
+  return { requeued: false, status: row?.status, addressable: row !== undefined && row.recipient !== '' };
 }

@@ -31,5 +31,21 @@ export interface NotificationDatabase extends OutboxTables {
     correlation_id: string | null;
     /** The recipient is blanked once the mail is sent or given up on (the erasure's confirmation). */
     forget_recipient: Generated<boolean>;
+    /** What the mail is written from when it is sent; null once it is sent (or forgotten). */
+    facts: unknown;
+    single_attempt: Generated<boolean>;
+  };
+  customers: {
+    customer_id: string;
+    email: string;
+    first_name: string;
+    last_name: string;
+    updated_at: Generated<Date>;
+  };
+  orders: {
+    order_id: string;
+    order_number: string;
+    customer_id: string;
+    email: string | null;
   };
 }

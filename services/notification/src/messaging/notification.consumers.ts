@@ -1,26 +1,46 @@
-import { customerDataErased, customerEmailChanged, customerRegistered, customerVerificationRequested, orderPlaced, subscriptions, type EventEnvelope } from '@shop/contracts';
+import {
+  cartExpired,
+  customerDataErased,
+  customerEmailChanged,
+  customerProfileUpdated,
+  customerRegistered,
+  customerSuspended,
+  customerVerificationRequested,
+  inventoryLowStock,
+  inventoryOutOfStock,
+  orderCancelled,
+  orderCarrierUpdateUnmatched,
+  orderDelivered,
+  orderPlaced,
+  orderShipped,
+  paymentFailed,
+  paymentRefunded,
+  paymentRefundFailed,
+  subscriptions,
+} from '@shop/contracts';
 import { on, startConsumer, type Backbone, type Consumer } from '@shop/messaging';
-import type { Logger } from '@shop/platform';
+import { onCartExpired } from '../app/cart-mails';
+import { onEmailChanged, onProfileUpdated, onRegistered, onSuspended, onVerificationRequested } from '../app/customer-mails';
 import { forgetCustomer } from '../app/forget-customer.use-case';
-import { queueOrderConfirmation } from '../app/queue-order-confirmation.use-case';
-import { queueVerificationEmail, type VerificationEmailRequest } from '../app/queue-verification-email.use-case';
+import type { MailingDeps } from '../app/mailing';
+import { onOrderCancelled, onOrderDelivered, onOrderPlaced, onOrderShipped } from '../app/order-mails';
+import { onPaymentFailed, onRefunded, onRefundFailed } from '../app/payment-mails';
+import { onLowStock, onOutOfStock, onUnmatchedTracking } from '../app/staff-alerts';
 import type { NotificationDatabase } from '../db/schema';
-import type { VerificationReason } from '../domain/verification-email.template';
 
-export interface NotificationConsumerOptions {
-  logger: Logger;
-  shopName: string;
+export interface NotificationConsumerOptions extends MailingDeps {
   /** Called after a mail is queued: the dispatcher sends it now instead of at its next poll. */
   mailQueued: () => void;
 }
 
 /**
- * Consumes `notification.emails`: each event becomes a queued mail in the handler's transaction,
- * with the event's inbox entry, so a redelivered event queues no second mail. An erasure also
- * forgets the customer's stored mails.
+ * Consumes `notification.emails`: each event becomes its queued mails in the handler's transaction,
+ * with the event's inbox entry, so a redelivered event queues no second mail. Every event is a mail
+ * to send, so one that arrives after a newer event of its aggregate is handled all the same
+ * (`whenStale: 'handle'`); only the views skip what is outdated.
  */
 export function startNotificationConsumer(options: NotificationConsumerOptions, backbone: Backbone<NotificationDatabase>): Consumer {
-  const { shopName } = options;
+  const every = { whenStale: 'handle' } as const;
   return startConsumer<NotificationDatabase>({
     broker: backbone.broker,
     db: backbone.db,
@@ -30,18 +50,23 @@ export function startNotificationConsumer(options: NotificationConsumerOptions, 
     handlerTimeoutMs: backbone.handlerTimeoutMs,
     afterCommit: options.mailQueued,
     handlers: [
-      on(customerRegistered, (event, tx) => queueVerificationEmail(verificationRequest(event, event.data.email, 'registered'), tx, shopName)),
-      on(customerEmailChanged, (event, tx) => queueVerificationEmail(verificationRequest(event, event.data.newEmail, 'email-changed'), tx, shopName)),
-      on(customerVerificationRequested, (event, tx) => queueVerificationEmail(verificationRequest(event, event.data.email, 'resend'), tx, shopName)),
-      on(orderPlaced, (event, tx) => queueOrderConfirmation({ eventId: event.id, eventType: event.type, order: event.data }, tx, shopName)),
-      on(customerDataErased, (event, tx) => forgetCustomer({ eventId: event.id, eventType: event.type, erasure: event.data }, tx, shopName, options.logger)),
+      on(customerRegistered, (event, tx, delivery) => onRegistered(options, tx, event, delivery), every),
+      on(customerEmailChanged, (event, tx, delivery) => onEmailChanged(options, tx, event, delivery), every),
+      on(customerVerificationRequested, (event, tx) => onVerificationRequested(options, tx, event), every),
+      on(customerProfileUpdated, (event, tx, delivery) => onProfileUpdated(options, tx, event, delivery), every),
+      on(customerSuspended, (event, tx) => onSuspended(options, tx, event), every),
+      on(customerDataErased, (event, tx) => forgetCustomer(options, tx, event), every),
+      on(orderPlaced, (event, tx) => onOrderPlaced(options, tx, event), every),
+      on(orderShipped, (event, tx) => onOrderShipped(options, tx, event), every),
+      on(orderDelivered, (event, tx) => onOrderDelivered(options, tx, event), every),
+      on(orderCancelled, (event, tx) => onOrderCancelled(options, tx, event), every),
+      on(orderCarrierUpdateUnmatched, (event, tx) => onUnmatchedTracking(options, tx, event), every),
+      on(paymentRefunded, (event, tx) => onRefunded(options, tx, event), every),
+      on(paymentFailed, (event, tx) => onPaymentFailed(options, tx, event), every),
+      on(paymentRefundFailed, (event, tx) => onRefundFailed(options, tx, event), every),
+      on(cartExpired, (event, tx) => onCartExpired(options, tx, event), every),
+      on(inventoryLowStock, (event, tx) => onLowStock(options, tx, event), every),
+      on(inventoryOutOfStock, (event, tx) => onOutOfStock(options, tx, event), every),
     ],
   });
-}
-
-type VerificationPayload = Pick<VerificationEmailRequest, 'customerId' | 'firstName' | 'verificationUrl' | 'verificationToken' | 'verificationExpiresAt'>;
-
-function verificationRequest(event: EventEnvelope<VerificationPayload>, to: string, reason: VerificationReason): VerificationEmailRequest {
-  const { customerId, firstName, verificationUrl, verificationToken, verificationExpiresAt } = event.data;
-  return { eventId: event.id, eventType: event.type, customerId, to, firstName, verificationUrl, verificationToken, verificationExpiresAt, reason };
 }
