@@ -164,8 +164,11 @@ function registerHelpers(instance: typeof Handlebars, shop: ShopIdentity): void 
   instance.registerHelper('shipping', (cost: Money) => (cost.amount === 0 ? 'free' : formatMoney(cost)));
   instance.registerHelper('positive', (money: Money) => money.amount > 0);
   instance.registerHelper('when', (iso: string) => formatUtc(new Date(iso)));
-  // Links below the storefront's base URL; the parts are ids and fixed paths.
-  instance.registerHelper('url', (...args: unknown[]) => new URL(args.slice(0, -1).map(String).join(''), shop.publicBaseUrl).toString());
+  // Links below the storefront's base URL; the parts are ids and fixed paths. Resolved against the
+  // base as a folder, so a storefront served below a path (https://host/shop) keeps that path.
+  const base = new URL(shop.publicBaseUrl);
+  if (!base.pathname.endsWith('/')) base.pathname += '/';
+  instance.registerHelper('url', (...args: unknown[]) => new URL(args.slice(0, -1).map(String).join('').replace(/^\/+/, ''), base).toString());
   instance.registerHelper('eq', function (this: unknown, a: unknown, b: unknown, options: Handlebars.HelperOptions) {
     return a === b ? options.fn(this) : '';
   });
