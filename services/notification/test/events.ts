@@ -1,5 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import type { CustomerEmailChangedV1, CustomerRegisteredV1, CustomerVerificationRequestedV1, Money, OrderPlacedV1 } from '@shop/contracts';
+import type {
+  CartExpiredV1,
+  CustomerEmailChangedV1,
+  CustomerProfileUpdatedV1,
+  CustomerRegisteredV1,
+  CustomerSuspendedV1,
+  CustomerVerificationRequestedV1,
+  InventoryLowStockV1,
+  InventoryOutOfStockV1,
+  Money,
+  OrderCancelledV1,
+  OrderCarrierUpdateUnmatchedV1,
+  OrderDeliveredV1,
+  OrderPlacedV1,
+  OrderShippedV1,
+  PaymentFailedV1,
+  PaymentRefundedV1,
+  PaymentRefundFailedV1,
+} from '@shop/contracts';
 import { DEV_MAIL_SEAL_KEY, sealSecret } from '@shop/platform';
 
 /** Payloads of the events the worker consumes, as their producers write them (links sealed with the development key). */
@@ -47,4 +65,54 @@ export function placedOrder(email: string, customerId: string = randomUUID()): O
     shippingAddress: { recipientName: 'Ada Lovelace', street: '12 Analytical Way', city: 'Springfield', state: 'IL', postalCode: '62704', country: 'US' },
     placedAt: new Date().toISOString(),
   };
+}
+
+export function profileUpdated(customerId: string, firstName: string, lastName = 'Lovelace'): CustomerProfileUpdatedV1 {
+  return { customerId, firstName, lastName, updatedAt: new Date().toISOString() };
+}
+
+export function suspended(customerId: string, email: string, reason = 'chargebacks under review'): CustomerSuspendedV1 {
+  return { customerId, email, reason, suspendedAt: new Date().toISOString() };
+}
+
+export function shipped(order: OrderPlacedV1, carrier = 'UPS', trackingNumber = `1Z${randomUUID().slice(0, 10).toUpperCase()}`): OrderShippedV1 {
+  return { orderId: order.orderId, orderNumber: order.orderNumber, customerId: order.customerId, carrier, trackingNumber, shippedAt: new Date().toISOString() };
+}
+
+export function delivered(order: OrderPlacedV1): OrderDeliveredV1 {
+  return { orderId: order.orderId, orderNumber: order.orderNumber, customerId: order.customerId, deliveredAt: new Date().toISOString() };
+}
+
+export function cancelled(order: OrderPlacedV1, reason: string, refundAmount: Money): OrderCancelledV1 {
+  const { orderId, orderNumber, customerId, lineItems } = order;
+  return { orderId, orderNumber, customerId, reason, lineItems, refundAmount, cancelledBy: customerId, cancelledAt: new Date().toISOString() };
+}
+
+/** Payment events name the order by its id only. */
+export function refunded(order: OrderPlacedV1, amount: Money = order.totalAmount): PaymentRefundedV1 {
+  return { paymentId: randomUUID(), orderId: order.orderId, customerId: order.customerId, amount, paymentMethod: 'card', refundId: `re_${randomUUID()}`, refundedAt: new Date().toISOString() };
+}
+
+export function paymentFailedFor(order: OrderPlacedV1, reason: string): PaymentFailedV1 {
+  return { paymentId: randomUUID(), orderId: order.orderId, customerId: order.customerId, amount: order.totalAmount, paymentMethod: 'card', reason, failedAt: new Date().toISOString() };
+}
+
+export function refundFailed(order: OrderPlacedV1, reason = 'card account closed'): PaymentRefundFailedV1 {
+  return { paymentId: randomUUID(), orderId: order.orderId, customerId: order.customerId, amount: order.totalAmount, paymentMethod: 'card', reason, failedAt: new Date().toISOString() };
+}
+
+export function cartExpiredFor(customerId: string | null): CartExpiredV1 {
+  return { cartId: randomUUID(), customerId, lastActivityAt: new Date(Date.now() - 30 * 86_400_000).toISOString(), expiredAt: new Date().toISOString() };
+}
+
+export function lowStock(productName: string, sku: string, currentStock = 3, threshold = 5): InventoryLowStockV1 {
+  return { inventoryId: randomUUID(), variantId: randomUUID(), productId: randomUUID(), productName, sku, currentStock, threshold, triggeredAt: new Date().toISOString() };
+}
+
+export function outOfStock(productName: string, sku: string): InventoryOutOfStockV1 {
+  return { inventoryId: randomUUID(), variantId: randomUUID(), productId: randomUUID(), productName, sku, triggeredAt: new Date().toISOString() };
+}
+
+export function carrierUpdateUnmatched(trackingNumber: string, carrierStatus = 'delivered'): OrderCarrierUpdateUnmatchedV1 {
+  return { trackingNumber, carrierStatus, receivedAt: new Date().toISOString() };
 }
