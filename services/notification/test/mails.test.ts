@@ -246,6 +246,24 @@ describe('notification worker: the mails', function () {
         expect(known?.first_name).to.equal('Augusta');
       });
 
+      it('when an e-mail change arrives after a newer profile update, then the address still changes (each field keeps its own version) and later mails go to the new address by the newer name', async () => {
+        const oldEmail = uniqueEmail('late-old');
+        const newEmail = uniqueEmail('late-new');
+        const order = placedOrder(oldEmail);
+        const { customerId } = order;
+        await customerEvent(customerRegistered, registered(oldEmail, customerId), 1);
+        await customerEvent(customerProfileUpdated, profileUpdated(customerId, 'Augusta'), 3);
+        await customerEvent(customerEmailChanged, emailChanged(customerId, oldEmail, newEmail, 'Ada'), 2);
+        await orderEvent(orderPlaced, order, 1);
+
+        await orderEvent(orderShipped, shipped(order), 3);
+
+        const shipment = await worker.mailTo(newEmail, 'has shipped');
+        expect(shipment.text).to.include('Hi Augusta,');
+        const known = await worker.db.selectFrom('customers').select(['email', 'first_name']).where('customer_id', '=', customerId).executeTakeFirst();
+        expect(known).to.deep.equal({ email: newEmail, first_name: 'Augusta' });
+      });
+
       it('when the same customer.email-changed event is delivered twice, then the link and the notice go out once each', async () => {
         const oldEmail = uniqueEmail('old-twice');
         const newEmail = uniqueEmail('new-twice');

@@ -7,8 +7,7 @@ import type {
   EventEnvelope,
 } from '@shop/contracts';
 import type { Transaction } from '@shop/db';
-import type { Delivery } from '@shop/messaging';
-import { findCustomer, saveCustomer, updateCustomer } from '../db/directory.repository';
+import { findCustomer, saveCustomer, updateCustomerEmail, updateCustomerName } from '../db/directory.repository';
 import type { NotificationDatabase } from '../db/schema';
 import type { MailFacts } from '../domain/mail-templates';
 import { queue, type MailingDeps } from './mailing';
@@ -17,18 +16,19 @@ type Tx = Transaction<NotificationDatabase>;
 type LinkFields = Pick<CustomerRegisteredV1, 'verificationLinkSealed' | 'verificationUrl' | 'verificationExpiresAt'>;
 
 /**
- * Customer events keep the worker's view of customers (skipped when a newer event of the customer
- * was applied already) and, every one of them, queue their mail.
+ * Customer events keep the worker's view of customers, field by field at the version of the event
+ * (one arriving late changes only what no newer one has), and every one of them queues its mail.
  */
-export async function onRegistered(deps: MailingDeps, tx: Tx, event: EventEnvelope<CustomerRegisteredV1>, delivery: Delivery): Promise<void> {
+export async function onRegistered(deps: MailingDeps, tx: Tx, event: EventEnvelope<CustomerRegisteredV1>): Promise<void> {
   const { customerId, email, firstName, lastName } = event.data;
-  if (!delivery.stale) await saveCustomer(tx, { customerId, email, firstName, lastName });
+  await saveCustomer(tx, { customerId, email, firstName, lastName }, event.aggregate.version);
   await queueVerification(deps, tx, event, event.data.email, { firstName, reason: 'registered', ...sealedLink(deps, event.data) });
 }
 
-export async function onEmailChanged(deps: MailingDeps, tx: Tx, event: EventEnvelope<CustomerEmailChangedV1>, delivery: Delivery): Promise<void> {
+export async function onEmailChanged(deps: MailingDeps, tx: Tx, event: EventEnvelope<CustomerEmailChangedV1>): Promise<void> {
   const { customerId, oldEmail, newEmail, firstName, changedAt } = event.data;
-  if (!delivery.stale) await updateCustomer(tx, customerId, { email: newEmail, firstName });
+  await updateCustomerEmail(tx, customerId, newEmail, event.aggregate.version);
+  await updateCustomerName(tx, customerId, { firstName }, event.aggregate.version);
   await queueVerification(deps, tx, event, newEmail, { firstName, reason: 'email-changed', ...sealedLink(deps, event.data) });
   // The old address hears of it too: if the change was not theirs, it is the one they still read.
   await queue(deps, tx, event, { template: 'email-changed-notice', facts: { firstName, newEmail, changedAt }, recipient: oldEmail, customerId });
@@ -38,8 +38,8 @@ export async function onVerificationRequested(deps: MailingDeps, tx: Tx, event: 
   await queueVerification(deps, tx, event, event.data.email, { firstName: event.data.firstName, reason: 'resend', ...sealedLink(deps, event.data) });
 }
 
-export async function onProfileUpdated(_deps: MailingDeps, tx: Tx, event: EventEnvelope<CustomerProfileUpdatedV1>, delivery: Delivery): Promise<void> {
-  if (!delivery.stale) await updateCustomer(tx, event.data.customerId, { firstName: event.data.firstName, lastName: event.data.lastName });
+export async function onProfileUpdated(_deps: MailingDeps, tx: Tx, event: EventEnvelope<CustomerProfileUpdatedV1>): Promise<void> {
+  await updateCustomerName(tx, event.data.customerId, { firstName: event.data.firstName, lastName: event.data.lastName }, event.aggregate.version);
 }
 
 export async function onSuspended(deps: MailingDeps, tx: Tx, event: EventEnvelope<CustomerSuspendedV1>): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from '@shop/db';
+import { sql, type Kysely, type Transaction } from '@shop/db';
 import type { NotificationDatabase } from './schema';
 
 type Db = Kysely<NotificationDatabase> | Transaction<NotificationDatabase>;
@@ -11,25 +11,48 @@ export interface KnownCustomer {
   lastName: string;
 }
 
-/** Writes what a customer event says of the customer; the caller skips events older than the view. */
-export async function saveCustomer(db: Db, customer: KnownCustomer): Promise<void> {
-  const values = { email: customer.email, first_name: customer.firstName, last_name: customer.lastName, updated_at: new Date() };
+/**
+ * customer.registered: the whole customer, at the event's aggregate version. Each field keeps the
+ * version of the event that set it, so an event that arrives late changes only what no newer
+ * event has changed already.
+ */
+export async function saveCustomer(db: Db, customer: KnownCustomer, version: number): Promise<void> {
   await db
     .insertInto('customers')
-    .values({ customer_id: customer.customerId, ...values })
-    .onConflict((oc) => oc.column('customer_id').doUpdateSet(values))
+    .values({
+      customer_id: customer.customerId,
+      email: customer.email,
+      first_name: customer.firstName,
+      last_name: customer.lastName,
+      email_version: version,
+      name_version: version,
+    })
+    .onConflict((oc) =>
+      oc.column('customer_id').doUpdateSet((eb) => ({
+        email: sql<string>`CASE WHEN customers.email_version < ${version} THEN ${eb.ref('excluded.email')} ELSE customers.email END`,
+        email_version: sql<number>`greatest(customers.email_version, ${version})`,
+        first_name: sql<string>`CASE WHEN customers.name_version < ${version} THEN ${eb.ref('excluded.first_name')} ELSE customers.first_name END`,
+        last_name: sql<string>`CASE WHEN customers.name_version < ${version} THEN ${eb.ref('excluded.last_name')} ELSE customers.last_name END`,
+        name_version: sql<number>`greatest(customers.name_version, ${version})`,
+        updated_at: new Date(),
+      })),
+    )
     .execute();
 }
 
-/** Changes some of what the view knows of a customer it already has (an event that names no full profile). */
-export async function updateCustomer(db: Db, customerId: string, change: Partial<Omit<KnownCustomer, 'customerId'>>): Promise<void> {
-  const set = {
-    ...(change.email !== undefined && { email: change.email }),
-    ...(change.firstName !== undefined && { first_name: change.firstName }),
-    ...(change.lastName !== undefined && { last_name: change.lastName }),
-  };
-  if (Object.keys(set).length === 0) return;
-  await db.updateTable('customers').set({ ...set, updated_at: new Date() }).where('customer_id', '=', customerId).execute();
+/** A new address (customer.email-changed), unless a newer event set one already. */
+export async function updateCustomerEmail(db: Db, customerId: string, email: string, version: number): Promise<void> {
+  await db.updateTable('customers').set({ email, email_version: version, updated_at: new Date() }).where('customer_id', '=', customerId).where('email_version', '<', version).execute();
+}
+
+/** A new name (customer.profile-updated; e-mail changes carry the first name), unless a newer event set one already. */
+export async function updateCustomerName(db: Db, customerId: string, name: { firstName: string; lastName?: string }, version: number): Promise<void> {
+  await db
+    .updateTable('customers')
+    .set({ first_name: name.firstName, ...(name.lastName !== undefined && { last_name: name.lastName }), name_version: version, updated_at: new Date() })
+    .where('customer_id', '=', customerId)
+    .where('name_version', '<', version)
+    .execute();
 }
 
 export async function findCustomer(db: Db, customerId: string): Promise<KnownCustomer | undefined> {

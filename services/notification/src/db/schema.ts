@@ -41,6 +41,8 @@ export interface NotificationDatabase extends OutboxTables {
     first_name: string;
     last_name: string;
     updated_at: Generated<Date>;
+    email_version: Generated<number>;
+    name_version: Generated<number>;
   };
   orders: {
     order_id: string;

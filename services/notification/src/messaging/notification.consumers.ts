@@ -37,7 +37,7 @@ export interface NotificationConsumerOptions extends MailingDeps {
  * Consumes `notification.emails`: each event becomes its queued mails in the handler's transaction,
  * with the event's inbox entry, so a redelivered event queues no second mail. Every event is a mail
  * to send, so one that arrives after a newer event of its aggregate is handled all the same
- * (`whenStale: 'handle'`); only the views skip what is outdated.
+ * (`whenStale: 'handle'`); the customer view keeps each field at the newest version that set it.
  */
 export function startNotificationConsumer(options: NotificationConsumerOptions, backbone: Backbone<NotificationDatabase>): Consumer {
   const every = { whenStale: 'handle' } as const;
@@ -50,10 +50,10 @@ export function startNotificationConsumer(options: NotificationConsumerOptions, 
     handlerTimeoutMs: backbone.handlerTimeoutMs,
     afterCommit: options.mailQueued,
     handlers: [
-      on(customerRegistered, (event, tx, delivery) => onRegistered(options, tx, event, delivery), every),
-      on(customerEmailChanged, (event, tx, delivery) => onEmailChanged(options, tx, event, delivery), every),
+      on(customerRegistered, (event, tx) => onRegistered(options, tx, event), every),
+      on(customerEmailChanged, (event, tx) => onEmailChanged(options, tx, event), every),
       on(customerVerificationRequested, (event, tx) => onVerificationRequested(options, tx, event), every),
-      on(customerProfileUpdated, (event, tx, delivery) => onProfileUpdated(options, tx, event, delivery), every),
+      on(customerProfileUpdated, (event, tx) => onProfileUpdated(options, tx, event), every),
       on(customerSuspended, (event, tx) => onSuspended(options, tx, event), every),
       on(customerDataErased, (event, tx) => forgetCustomer(options, tx, event), every),
       on(orderPlaced, (event, tx) => onOrderPlaced(options, tx, event), every),
