@@ -1,9 +1,9 @@
 import type { RequestHandler, Router } from 'express';
 import client from 'prom-client';
-import type { BreakerState, Upstream } from './proxy';
-import { LOGIN_ROUTE, REGISTRATION_ROUTE, type RateLimits } from './rate-limits';
-import { resolvedRouteOf, resolveRoutes } from './route-resolution';
-import { DEFAULT_GROUP, type GatewayRoute, type RouteResolver } from './routes';
+import type { BreakerState, Upstream } from './proxy.js';
+import { LOGIN_ROUTE, REGISTRATION_ROUTE, type RateLimits } from './rate-limits.js';
+import { resolvedRouteOf, resolveRoutes } from './route-resolution.js';
+import { DEFAULT_GROUP, type GatewayRoute, type RouteResolver } from './routes.js';
 
 /** The key of an upstream breaker: the service and the row's group. */
 export const upstreamKeyOf = (route: Pick<GatewayRoute, 'upstream' | 'group'>) => `${route.upstream}|${route.group ?? DEFAULT_GROUP}`;

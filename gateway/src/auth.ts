@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { AppError, bearerToken, type Logger, type TokenVerifier } from '@shop/platform';
-import type { RevokedSessions } from './revoked-sessions';
-import { resolvedRouteOf } from './route-resolution';
+import type { RevokedSessions } from './revoked-sessions.js';
+import { resolvedRouteOf } from './route-resolution.js';
 
 /** How tokens are checked: the platform verifier over the customer service's JWKS, and the revoked sessions. */
 export interface AuthOptions {

@@ -1,13 +1,13 @@
 import { connectBroker, createMessagingMetrics } from '@shop/messaging';
 import { createLogger, createTokenVerifier, settledWithin, startHttp, type Logger, type ReadinessCheck } from '@shop/platform';
-import { mountGatewayRoutes, registerBreakerGauge, upstreamKeyOf } from './app';
-import { authenticate } from './auth';
-import type { GatewayConfig } from './config';
-import { createUpstream, type Upstream } from './proxy';
-import { createRateLimits } from './rate-limits';
-import { createRevokedSessions, type RevokedSessions } from './revoked-sessions';
-import { createRouteResolver, DEFAULT_GROUP, routeTable } from './routes';
-import { createInvalidationLoader, subscribeToInvalidations } from './session-invalidations';
+import { mountGatewayRoutes, registerBreakerGauge, upstreamKeyOf } from './app.js';
+import { authenticate } from './auth.js';
+import type { GatewayConfig } from './config.js';
+import { createUpstream, type Upstream } from './proxy.js';
+import { createRateLimits } from './rate-limits.js';
+import { createRevokedSessions, type RevokedSessions } from './revoked-sessions.js';
+import { createRouteResolver, DEFAULT_GROUP, routeTable } from './routes.js';
+import { createInvalidationLoader, subscribeToInvalidations } from './session-invalidations.js';
 
 /** A started gateway: where it listens, and how to stop it. */
 export interface RunningGateway {

@@ -1,5 +1,5 @@
 import { runMain } from '@shop/platform';
-import { loadGatewayConfig } from './config';
-import { startGateway } from './gateway';
+import { loadGatewayConfig } from './config.js';
+import { startGateway } from './gateway.js';
 
 await runMain('gateway', loadGatewayConfig, (config, logger) => startGateway(config, logger));

@@ -4,7 +4,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { createProxyMiddleware, debugProxyErrorsPlugin, proxyEventsPlugin } from 'http-proxy-middleware';
 import CircuitBreaker from 'opossum';
 import { AppError, CORRELATION_HEADER, ERROR_CODE_HEADER, type Logger, type Principal } from '@shop/platform';
-import { resolvedRouteOf } from './route-resolution';
+import { resolvedRouteOf } from './route-resolution.js';
 
 /** A circuit breaker's state, as readiness and metrics report it. */
 export type BreakerState = 'closed' | 'open' | 'half-open';

@@ -1,6 +1,6 @@
 import { MemoryStore, rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
 import { errorBody, type Logger } from '@shop/platform';
-import type { GatewayConfig } from './config';
+import type { GatewayConfig } from './config.js';
 
 /** Logging in: the strict limit guards it against password guessing. */
 export const LOGIN_ROUTE = '/api/v1/auth/login';

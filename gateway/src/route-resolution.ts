@@ -1,6 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import { notFoundHandler } from '@shop/platform';
-import type { ResolvedRoute, RouteResolver } from './routes';
+import type { ResolvedRoute, RouteResolver } from './routes.js';
 
 /**
  * Matches a request to its row of the route table, or answers 404 NOT_FOUND. Later steps find

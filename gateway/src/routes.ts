@@ -1,5 +1,5 @@
 import type { Role } from '@shop/platform';
-import type { UpstreamKey } from './config';
+import type { UpstreamKey } from './config.js';
 
 /** One row of the public API: a path prefix, the service behind it, and who may call it. */
 export interface GatewayRoute {

@@ -3,7 +3,7 @@ import Joi from 'joi';
 import { customerSessionsInvalidated, type CustomerSessionsInvalidatedV1, type EventEnvelope } from '@shop/contracts';
 import { startBroadcastConsumer, type BroadcastConsumer, type Broker } from '@shop/messaging';
 import { CORRELATION_HEADER, currentContext, type Logger } from '@shop/platform';
-import type { RevokedSessions } from './revoked-sessions';
+import type { RevokedSessions } from './revoked-sessions.js';
 
 /**
  * Subscribes this process to `customer.sessions-invalidated` on a queue of its own, so every

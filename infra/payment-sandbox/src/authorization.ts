@@ -1,5 +1,5 @@
-import type { Brand, DeclineCode, LaterFailure } from './cards';
-import { ProviderError } from './errors';
+import type { Brand, DeclineCode, LaterFailure } from './cards.js';
+import { ProviderError } from './errors.js';
 
 /** An amount in minor units of a currency; never a float. */
 export interface Money {

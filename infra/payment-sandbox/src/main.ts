@@ -1,5 +1,5 @@
 import { runMain } from '@shop/platform';
-import { loadSandboxConfig } from './config';
-import { startPaymentSandbox } from './sandbox';
+import { loadSandboxConfig } from './config.js';
+import { startPaymentSandbox } from './sandbox.js';
 
 await runMain('payment-sandbox', loadSandboxConfig, startPaymentSandbox);

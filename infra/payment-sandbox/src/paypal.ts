@@ -1,5 +1,5 @@
-import type { Authorization, Money } from './authorization';
-import { ProviderError } from './errors';
+import type { Authorization, Money } from './authorization.js';
+import { ProviderError } from './errors.js';
 
 /**
  * A PayPal-style redirect payment: the merchant asks for an approval, sends the shopper to the

@@ -2,12 +2,12 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { createDatabase, migrate, pingDatabase, waitForDatabase } from '@shop/db';
 import { createLogger, settledWithin, startHttp, startPeriodicJob, type Logger, type ReadinessCheck, type Stoppable } from '@shop/platform';
-import type { SandboxConfig } from './config';
-import { pruneKeys } from './db/idempotency.repository';
-import type { SandboxDatabase } from './db/schema';
-import { paypalPageRoutes } from './http/paypal-page.routes';
-import { providerApi } from './http/provider-api';
-import { startWebhookDelivery } from './webhooks';
+import type { SandboxConfig } from './config.js';
+import { pruneKeys } from './db/idempotency.repository.js';
+import type { SandboxDatabase } from './db/schema.js';
+import { paypalPageRoutes } from './http/paypal-page.routes.js';
+import { providerApi } from './http/provider-api.js';
+import { startWebhookDelivery } from './webhooks.js';
 
 const migrations = { scope: 'payment-sandbox', directory: fileURLToPath(new URL('./db/migrations', import.meta.url)) };
 

@@ -1,7 +1,7 @@
 import type { Kysely } from '@shop/db';
 import { backoffDelay, runInContext, signWebhook, startPeriodicJob, type Logger, type Stoppable } from '@shop/platform';
-import { claimNextDueEvent, markAttemptFailed, markDelivered, type StoredEvent } from './db/event.repository';
-import type { SandboxDatabase } from './db/schema';
+import { claimNextDueEvent, markAttemptFailed, markDelivered, type StoredEvent } from './db/event.repository.js';
+import type { SandboxDatabase } from './db/schema.js';
 
 /** A webhook's body as the receiver gets it. */
 export function webhookPayload(event: StoredEvent) {

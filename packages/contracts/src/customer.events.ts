@@ -1,6 +1,6 @@
 import Joi from 'joi';
-import { defineEvent } from './define';
-import { address, isoDate, uuid, type Address } from './common';
+import { defineEvent } from './define.js';
+import { address, isoDate, uuid, type Address } from './common.js';
 
 /** A sealed link, or (older events) the link and token in clear. */
 const verificationLinkKeys = {

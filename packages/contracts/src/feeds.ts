@@ -1,6 +1,6 @@
 import Joi from 'joi';
-import type { ProductVariant } from './catalog.events';
-import { money, uuid, type Money } from './common';
+import type { ProductVariant } from './catalog.events.js';
+import { money, uuid, type Money } from './common.js';
 
 /**
  * The internal feeds a service reads when it starts against others that already have data (a new

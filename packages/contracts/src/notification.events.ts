@@ -1,6 +1,6 @@
 import Joi from 'joi';
-import { defineEvent } from './define';
-import { isoDate, uuid } from './common';
+import { defineEvent } from './define.js';
+import { isoDate, uuid } from './common.js';
 
 export interface NotificationSentV1 {
   notificationId: string;

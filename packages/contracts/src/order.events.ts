@@ -1,6 +1,6 @@
 import Joi from 'joi';
-import { defineEvent } from './define';
-import { address, isoDate, money, uuid, type Address, type Money } from './common';
+import { defineEvent } from './define.js';
+import { address, isoDate, money, uuid, type Address, type Money } from './common.js';
 
 export interface OrderLineItem {
   productId: string;

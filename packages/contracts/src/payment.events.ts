@@ -1,6 +1,6 @@
 import Joi from 'joi';
-import { defineEvent } from './define';
-import { isoDate, money, uuid, type Money } from './common';
+import { defineEvent } from './define.js';
+import { isoDate, money, uuid, type Money } from './common.js';
 
 export type PaymentMethod = 'card' | 'paypal';
 

@@ -1,5 +1,5 @@
-import { cartExpired } from './cart.events';
-import { productActivated, productCreated, productDeactivated, productDeleted, productUpdated } from './catalog.events';
+import { cartExpired } from './cart.events.js';
+import { productActivated, productCreated, productDeactivated, productDeleted, productUpdated } from './catalog.events.js';
 import {
   customerDataErased,
   customerEmailChanged,
@@ -8,11 +8,11 @@ import {
   customerRegistered,
   customerSuspended,
   customerVerificationRequested,
-} from './customer.events';
-import type { EventContract } from './define';
-import { inventoryLowStock, inventoryOutOfStock, inventoryStockChanged } from './inventory.events';
-import { orderCancelled, orderCarrierUpdateUnmatched, orderDelivered, orderPlaced, orderShipped } from './order.events';
-import { paymentCaptured, paymentFailed, paymentRefunded, paymentRefundFailed, paymentVoided } from './payment.events';
+} from './customer.events.js';
+import type { EventContract } from './define.js';
+import { inventoryLowStock, inventoryOutOfStock, inventoryStockChanged } from './inventory.events.js';
+import { orderCancelled, orderCarrierUpdateUnmatched, orderDelivered, orderPlaced, orderShipped } from './order.events.js';
+import { paymentCaptured, paymentFailed, paymentRefunded, paymentRefundFailed, paymentVoided } from './payment.events.js';
 
 /** A durable queue of one consuming service and purpose, and the events bound to it. */
 export interface Subscription {

@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { backoffDelay, sleep, type Logger } from '@shop/platform';
-import { isUniqueViolation } from './queries';
+import { isUniqueViolation } from './queries.js';
 
 // bigint columns (counts, bigserial ids) come back as strings by default; these stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));

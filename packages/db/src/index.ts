@@ -1,8 +1,8 @@
-export * from './database';
-export * from './migrate';
-export * from './outbox';
-export * from './outbox-relay';
-export * from './transaction';
+export * from './database.js';
+export * from './migrate.js';
+export * from './outbox.js';
+export * from './outbox-relay.js';
+export * from './transaction.js';
 export { sql } from 'kysely';
 export type { Kysely, Transaction, Generated, Selectable, Insertable, Updateable, ColumnType } from 'kysely';
-export * from './queries';
+export * from './queries.js';

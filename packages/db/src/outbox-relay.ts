@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { EventEnvelope } from '@shop/contracts';
 import type { Logger } from '@shop/platform';
-import type { OutboxTables } from './outbox';
+import type { OutboxTables } from './outbox.js';
 
 export interface OutgoingMessage {
   routingKey: string;

@@ -1,6 +1,6 @@
 import express from 'express';
 import type { Express, Response } from 'express';
-import type { CapturedMail, MailAddress, MailStore } from './sink';
+import type { CapturedMail, MailAddress, MailStore } from './sink.js';
 
 const DEFAULT_LIMIT = 50;
 const SNIPPET_LENGTH = 250;

@@ -1,11 +1,11 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHttpApp } from './http';
-import { MailStore, startSmtp } from './sink';
-import type { CapturedMail, RecipientPolicy } from './sink';
+import { createHttpApp } from './http.js';
+import { MailStore, startSmtp } from './sink.js';
+import type { CapturedMail, RecipientPolicy } from './sink.js';
 
-export type { CapturedMail, MailAddress, RecipientPolicy, SmtpRefusal } from './sink';
+export type { CapturedMail, MailAddress, RecipientPolicy, SmtpRefusal } from './sink.js';
 
 /** Where the sink listens. Port 0 picks a free port; the real one is reported on {@link MailSink}. */
 export interface MailSinkOptions {

@@ -3,7 +3,7 @@
  * Environment: SMTP_PORT (default 1025) and HTTP_PORT (default 8025); 0 picks a free port.
  */
 import Joi from 'joi';
-import { startMailSink } from './index';
+import { startMailSink } from './index.js';
 
 const HOST = '127.0.0.1';
 

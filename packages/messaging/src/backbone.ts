@@ -24,9 +24,9 @@ import {
   type ReadinessCheck,
   type Stoppable,
 } from '@shop/platform';
-import { connectBroker, type Broker } from './broker';
-import type { RetryPolicy } from './consumer';
-import { createMessagingMetrics } from './metrics';
+import { connectBroker, type Broker } from './broker.js';
+import type { RetryPolicy } from './consumer.js';
+import { createMessagingMetrics } from './metrics.js';
 
 /**
  * What every service stands on: its own database (created and migrated), the broker, and the

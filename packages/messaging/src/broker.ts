@@ -3,8 +3,8 @@ import type { ConfirmChannel, Message } from 'amqplib';
 import { hasSubscribers } from '@shop/contracts';
 import type { Logger } from '@shop/platform';
 import type { OutgoingMessage, PublishBatch } from '@shop/db';
-import { createMessagingMetrics, type MessagingMetrics } from './metrics';
-import { declareTopology, EVENTS_EXCHANGE, ROUTING_KEY_HEADER, UNROUTABLE_QUEUE } from './topology';
+import { createMessagingMetrics, type MessagingMetrics } from './metrics.js';
+import { declareTopology, EVENTS_EXCHANGE, ROUTING_KEY_HEADER, UNROUTABLE_QUEUE } from './topology.js';
 
 export interface Broker {
   connection: AmqpConnectionManager;

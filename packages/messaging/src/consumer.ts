@@ -3,9 +3,9 @@ import type { Channel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { envelopeSchema, findContract, routingKeyOf, type EventContract, type EventEnvelope, type Subscription } from '@shop/contracts';
 import { isTransientError, runInContext, withTimeout, type Logger, type Stoppable } from '@shop/platform';
-import type { Broker } from './broker';
-import type { ConsumeOutcome } from './metrics';
-import { declareBroadcastQueue, declareExchange, declareRetryQueues, declareSubscription, parkedQueueOf, retryQueueOf, ROUTING_KEY_HEADER } from './topology';
+import type { Broker } from './broker.js';
+import type { ConsumeOutcome } from './metrics.js';
+import { declareBroadcastQueue, declareExchange, declareRetryQueues, declareSubscription, parkedQueueOf, retryQueueOf, ROUTING_KEY_HEADER } from './topology.js';
 
 /** Applies one event inside the transaction that also records it in the inbox. */
 export interface EventHandler<D = any, DB = any> {

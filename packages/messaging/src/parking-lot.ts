@@ -1,5 +1,5 @@
-import type { Broker } from './broker';
-import { EVENTS_EXCHANGE, parkedQueueOf, ROUTING_KEY_HEADER, UNROUTABLE_QUEUE } from './topology';
+import type { Broker } from './broker.js';
+import { EVENTS_EXCHANGE, parkedQueueOf, ROUTING_KEY_HEADER, UNROUTABLE_QUEUE } from './topology.js';
 
 // Bookkeeping of failed attempts; a replayed message starts afresh.
 const ATTEMPT_HEADERS = ['x-retries', 'x-first-failed-at', 'x-last-error', ROUTING_KEY_HEADER];

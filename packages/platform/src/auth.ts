@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey, type JWTPayload } from 'jose';
-import { AppError } from './errors';
+import { AppError } from './errors.js';
 
 export type Role = 'customer' | 'admin' | 'fulfillment';
 

@@ -1,5 +1,5 @@
 import winston from 'winston';
-import { currentContext } from './context';
+import { currentContext } from './context.js';
 
 export type Logger = winston.Logger;
 

@@ -1,5 +1,5 @@
-import type { Logger } from './logger';
-import type { Stoppable } from './shutdown';
+import type { Logger } from './logger.js';
+import type { Stoppable } from './shutdown.js';
 
 export interface PeriodicJobOptions {
   name: string;

@@ -1,4 +1,4 @@
-import { createLogger, type Logger } from './logger';
+import { createLogger, type Logger } from './logger.js';
 
 /** A started process: what its signal handler stops. */
 export interface Stoppable {

@@ -1,4 +1,4 @@
-import { TransientError } from './transient';
+import { TransientError } from './transient.js';
 
 /** A promise that took longer than it was given; transient: the same work may finish in time later. */
 export class TimeoutError extends TransientError {

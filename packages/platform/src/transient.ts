@@ -1,4 +1,4 @@
-import { AppError } from './errors';
+import { AppError } from './errors.js';
 
 /**
  * An error that says "not now": the same work may well succeed later (a dependency is down, an

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { POSTGRES_URL, runId } from './run';
+import { POSTGRES_URL, runId } from './run.js';
 
 const created: string[] = [];
 let counter = 0;

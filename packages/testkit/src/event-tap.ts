@@ -1,6 +1,6 @@
 import amqplib from 'amqplib';
 import type { EventEnvelope } from '@shop/contracts';
-import { eventually } from './wait';
+import { eventually } from './wait.js';
 
 /**
  * Listens on the broker as one more consumer would: a queue of its own bound to `shop.events`,

@@ -1,6 +1,6 @@
-import { dropTestDatabases } from './databases';
-import { runEndOfRun } from './run';
-import { deleteTestVhost } from './vhost';
+import { dropTestDatabases } from './databases.js';
+import { runEndOfRun } from './run.js';
+import { deleteTestVhost } from './vhost.js';
 
 /** Root hooks: what a run started is stopped, and what it created on the shared servers removed, when it ends. */
 export const mochaHooks = {

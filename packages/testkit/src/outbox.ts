@@ -1,7 +1,7 @@
 import { sql, type Kysely } from '@shop/db';
 import type { EventEnvelope } from '@shop/contracts';
-import type { EventTap } from './event-tap';
-import { eventually } from './wait';
+import type { EventTap } from './event-tap.js';
+import { eventually } from './wait.js';
 
 /** The envelopes of one type a service wrote to its outbox, oldest first (what it meant to publish). */
 export async function outboxEvents<D = Record<string, any>>(db: Kysely<any>, type: string): Promise<EventEnvelope<D>[]> {

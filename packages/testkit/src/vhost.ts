@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { AMQP_BASE_URL, RABBITMQ_MANAGEMENT_URL, runId } from './run';
+import { AMQP_BASE_URL, RABBITMQ_MANAGEMENT_URL, runId } from './run.js';
 
 const run = promisify(execFile);
 const vhost = `shop-test-${runId}`;

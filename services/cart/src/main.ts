@@ -1,5 +1,5 @@
 import { runMain } from '@shop/platform';
-import { loadCartConfig } from './config';
-import { startCartService } from './service';
+import { loadCartConfig } from './config.js';
+import { startCartService } from './service.js';
 
 await runMain('cart', loadCartConfig, startCartService);

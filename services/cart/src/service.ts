@@ -1,16 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import { startService, type RunningService } from '@shop/messaging';
 import { createLogger, createTokenVerifier, startPeriodicJob, type Logger } from '@shop/platform';
-import { createCatalogFeedClient } from './adapters/catalog-feed.client';
-import { createStockClient } from './adapters/inventory.client';
-import { backfillReadModels } from './app/backfill-read-models.use-case';
-import type { CartDeps } from './app/deps';
-import { expireCarts } from './app/expire-carts.use-case';
-import type { CartConfig } from './config';
-import type { CartDatabase } from './db/schema';
-import { cartRoutes } from './http/cart.routes';
-import { internalRoutes } from './http/internal.routes';
-import { startCatalogConsumer, startCustomerConsumer, startStockConsumer } from './messaging/cart.consumers';
+import { createCatalogFeedClient } from './adapters/catalog-feed.client.js';
+import { createStockClient } from './adapters/inventory.client.js';
+import { backfillReadModels } from './app/backfill-read-models.use-case.js';
+import type { CartDeps } from './app/deps.js';
+import { expireCarts } from './app/expire-carts.use-case.js';
+import type { CartConfig } from './config.js';
+import type { CartDatabase } from './db/schema.js';
+import { cartRoutes } from './http/cart.routes.js';
+import { internalRoutes } from './http/internal.routes.js';
+import { startCatalogConsumer, startCustomerConsumer, startStockConsumer } from './messaging/cart.consumers.js';
 
 const migrations = { scope: 'cart', directory: fileURLToPath(new URL('./db/migrations', import.meta.url)) };
 

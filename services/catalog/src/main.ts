@@ -1,5 +1,5 @@
 import { runMain } from '@shop/platform';
-import { loadCatalogConfig } from './config';
-import { startCatalogService } from './service';
+import { loadCatalogConfig } from './config.js';
+import { startCatalogService } from './service.js';
 
 await runMain('catalog', loadCatalogConfig, startCatalogService);

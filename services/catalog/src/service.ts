@@ -1,14 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { startService, type RunningService } from '@shop/messaging';
 import { createLogger, createTokenVerifier, type Logger } from '@shop/platform';
-import type { CatalogDeps } from './app/deps';
-import type { CatalogConfig } from './config';
-import type { CatalogDatabase } from './db/schema';
-import { adminRoutes } from './http/admin.routes';
-import { categoryRoutes } from './http/category.routes';
-import { internalRoutes } from './http/internal.routes';
-import { productRoutes } from './http/product.routes';
-import { startStockLevelConsumer } from './messaging/stock-levels.consumer';
+import type { CatalogDeps } from './app/deps.js';
+import type { CatalogConfig } from './config.js';
+import type { CatalogDatabase } from './db/schema.js';
+import { adminRoutes } from './http/admin.routes.js';
+import { categoryRoutes } from './http/category.routes.js';
+import { internalRoutes } from './http/internal.routes.js';
+import { productRoutes } from './http/product.routes.js';
+import { startStockLevelConsumer } from './messaging/stock-levels.consumer.js';
 
 const migrations = { scope: 'catalog', directory: fileURLToPath(new URL('./db/migrations', import.meta.url)) };
 

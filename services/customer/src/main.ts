@@ -1,5 +1,5 @@
 import { runMain } from '@shop/platform';
-import { loadCustomerConfig } from './config';
-import { startCustomerService } from './service';
+import { loadCustomerConfig } from './config.js';
+import { startCustomerService } from './service.js';
 
 await runMain('customer', loadCustomerConfig, startCustomerService);

@@ -1,18 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import { startService, type RunningService } from '@shop/messaging';
 import { createLogger, startPeriodicJob, type Logger } from '@shop/platform';
-import { loadAccessTokens } from './adapters/access-tokens';
-import type { CustomerDeps } from './app/deps';
-import { ensureAdmin } from './app/ensure-admin.use-case';
-import { createPasswords } from './adapters/passwords';
-import type { CustomerConfig } from './config';
-import type { CustomerDatabase } from './db/schema';
-import { pruneLimits } from './db/throttle.repository';
-import { adminRoutes } from './http/admin.routes';
-import { authRoutes } from './http/auth.routes';
-import { customerRoutes } from './http/customer.routes';
-import { internalRoutes } from './http/internal.routes';
-import { startOrderConsumer } from './messaging/order.consumers';
+import { loadAccessTokens } from './adapters/access-tokens.js';
+import type { CustomerDeps } from './app/deps.js';
+import { ensureAdmin } from './app/ensure-admin.use-case.js';
+import { createPasswords } from './adapters/passwords.js';
+import type { CustomerConfig } from './config.js';
+import type { CustomerDatabase } from './db/schema.js';
+import { pruneLimits } from './db/throttle.repository.js';
+import { adminRoutes } from './http/admin.routes.js';
+import { authRoutes } from './http/auth.routes.js';
+import { customerRoutes } from './http/customer.routes.js';
+import { internalRoutes } from './http/internal.routes.js';
+import { startOrderConsumer } from './messaging/order.consumers.js';
 
 const migrations = { scope: 'customer', directory: fileURLToPath(new URL('./db/migrations', import.meta.url)) };
 

@@ -1,5 +1,5 @@
 import { runMain } from '@shop/platform';
-import { loadInventoryConfig } from './config';
-import { startInventoryService } from './service';
+import { loadInventoryConfig } from './config.js';
+import { startInventoryService } from './service.js';
 
 await runMain('inventory', loadInventoryConfig, startInventoryService);

@@ -1,15 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import { startService, type RunningService } from '@shop/messaging';
 import { createLogger, createTokenVerifier, startPeriodicJob, type Logger, type Stoppable } from '@shop/platform';
-import { createCatalogFeedClient } from './adapters/catalog-feed.client';
-import { backfillStock } from './app/backfill-stock.use-case';
-import type { InventoryDeps } from './app/deps';
-import { expireReservations } from './app/expire-reservations.use-case';
-import type { InventoryConfig } from './config';
-import type { InventoryDatabase } from './db/schema';
-import { internalRoutes } from './http/internal.routes';
-import { inventoryRoutes } from './http/inventory.routes';
-import { startProductConsumer } from './messaging/product.consumers';
+import { createCatalogFeedClient } from './adapters/catalog-feed.client.js';
+import { backfillStock } from './app/backfill-stock.use-case.js';
+import type { InventoryDeps } from './app/deps.js';
+import { expireReservations } from './app/expire-reservations.use-case.js';
+import type { InventoryConfig } from './config.js';
+import type { InventoryDatabase } from './db/schema.js';
+import { internalRoutes } from './http/internal.routes.js';
+import { inventoryRoutes } from './http/inventory.routes.js';
+import { startProductConsumer } from './messaging/product.consumers.js';
 
 const migrations = { scope: 'inventory', directory: fileURLToPath(new URL('./db/migrations', import.meta.url)) };
 

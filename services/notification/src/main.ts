@@ -1,5 +1,5 @@
 import { runMain } from '@shop/platform';
-import { loadNotificationConfig } from './config';
-import { startNotificationService } from './service';
+import { loadNotificationConfig } from './config.js';
+import { startNotificationService } from './service.js';
 
 await runMain('notification', loadNotificationConfig, startNotificationService);

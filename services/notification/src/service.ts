@@ -2,14 +2,14 @@ import { fileURLToPath } from 'node:url';
 import type { Kysely } from '@shop/db';
 import { startService, type RunningService } from '@shop/messaging';
 import { createLogger, createTokenVerifier, openSealedSecret, sealSecret, startPeriodicJob, type Logger, type PeriodicJob, type TokenVerifier } from '@shop/platform';
-import { dispatchDueMails } from './app/dispatch-mails.use-case';
-import { createSmtpGate, type SmtpGate } from './app/smtp-gate';
-import { createSmtpMailer, type SmtpMailer } from './adapters/mailer';
-import type { NotificationConfig } from './config';
-import type { NotificationDatabase } from './db/schema';
-import { createMailRenderer, type MailRenderer } from './domain/mail-templates';
-import { adminNotificationRoutes } from './http/admin-notification.routes';
-import { startNotificationConsumer } from './messaging/notification.consumers';
+import { dispatchDueMails } from './app/dispatch-mails.use-case.js';
+import { createSmtpGate, type SmtpGate } from './app/smtp-gate.js';
+import { createSmtpMailer, type SmtpMailer } from './adapters/mailer.js';
+import type { NotificationConfig } from './config.js';
+import type { NotificationDatabase } from './db/schema.js';
+import { createMailRenderer, type MailRenderer } from './domain/mail-templates.js';
+import { adminNotificationRoutes } from './http/admin-notification.routes.js';
+import { startNotificationConsumer } from './messaging/notification.consumers.js';
 
 const migrations = { scope: 'notification', directory: fileURLToPath(new URL('./db/migrations', import.meta.url)) };
 

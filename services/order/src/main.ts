@@ -1,5 +1,5 @@
 import { runMain } from '@shop/platform';
-import { loadOrderConfig } from './config';
-import { startOrderService } from './service';
+import { loadOrderConfig } from './config.js';
+import { startOrderService } from './service.js';
 
 await runMain('order', loadOrderConfig, startOrderService);

@@ -1,20 +1,20 @@
 import { fileURLToPath } from 'node:url';
 import { startService, type RunningService } from '@shop/messaging';
 import { createLogger, createTokenVerifier, startPeriodicJob, type Logger, type PeriodicJob } from '@shop/platform';
-import { createCartClient } from './adapters/cart.client';
-import { createCustomerClient } from './adapters/customer.client';
-import { createInventoryClient } from './adapters/inventory.client';
-import { createPaymentClient } from './adapters/payment.client';
-import { cancelAbandonedOrders } from './app/cancel-abandoned-orders.use-case';
-import type { OrderDeps } from './app/deps';
-import { recoverCheckouts } from './app/recover-checkouts.use-case';
-import type { OrderConfig } from './config';
-import type { OrderDatabase } from './db/schema';
-import { adminOrderRoutes } from './http/admin-order.routes';
-import { carrierWebhookRoutes } from './http/carrier-webhook.routes';
-import { orderRoutes } from './http/order.routes';
-import { startCustomerConsumer } from './messaging/customer.consumers';
-import { startPaymentConsumer } from './messaging/payment.consumers';
+import { createCartClient } from './adapters/cart.client.js';
+import { createCustomerClient } from './adapters/customer.client.js';
+import { createInventoryClient } from './adapters/inventory.client.js';
+import { createPaymentClient } from './adapters/payment.client.js';
+import { cancelAbandonedOrders } from './app/cancel-abandoned-orders.use-case.js';
+import type { OrderDeps } from './app/deps.js';
+import { recoverCheckouts } from './app/recover-checkouts.use-case.js';
+import type { OrderConfig } from './config.js';
+import type { OrderDatabase } from './db/schema.js';
+import { adminOrderRoutes } from './http/admin-order.routes.js';
+import { carrierWebhookRoutes } from './http/carrier-webhook.routes.js';
+import { orderRoutes } from './http/order.routes.js';
+import { startCustomerConsumer } from './messaging/customer.consumers.js';
+import { startPaymentConsumer } from './messaging/payment.consumers.js';
 
 const migrations = { scope: 'order', directory: fileURLToPath(new URL('./db/migrations', import.meta.url)) };
 

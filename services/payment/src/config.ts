@@ -11,7 +11,7 @@ import {
   type CommonConfig,
   type ConsumerConfig,
 } from '@shop/platform';
-import { httpOriginOf } from './domain/paypal';
+import { httpOriginOf } from './domain/paypal.js';
 
 /** The payment service's settings, validated once at start-up. */
 export interface PaymentConfig extends CommonConfig, BackboneConfig, ConsumerConfig {

@@ -1,5 +1,5 @@
 import { runMain } from '@shop/platform';
-import { loadPaymentConfig } from './config';
-import { startPaymentService } from './service';
+import { loadPaymentConfig } from './config.js';
+import { startPaymentService } from './service.js';
 
 await runMain('payment', loadPaymentConfig, startPaymentService);

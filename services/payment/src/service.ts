@@ -1,15 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import { startService, type RunningService } from '@shop/messaging';
 import { createLogger, createTokenVerifier, startPeriodicJob, type Logger, type PeriodicJob } from '@shop/platform';
-import { createSandboxProvider } from './adapters/sandbox-provider';
-import type { PaymentDeps } from './app/deps';
-import { runProviderJob } from './app/run-provider-job.use-case';
-import type { PaymentConfig } from './config';
-import type { PaymentDatabase } from './db/schema';
-import { internalRoutes } from './http/internal.routes';
-import { paypalRoutes } from './http/paypal.routes';
-import { webhookRoutes } from './http/webhook.routes';
-import { startOrderConsumer } from './messaging/order.consumers';
+import { createSandboxProvider } from './adapters/sandbox-provider.js';
+import type { PaymentDeps } from './app/deps.js';
+import { runProviderJob } from './app/run-provider-job.use-case.js';
+import type { PaymentConfig } from './config.js';
+import type { PaymentDatabase } from './db/schema.js';
+import { internalRoutes } from './http/internal.routes.js';
+import { paypalRoutes } from './http/paypal.routes.js';
+import { webhookRoutes } from './http/webhook.routes.js';
+import { startOrderConsumer } from './messaging/order.consumers.js';
 
 const migrations = { scope: 'payment', directory: fileURLToPath(new URL('./db/migrations', import.meta.url)) };
 

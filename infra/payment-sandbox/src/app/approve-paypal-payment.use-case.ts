@@ -1,10 +1,10 @@
-import { insertAuthorization } from '../db/authorization.repository';
-import { markApproved } from '../db/paypal-approval.repository';
-import { newId } from '../ids';
-import { assertApprovable, capturedPaymentOf, type PaypalApproval } from '../paypal';
-import type { UseCaseContext } from './deps';
-import { lockExistingApproval } from './find-paypal-approval';
-import { recordEvent } from './record-event';
+import { insertAuthorization } from '../db/authorization.repository.js';
+import { markApproved } from '../db/paypal-approval.repository.js';
+import { newId } from '../ids.js';
+import { assertApprovable, capturedPaymentOf, type PaypalApproval } from '../paypal.js';
+import type { UseCaseContext } from './deps.js';
+import { lockExistingApproval } from './find-paypal-approval.js';
+import { recordEvent } from './record-event.js';
 
 /**
  * The shopper approves on the sandbox's page: the payment becomes an authorization captured at

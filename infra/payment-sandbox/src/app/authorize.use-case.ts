@@ -1,9 +1,9 @@
-import type { Authorization, Money } from '../authorization';
-import { assessCard, type Card } from '../cards';
-import { insertAuthorization } from '../db/authorization.repository';
-import { ProviderError } from '../errors';
-import { newId } from '../ids';
-import type { UseCaseContext } from './deps';
+import type { Authorization, Money } from '../authorization.js';
+import { assessCard, type Card } from '../cards.js';
+import { insertAuthorization } from '../db/authorization.repository.js';
+import { ProviderError } from '../errors.js';
+import { newId } from '../ids.js';
+import type { UseCaseContext } from './deps.js';
 
 export interface AuthorizeRequest {
   amount: Money;

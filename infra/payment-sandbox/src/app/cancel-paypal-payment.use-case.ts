@@ -1,8 +1,8 @@
-import { markCancelled } from '../db/paypal-approval.repository';
-import { assertCancellableByShopper, type PaypalApproval } from '../paypal';
-import type { UseCaseContext } from './deps';
-import { lockExistingApproval } from './find-paypal-approval';
-import { recordApprovalEvent } from './record-event';
+import { markCancelled } from '../db/paypal-approval.repository.js';
+import { assertCancellableByShopper, type PaypalApproval } from '../paypal.js';
+import type { UseCaseContext } from './deps.js';
+import { lockExistingApproval } from './find-paypal-approval.js';
+import { recordApprovalEvent } from './record-event.js';
 
 /**
  * The shopper cancels on the sandbox's page: the approval is cancelled and

@@ -1,8 +1,8 @@
-import { captureAmountOf, type Authorization, type Money } from '../authorization';
-import { markCaptured, markCaptureFailed } from '../db/authorization.repository';
-import type { UseCaseContext } from './deps';
-import { lockExisting } from './find-authorization';
-import { recordEvent } from './record-event';
+import { captureAmountOf, type Authorization, type Money } from '../authorization.js';
+import { markCaptured, markCaptureFailed } from '../db/authorization.repository.js';
+import type { UseCaseContext } from './deps.js';
+import { lockExisting } from './find-authorization.js';
+import { recordEvent } from './record-event.js';
 
 /**
  * Takes the held amount (or part of it). A capture of a captured authorization changes nothing

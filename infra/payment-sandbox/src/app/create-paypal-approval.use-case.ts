@@ -1,8 +1,8 @@
-import type { Money } from '../authorization';
-import { insertApproval } from '../db/paypal-approval.repository';
-import { newId } from '../ids';
-import type { PaypalApproval } from '../paypal';
-import type { UseCaseContext } from './deps';
+import type { Money } from '../authorization.js';
+import { insertApproval } from '../db/paypal-approval.repository.js';
+import { newId } from '../ids.js';
+import type { PaypalApproval } from '../paypal.js';
+import type { UseCaseContext } from './deps.js';
 
 export interface PaypalApprovalRequest {
   amount: Money;

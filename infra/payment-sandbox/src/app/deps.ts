@@ -1,5 +1,5 @@
 import type { Kysely } from '@shop/db';
-import type { SandboxDatabase } from '../db/schema';
+import type { SandboxDatabase } from '../db/schema.js';
 
 /** What use cases run against: the transaction of the request and its clock. */
 export interface UseCaseContext {

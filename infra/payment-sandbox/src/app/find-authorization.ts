@@ -1,7 +1,7 @@
-import type { Authorization } from '../authorization';
-import { lockAuthorization } from '../db/authorization.repository';
-import { ProviderError } from '../errors';
-import type { UseCaseContext } from './deps';
+import type { Authorization } from '../authorization.js';
+import { lockAuthorization } from '../db/authorization.repository.js';
+import { ProviderError } from '../errors.js';
+import type { UseCaseContext } from './deps.js';
 
 /** The authorization, locked for the change about to be made to it; 404 not_found if there is none. */
 export async function lockExisting(ctx: UseCaseContext, id: string): Promise<Authorization> {

@@ -1,8 +1,8 @@
 import type { Kysely } from '@shop/db';
-import { findApproval } from '../db/paypal-approval.repository';
-import type { SandboxDatabase } from '../db/schema';
-import { ProviderError } from '../errors';
-import type { PaypalApproval } from '../paypal';
+import { findApproval } from '../db/paypal-approval.repository.js';
+import type { SandboxDatabase } from '../db/schema.js';
+import { ProviderError } from '../errors.js';
+import type { PaypalApproval } from '../paypal.js';
 
 /** An approval's current state; 404 not_found if there is none. */
 export async function getPaypalApproval(db: Kysely<SandboxDatabase>, id: string): Promise<PaypalApproval> {

@@ -1,7 +1,7 @@
 import type { Kysely } from '@shop/db';
-import { findEvent, listEvents, type StoredEvent } from '../db/event.repository';
-import type { SandboxDatabase } from '../db/schema';
-import { ProviderError } from '../errors';
+import { findEvent, listEvents, type StoredEvent } from '../db/event.repository.js';
+import type { SandboxDatabase } from '../db/schema.js';
+import { ProviderError } from '../errors.js';
 
 export interface EventListQuery {
   /** Only events stored after this one. */

@@ -1,9 +1,9 @@
 import { currentContext } from '@shop/platform';
-import type { Authorization, Money } from '../authorization';
-import { insertEvent, type EventType, type NewEvent } from '../db/event.repository';
-import { newId } from '../ids';
-import type { PaypalApproval } from '../paypal';
-import type { UseCaseContext } from './deps';
+import type { Authorization, Money } from '../authorization.js';
+import { insertEvent, type EventType, type NewEvent } from '../db/event.repository.js';
+import { newId } from '../ids.js';
+import type { PaypalApproval } from '../paypal.js';
+import type { UseCaseContext } from './deps.js';
 
 async function store(ctx: UseCaseContext, event: Pick<NewEvent, 'authorizationId' | 'approvalId' | 'type' | 'data'>): Promise<void> {
   await insertEvent(ctx.tx, { id: newId('evt'), ...event, createdAt: ctx.now, correlationId: currentContext().correlationId });

@@ -1,9 +1,9 @@
-import { refundAmountOf, type Authorization, type Money, type Refund } from '../authorization';
-import { addRefunded, insertRefund } from '../db/authorization.repository';
-import { newId } from '../ids';
-import type { UseCaseContext } from './deps';
-import { lockExisting } from './find-authorization';
-import { recordEvent } from './record-event';
+import { refundAmountOf, type Authorization, type Money, type Refund } from '../authorization.js';
+import { addRefunded, insertRefund } from '../db/authorization.repository.js';
+import { newId } from '../ids.js';
+import type { UseCaseContext } from './deps.js';
+import { lockExisting } from './find-authorization.js';
+import { recordEvent } from './record-event.js';
 
 /**
  * Gives back some or all of what was captured, never more than is left. The card whose refunds

@@ -1,7 +1,7 @@
-import { assertVoidable, type Authorization } from '../authorization';
-import { markVoided } from '../db/authorization.repository';
-import type { UseCaseContext } from './deps';
-import { lockExisting } from './find-authorization';
+import { assertVoidable, type Authorization } from '../authorization.js';
+import { markVoided } from '../db/authorization.repository.js';
+import type { UseCaseContext } from './deps.js';
+import { lockExisting } from './find-authorization.js';
 
 /** Releases the hold; voiding a voided authorization changes nothing. */
 export async function voidAuthorization(ctx: UseCaseContext, id: string): Promise<Authorization> {

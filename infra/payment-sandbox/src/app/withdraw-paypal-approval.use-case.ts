@@ -1,7 +1,7 @@
-import { markCancelled } from '../db/paypal-approval.repository';
-import { assertWithdrawable, type PaypalApproval } from '../paypal';
-import type { UseCaseContext } from './deps';
-import { lockExistingApproval } from './find-paypal-approval';
+import { markCancelled } from '../db/paypal-approval.repository.js';
+import { assertWithdrawable, type PaypalApproval } from '../paypal.js';
+import type { UseCaseContext } from './deps.js';
+import { lockExistingApproval } from './find-paypal-approval.js';
 
 /**
  * The merchant cancels an approval the shopper has not given (its own timeout ran out): it can no

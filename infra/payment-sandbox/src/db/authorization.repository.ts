@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from '@shop/db';
-import type { Authorization, PaymentBrand, Refund } from '../authorization';
-import type { DeclineCode, LaterFailure } from '../cards';
-import type { SandboxDatabase } from './schema';
+import type { Authorization, PaymentBrand, Refund } from '../authorization.js';
+import type { DeclineCode, LaterFailure } from '../cards.js';
+import type { SandboxDatabase } from './schema.js';
 
 type Db = Kysely<SandboxDatabase>;
 type AuthorizationRow = Selectable<SandboxDatabase['authorizations']>;

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from '@shop/db';
-import type { SandboxDatabase } from './schema';
+import type { SandboxDatabase } from './schema.js';
 
 type Db = Kysely<SandboxDatabase>;
 type EventRow = Selectable<SandboxDatabase['events']>;

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from '@shop/db';
-import type { CancelledBy, PaypalApproval } from '../paypal';
-import type { SandboxDatabase } from './schema';
+import type { CancelledBy, PaypalApproval } from '../paypal.js';
+import type { SandboxDatabase } from './schema.js';
 
 type Db = Kysely<SandboxDatabase>;
 type ApprovalRow = Selectable<SandboxDatabase['paypal_approvals']>;

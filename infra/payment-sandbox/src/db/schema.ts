@@ -1,6 +1,6 @@
 import type { Generated } from '@shop/db';
-import type { AuthorizationStatus, RefundStatus } from '../authorization';
-import type { ApprovalStatus, CancelledBy } from '../paypal';
+import type { AuthorizationStatus, RefundStatus } from '../authorization.js';
+import type { ApprovalStatus, CancelledBy } from '../paypal.js';
 
 /** The sandbox's tables as Kysely sees them. */
 export interface SandboxDatabase {

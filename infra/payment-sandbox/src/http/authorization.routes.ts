@@ -1,19 +1,19 @@
 import Joi from 'joi';
 import type { Router } from 'express';
 import { reply, route } from '@shop/platform';
-import { authorize, type AuthorizeRequest } from '../app/authorize.use-case';
-import { capture } from '../app/capture.use-case';
-import { getAuthorization } from '../app/get-authorization.use-case';
-import { findAuthorizationsByReference } from '../db/authorization.repository';
-import { refund } from '../app/refund.use-case';
-import { voidAuthorization } from '../app/void.use-case';
-import type { Authorization, Money } from '../authorization';
-import type { DeclineCode } from '../cards';
-import { errorBody } from '../errors';
-import type { ApiDeps } from './deps';
-import { idempotently, type Answer } from './idempotency';
-import { byId, byReference, money, reference } from './schemas';
-import { authorizationView, refundView } from './views';
+import { authorize, type AuthorizeRequest } from '../app/authorize.use-case.js';
+import { capture } from '../app/capture.use-case.js';
+import { getAuthorization } from '../app/get-authorization.use-case.js';
+import { findAuthorizationsByReference } from '../db/authorization.repository.js';
+import { refund } from '../app/refund.use-case.js';
+import { voidAuthorization } from '../app/void.use-case.js';
+import type { Authorization, Money } from '../authorization.js';
+import type { DeclineCode } from '../cards.js';
+import { errorBody } from '../errors.js';
+import type { ApiDeps } from './deps.js';
+import { idempotently, type Answer } from './idempotency.js';
+import { byId, byReference, money, reference } from './schemas.js';
+import { authorizationView, refundView } from './views.js';
 
 // The card is checked by the card rules, not here: a number that is not a card is a decline
 // (incorrect_number) like any the cardholder mistyped, not a bad request.

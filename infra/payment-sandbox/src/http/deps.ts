@@ -1,6 +1,6 @@
 import type { Kysely } from '@shop/db';
 import type { Logger } from '@shop/platform';
-import type { SandboxDatabase } from '../db/schema';
+import type { SandboxDatabase } from '../db/schema.js';
 
 /** What the provider's API runs on. */
 export interface ApiDeps {

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { AppError, isTransientError, type Logger } from '@shop/platform';
-import { errorBody, ProviderError, statusOf, type ErrorExtras, type ProviderErrorCode } from '../errors';
+import { errorBody, ProviderError, statusOf, type ErrorExtras, type ProviderErrorCode } from '../errors.js';
 
 // A joi message quotes the value it refused: never for a card field, whose value is the card.
 const SECRET_FIELD = /^card(\.|$)/;

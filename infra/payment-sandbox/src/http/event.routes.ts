@@ -1,9 +1,9 @@
 import Joi from 'joi';
 import type { Router } from 'express';
 import { route } from '@shop/platform';
-import { listStoredEvents, type EventListQuery } from '../app/list-events.use-case';
-import type { ApiDeps } from './deps';
-import { eventView } from './views';
+import { listStoredEvents, type EventListQuery } from '../app/list-events.use-case.js';
+import type { ApiDeps } from './deps.js';
+import { eventView } from './views.js';
 
 const eventQuery = Joi.object<EventListQuery>({
   after: Joi.string().max(100),

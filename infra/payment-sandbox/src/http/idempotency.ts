@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Kysely } from '@shop/db';
-import type { UseCaseContext } from '../app/deps';
-import { claimKey, findKey, saveAnswer } from '../db/idempotency.repository';
-import type { SandboxDatabase } from '../db/schema';
-import { errorBody, ProviderError } from '../errors';
-import type { ApiDeps } from './deps';
+import type { UseCaseContext } from '../app/deps.js';
+import { claimKey, findKey, saveAnswer } from '../db/idempotency.repository.js';
+import type { SandboxDatabase } from '../db/schema.js';
+import { errorBody, ProviderError } from '../errors.js';
+import type { ApiDeps } from './deps.js';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const MAX_KEY_LENGTH = 200;

@@ -1,5 +1,5 @@
-import type { Money } from '../authorization';
-import type { PaypalApproval } from '../paypal';
+import type { Money } from '../authorization.js';
+import type { PaypalApproval } from '../paypal.js';
 
 /** Markup built by `html`: its own text is trusted, everything put into it was escaped. */
 export class SafeHtml {

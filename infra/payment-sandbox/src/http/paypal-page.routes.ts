@@ -1,17 +1,17 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { transactionRunner } from '@shop/db';
 import { handlersOf, validatePart } from '@shop/platform';
-import { approvePaypalPayment } from '../app/approve-paypal-payment.use-case';
-import { cancelPaypalPayment } from '../app/cancel-paypal-payment.use-case';
-import type { UseCaseContext } from '../app/deps';
-import { getPaypalApproval } from '../app/get-paypal-approval.use-case';
-import { ProviderError } from '../errors';
-import type { PaypalApproval } from '../paypal';
-import type { ApiDeps } from './deps';
-import { providerErrorHandler, type ErrorResponder } from './error-handler';
-import { approvalPage, errorPage } from './pages';
-import { byId } from './schemas';
-import { approvalUrlOf } from './views';
+import { approvePaypalPayment } from '../app/approve-paypal-payment.use-case.js';
+import { cancelPaypalPayment } from '../app/cancel-paypal-payment.use-case.js';
+import type { UseCaseContext } from '../app/deps.js';
+import { getPaypalApproval } from '../app/get-paypal-approval.use-case.js';
+import { ProviderError } from '../errors.js';
+import type { PaypalApproval } from '../paypal.js';
+import type { ApiDeps } from './deps.js';
+import { providerErrorHandler, type ErrorResponder } from './error-handler.js';
+import { approvalPage, errorPage } from './pages.js';
+import { byId } from './schemas.js';
+import { approvalUrlOf } from './views.js';
 
 const originOf = (url: string) => new URL(url).origin;
 

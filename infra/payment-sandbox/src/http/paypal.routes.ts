@@ -1,14 +1,14 @@
 import Joi from 'joi';
 import type { Router } from 'express';
 import { reply, route } from '@shop/platform';
-import { createPaypalApproval, type PaypalApprovalRequest } from '../app/create-paypal-approval.use-case';
-import { getPaypalApproval } from '../app/get-paypal-approval.use-case';
-import { withdrawPaypalApproval } from '../app/withdraw-paypal-approval.use-case';
-import { findApprovalsByReference } from '../db/paypal-approval.repository';
-import type { ApiDeps } from './deps';
-import { idempotently } from './idempotency';
-import { byId, byReference, money, reference } from './schemas';
-import { approvalView } from './views';
+import { createPaypalApproval, type PaypalApprovalRequest } from '../app/create-paypal-approval.use-case.js';
+import { getPaypalApproval } from '../app/get-paypal-approval.use-case.js';
+import { withdrawPaypalApproval } from '../app/withdraw-paypal-approval.use-case.js';
+import { findApprovalsByReference } from '../db/paypal-approval.repository.js';
+import type { ApiDeps } from './deps.js';
+import { idempotently } from './idempotency.js';
+import { byId, byReference, money, reference } from './schemas.js';
+import { approvalView } from './views.js';
 
 // Only http(s): the shopper's browser is sent there, and javascript: or data: is no place to send it.
 const browserUrl = () =>

@@ -1,12 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler, type Router } from 'express';
-import { ProviderError } from '../errors';
-import { authorizationRoutes } from './authorization.routes';
-import type { ApiDeps } from './deps';
-import { providerErrorHandler, providerNotFound } from './error-handler';
-import { eventRoutes } from './event.routes';
-import { requireIdempotencyKey } from './idempotency';
-import { paypalRoutes } from './paypal.routes';
+import { ProviderError } from '../errors.js';
+import { authorizationRoutes } from './authorization.routes.js';
+import type { ApiDeps } from './deps.js';
+import { providerErrorHandler, providerNotFound } from './error-handler.js';
+import { eventRoutes } from './event.routes.js';
+import { requireIdempotencyKey } from './idempotency.js';
+import { paypalRoutes } from './paypal.routes.js';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 

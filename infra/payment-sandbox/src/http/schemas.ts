@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import type { Money } from '../authorization';
+import type { Money } from '../authorization.js';
 
 /** `{ amount: <integer minor units>, currency: "USD" }`. */
 export const money = () =>

@@ -1,7 +1,7 @@
-import type { Authorization, Refund } from '../authorization';
-import type { StoredEvent } from '../db/event.repository';
-import type { PaypalApproval } from '../paypal';
-import { webhookPayload } from '../webhooks';
+import type { Authorization, Refund } from '../authorization.js';
+import type { StoredEvent } from '../db/event.repository.js';
+import type { PaypalApproval } from '../paypal.js';
+import { webhookPayload } from '../webhooks.js';
 
 /** An authorization as the API shows it: no card data beyond brand and last four digits. */
 export function authorizationView(authorization: Authorization) {

@@ -1,12 +1,12 @@
 import express, { type Express, type Router } from 'express';
 import type client from 'prom-client';
 import helmet from 'helmet';
-import { errorBody } from '../errors';
-import type { Logger } from '../logger';
-import { withTimeout } from '../timeout';
-import { correlationId } from './correlation';
-import { errorHandler, notFoundHandler } from './errors';
-import { createMetrics, type HttpMetrics } from './metrics';
+import { errorBody } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { withTimeout } from '../timeout.js';
+import { correlationId } from './correlation.js';
+import { errorHandler, notFoundHandler } from './errors.js';
+import { createMetrics, type HttpMetrics } from './metrics.js';
 
 /** A request whose JSON body was parsed, with the bytes it was parsed from. */
 export type RawBodyRequest = express.Request & { rawBody?: Buffer };

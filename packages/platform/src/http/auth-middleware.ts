@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
-import { bearerToken, type Role, type TokenVerifier } from '../auth';
-import { AppError } from '../errors';
+import { bearerToken, type Role, type TokenVerifier } from '../auth.js';
+import { AppError } from '../errors.js';
 
 /** Verifies the bearer token and, when roles are given, that the principal has one of them. */
 export function requireAuth(verify: TokenVerifier, roles?: Role[]): RequestHandler {

@@ -1,8 +1,8 @@
 import CircuitBreaker from 'opossum';
-import { AppError, statusOf, type ErrorCode } from '../errors';
-import { currentContext } from '../context';
-import type { Logger } from '../logger';
-import { CORRELATION_HEADER } from './correlation';
+import { AppError, statusOf, type ErrorCode } from '../errors.js';
+import { currentContext } from '../context.js';
+import type { Logger } from '../logger.js';
+import { CORRELATION_HEADER } from './correlation.js';
 
 export interface ServiceClientOptions {
   /** The service called, for logs and the breaker's name. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { runInContext } from '../context';
+import { runInContext } from '../context.js';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 const acceptable = /^[\w.-]{1,100}$/;

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, errorBody, statusOf } from '../errors';
-import type { Logger } from '../logger';
-import { isTransientError } from '../transient';
+import { AppError, errorBody, statusOf } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { isTransientError } from '../transient.js';
 
 export const notFoundHandler: RequestHandler = (req, res) => {
   res.status(404).json(errorBody('NOT_FOUND', `no route for ${req.method} ${req.path}`));

@@ -1,8 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type Joi from 'joi';
-import type { Principal } from '../auth';
-import { AppError } from '../errors';
-import { validatePart } from './validate';
+import type { Principal } from '../auth.js';
+import { AppError } from '../errors.js';
+import { validatePart } from './validate.js';
 
 export interface RouteSpec<P, Q, B> {
   params?: Joi.Schema<P>;

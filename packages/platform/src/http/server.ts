@@ -2,7 +2,7 @@ import http, { type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { RequestListener } from 'node:http';
-import { errorBody, type ErrorCode } from '../errors';
+import { errorBody, type ErrorCode } from '../errors.js';
 
 export interface RunningServer {
   server: http.Server;

@@ -1,8 +1,8 @@
-import { createApp, createOpsApp, type AppOptions, type OpsAppOptions } from './app';
-import { createMetrics, type HttpMetrics } from './metrics';
-import { handlersOf } from './route';
-import { listen } from './server';
-import { sleep } from '../timeout';
+import { createApp, createOpsApp, type AppOptions, type OpsAppOptions } from './app.js';
+import { createMetrics, type HttpMetrics } from './metrics.js';
+import { handlersOf } from './route.js';
+import { listen } from './server.js';
+import { sleep } from '../timeout.js';
 
 export interface HttpServiceOptions extends Omit<AppOptions, 'metrics' | 'serving'>, Omit<OpsAppOptions, 'metrics' | 'serving'> {
   host: string;

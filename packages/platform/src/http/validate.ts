@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { AppError } from '../errors';
+import { AppError } from '../errors.js';
 
 type Location = 'params' | 'query' | 'body' | 'headers';
 

@@ -1,10 +1,10 @@
-import { lockCart } from '../db/cart.repository';
-import { findProduct } from '../db/catalog.repository';
-import { assertInStock, assertSellable, chooseVariant } from '../domain/cart';
-import { cartOf, type CartOwner } from './cart-of';
-import { cartView } from './cart-view';
-import type { CartDeps } from './deps';
-import { putOnLine } from './put-on-line';
+import { lockCart } from '../db/cart.repository.js';
+import { findProduct } from '../db/catalog.repository.js';
+import { assertInStock, assertSellable, chooseVariant } from '../domain/cart.js';
+import { cartOf, type CartOwner } from './cart-of.js';
+import { cartView } from './cart-view.js';
+import type { CartDeps } from './deps.js';
+import { putOnLine } from './put-on-line.js';
 
 export interface AddItemInput {
   productId: string;

@@ -1,7 +1,7 @@
 import type { Transaction } from '@shop/db';
 import { TransientError } from '@shop/platform';
-import { knowsProduct, saveProductStatus } from '../db/catalog.repository';
-import type { CartDatabase } from '../db/schema';
+import { knowsProduct, saveProductStatus } from '../db/catalog.repository.js';
+import type { CartDatabase } from '../db/schema.js';
 
 /**
  * product.activated / product.deactivated: lines of an inactive product stay in carts, shown as

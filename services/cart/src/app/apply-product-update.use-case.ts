@@ -1,8 +1,8 @@
 import type { ProductUpdatedV1 } from '@shop/contracts';
 import type { Transaction } from '@shop/db';
 import { TransientError } from '@shop/platform';
-import { knowsProduct, saveProductUpdate } from '../db/catalog.repository';
-import type { CartDatabase } from '../db/schema';
+import { knowsProduct, saveProductUpdate } from '../db/catalog.repository.js';
+import type { CartDatabase } from '../db/schema.js';
 
 /**
  * product.updated: the new name and every variant at its current price; carts show them from now

@@ -1,7 +1,7 @@
 import { backoffDelay, sleep } from '@shop/platform';
-import type { CatalogFeedClient } from '../adapters/catalog-feed.client';
-import { saveProductSnapshot, saveStockLevel } from '../db/catalog.repository';
-import type { CartDeps } from './deps';
+import type { CatalogFeedClient } from '../adapters/catalog-feed.client.js';
+import { saveProductSnapshot, saveStockLevel } from '../db/catalog.repository.js';
+import type { CartDeps } from './deps.js';
 
 const PAGE = 500;
 

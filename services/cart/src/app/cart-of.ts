@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '@shop/platform';
-import { ensureCustomerCart, findGuestCartByToken, type Cart } from '../db/cart.repository';
-import { hashCartToken } from '../domain/cart-token';
-import type { CartDeps } from './deps';
+import { ensureCustomerCart, findGuestCartByToken, type Cart } from '../db/cart.repository.js';
+import { hashCartToken } from '../domain/cart-token.js';
+import type { CartDeps } from './deps.js';
 
 /** Whose cart a request works on: a signed-in customer's, or the guest's holding the cart token. */
 export type CartOwner = { customerId: string } | { guestToken: string };

@@ -1,9 +1,9 @@
 import type { Money } from '@shop/contracts';
 import type { Kysely } from '@shop/db';
-import type { Cart } from '../db/cart.repository';
-import { pricedLines } from '../db/catalog.repository';
-import type { CartDatabase } from '../db/schema';
-import { isAvailable, totalsOf } from '../domain/cart';
+import type { Cart } from '../db/cart.repository.js';
+import { pricedLines } from '../db/catalog.repository.js';
+import type { CartDatabase } from '../db/schema.js';
+import { isAvailable, totalsOf } from '../domain/cart.js';
 
 /** A cart as every cart answer shows it (API.md): each line at its current price. */
 export interface CartView {

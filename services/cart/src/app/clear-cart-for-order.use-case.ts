@@ -1,9 +1,9 @@
 import { cartCleared, cartItemRemoved } from '@shop/contracts';
 import { assertFound } from '@shop/platform';
-import { claimOrderClearing, deleteLines, listLines, lockCart, touchCart } from '../db/cart.repository';
-import { cartAggregate } from '../domain/cart';
-import { cartView } from './cart-view';
-import type { CartDeps } from './deps';
+import { claimOrderClearing, deleteLines, listLines, lockCart, touchCart } from '../db/cart.repository.js';
+import { cartAggregate } from '../domain/cart.js';
+import { cartView } from './cart-view.js';
+import type { CartDeps } from './deps.js';
 
 export interface ClearForOrderInput {
   cartId: string;

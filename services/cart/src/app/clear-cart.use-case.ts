@@ -1,9 +1,9 @@
 import { cartCleared } from '@shop/contracts';
-import { deleteLines, listLines, lockCart, touchCart } from '../db/cart.repository';
-import { cartAggregate } from '../domain/cart';
-import { cartOf, type CartOwner } from './cart-of';
-import { cartView } from './cart-view';
-import type { CartDeps } from './deps';
+import { deleteLines, listLines, lockCart, touchCart } from '../db/cart.repository.js';
+import { cartAggregate } from '../domain/cart.js';
+import { cartOf, type CartOwner } from './cart-of.js';
+import { cartView } from './cart-view.js';
+import type { CartDeps } from './deps.js';
 
 /** The shopper empties the cart. An empty cart stays as it is. */
 export async function clearCart(deps: CartDeps, owner: CartOwner) {

@@ -1,8 +1,8 @@
 import type { Kysely, Outbox, RunInTransaction } from '@shop/db';
 import type { Logger, TokenVerifier } from '@shop/platform';
-import type { StockClient } from '../adapters/inventory.client';
-import type { CartConfig } from '../config';
-import type { CartDatabase } from '../db/schema';
+import type { StockClient } from '../adapters/inventory.client.js';
+import type { CartConfig } from '../config.js';
+import type { CartDatabase } from '../db/schema.js';
 
 /** What the cart use cases need, built once in service.ts. */
 export interface CartDeps {

@@ -1,7 +1,7 @@
 import { cartExpired } from '@shop/contracts';
-import { deleteIdleGuestCarts, deleteLines, listLines, lockIdleCustomerCarts, pruneRemovedLines, touchCart } from '../db/cart.repository';
-import { cartAggregate, idleSince } from '../domain/cart';
-import type { CartDeps } from './deps';
+import { deleteIdleGuestCarts, deleteLines, listLines, lockIdleCustomerCarts, pruneRemovedLines, touchCart } from '../db/cart.repository.js';
+import { cartAggregate, idleSince } from '../domain/cart.js';
+import type { CartDeps } from './deps.js';
 
 /**
  * Customer carts idle for CART_TTL_DAYS are emptied (cart.expired, for a reminder mail), guest carts

@@ -1,7 +1,7 @@
 import type { Transaction } from '@shop/db';
-import { deleteCustomerCart } from '../db/cart.repository';
-import type { CartDatabase } from '../db/schema';
-import type { CartDeps } from './deps';
+import { deleteCustomerCart } from '../db/cart.repository.js';
+import type { CartDatabase } from '../db/schema.js';
+import type { CartDeps } from './deps.js';
 
 /**
  * customer.data-erased: the customer's cart goes, with its lines and the lines kept for undo. A

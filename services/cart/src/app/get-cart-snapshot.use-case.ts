@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { ensureCustomerCart } from '../db/cart.repository';
-import { pricedLines } from '../db/catalog.repository';
-import { isOnSale, viewOf } from './cart-view';
-import type { CartDeps } from './deps';
+import { ensureCustomerCart } from '../db/cart.repository.js';
+import { pricedLines } from '../db/catalog.repository.js';
+import { isOnSale, viewOf } from './cart-view.js';
+import type { CartDeps } from './deps.js';
 
 /**
  * For the order service's checkout: the customer's cart with current prices and availability, and

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { cartMerged, type CartMergedItem } from '@shop/contracts';
 import type { Transaction } from '@shop/db';
 import { AppError, assertFound } from '@shop/platform';
-import { deleteCart, ensureCustomerCart, findGuestCartByToken, insertLine, listLines, lockCart, lockGuestCart, setLineQuantity, touchCart } from '../db/cart.repository';
-import type { CartDatabase } from '../db/schema';
-import { cartAggregate, mergedQuantity } from '../domain/cart';
-import { hashCartToken } from '../domain/cart-token';
-import { cartView } from './cart-view';
-import type { CartDeps } from './deps';
+import { deleteCart, ensureCustomerCart, findGuestCartByToken, insertLine, listLines, lockCart, lockGuestCart, setLineQuantity, touchCart } from '../db/cart.repository.js';
+import type { CartDatabase } from '../db/schema.js';
+import { cartAggregate, mergedQuantity } from '../domain/cart.js';
+import { hashCartToken } from '../domain/cart-token.js';
+import { cartView } from './cart-view.js';
+import type { CartDeps } from './deps.js';
 
 /**
  * CMD-CART-004: the guest cart's lines join the customer's cart, each summed with the customer's

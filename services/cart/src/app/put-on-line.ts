@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { cartItemAdded, type Money } from '@shop/contracts';
 import type { Transaction } from '@shop/db';
-import { findLineOfVariant, insertLine, setLineQuantity, touchCart, type Cart } from '../db/cart.repository';
-import type { CartDatabase } from '../db/schema';
-import { assertLineQuantity, assertWithinStock, cartAggregate } from '../domain/cart';
-import type { CartDeps } from './deps';
+import { findLineOfVariant, insertLine, setLineQuantity, touchCart, type Cart } from '../db/cart.repository.js';
+import type { CartDatabase } from '../db/schema.js';
+import { assertLineQuantity, assertWithinStock, cartAggregate } from '../domain/cart.js';
+import type { CartDeps } from './deps.js';
 
 /** What goes into a cart: so many of a variant at its price now, under a line id when it had one (a restore). */
 export interface LineAddition {

@@ -1,10 +1,10 @@
 import { cartItemRemoved } from '@shop/contracts';
 import type { Outbox, Transaction } from '@shop/db';
 import { TransientError } from '@shop/platform';
-import { cartLinesOfProduct, deleteLines, lockCart, touchCart } from '../db/cart.repository';
-import { knowsProduct, saveProductStatus } from '../db/catalog.repository';
-import type { CartDatabase } from '../db/schema';
-import { cartAggregate } from '../domain/cart';
+import { cartLinesOfProduct, deleteLines, lockCart, touchCart } from '../db/cart.repository.js';
+import { knowsProduct, saveProductStatus } from '../db/catalog.repository.js';
+import type { CartDatabase } from '../db/schema.js';
+import { cartAggregate } from '../domain/cart.js';
 
 /**
  * product.deleted: the product leaves every cart (cart.item-removed, reason product-deleted), and

@@ -1,10 +1,10 @@
 import { cartItemRemoved } from '@shop/contracts';
 import { assertFound } from '@shop/platform';
-import { deleteLines, findLine, keepRemovedLine, lockCart, touchCart } from '../db/cart.repository';
-import { cartAggregate } from '../domain/cart';
-import { cartOf, type CartOwner } from './cart-of';
-import { cartView } from './cart-view';
-import type { CartDeps } from './deps';
+import { deleteLines, findLine, keepRemovedLine, lockCart, touchCart } from '../db/cart.repository.js';
+import { cartAggregate } from '../domain/cart.js';
+import { cartOf, type CartOwner } from './cart-of.js';
+import { cartView } from './cart-view.js';
+import type { CartDeps } from './deps.js';
 
 /** SEQ-CART-003: the line leaves the cart, kept for the undo window (POST /cart/items/:itemId/restore). */
 export async function removeItem(deps: CartDeps, owner: CartOwner, itemId: string) {

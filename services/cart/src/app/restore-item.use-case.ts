@@ -1,11 +1,11 @@
 import { assertFound } from '@shop/platform';
-import { findRemovedLine, lockCart, takeRemovedLine } from '../db/cart.repository';
-import { findProduct } from '../db/catalog.repository';
-import { assertInStock, assertSellable, isRestorable } from '../domain/cart';
-import { cartOf, type CartOwner } from './cart-of';
-import { cartView } from './cart-view';
-import type { CartDeps } from './deps';
-import { putOnLine } from './put-on-line';
+import { findRemovedLine, lockCart, takeRemovedLine } from '../db/cart.repository.js';
+import { findProduct } from '../db/catalog.repository.js';
+import { assertInStock, assertSellable, isRestorable } from '../domain/cart.js';
+import { cartOf, type CartOwner } from './cart-of.js';
+import { cartView } from './cart-view.js';
+import type { CartDeps } from './deps.js';
+import { putOnLine } from './put-on-line.js';
 
 const notRestorable = (itemId: string) => ({ code: 'ITEM_NOT_FOUND' as const, message: 'this cart has no removed item to restore', details: { itemId } });
 

@@ -1,11 +1,11 @@
 import { cartItemQuantityUpdated } from '@shop/contracts';
 import { assertFound } from '@shop/platform';
-import { findLine, lockCart, setLineQuantity, touchCart } from '../db/cart.repository';
-import { assertLineQuantity, assertWithinStock, cartAggregate } from '../domain/cart';
-import { cartOf, type CartOwner } from './cart-of';
-import { cartView } from './cart-view';
-import type { CartDeps } from './deps';
-import { removeItem } from './remove-item.use-case';
+import { findLine, lockCart, setLineQuantity, touchCart } from '../db/cart.repository.js';
+import { assertLineQuantity, assertWithinStock, cartAggregate } from '../domain/cart.js';
+import { cartOf, type CartOwner } from './cart-of.js';
+import { cartView } from './cart-view.js';
+import type { CartDeps } from './deps.js';
+import { removeItem } from './remove-item.use-case.js';
 
 /**
  * SEQ-CART-002: a line of this cart gets a new quantity, which the stock must cover; 0 removes the

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from '@shop/db';
-import type { CartDatabase } from './schema';
+import type { CartDatabase } from './schema.js';
 
 type Db = Kysely<CartDatabase>;
 type CartRow = Selectable<CartDatabase['carts']>;

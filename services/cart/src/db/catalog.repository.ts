@@ -1,7 +1,7 @@
 import type { StockStatus } from '@shop/contracts';
 import type { Kysely } from '@shop/db';
-import type { CatalogProduct } from '../domain/cart';
-import type { CartDatabase } from './schema';
+import type { CatalogProduct } from '../domain/cart.js';
+import type { CartDatabase } from './schema.js';
 
 type Db = Kysely<CartDatabase>;
 

@@ -1,6 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import { AppError, bearerToken, type TokenVerifier } from '@shop/platform';
-import type { CartOwner } from '../app/cart-of';
+import type { CartOwner } from '../app/cart-of.js';
 
 /** The header a guest sends its cart token in. */
 export const CART_TOKEN_HEADER = 'x-cart-token';

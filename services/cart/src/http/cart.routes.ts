@@ -1,16 +1,16 @@
 import type { Router } from 'express';
 import { route } from '@shop/platform';
-import { addItem } from '../app/add-item.use-case';
-import { clearCart } from '../app/clear-cart.use-case';
-import { createGuestCart } from '../app/create-guest-cart.use-case';
-import type { CartDeps } from '../app/deps';
-import { getCart } from '../app/get-cart.use-case';
-import { assertCustomer, mergeGuestCartByToken } from '../app/merge-guest-cart.use-case';
-import { removeItem } from '../app/remove-item.use-case';
-import { restoreItem } from '../app/restore-item.use-case';
-import { updateItemQuantity } from '../app/update-item-quantity.use-case';
-import { identifyCartOwner, ownerOf } from './cart-owner';
-import * as schema from './cart.schemas';
+import { addItem } from '../app/add-item.use-case.js';
+import { clearCart } from '../app/clear-cart.use-case.js';
+import { createGuestCart } from '../app/create-guest-cart.use-case.js';
+import type { CartDeps } from '../app/deps.js';
+import { getCart } from '../app/get-cart.use-case.js';
+import { assertCustomer, mergeGuestCartByToken } from '../app/merge-guest-cart.use-case.js';
+import { removeItem } from '../app/remove-item.use-case.js';
+import { restoreItem } from '../app/restore-item.use-case.js';
+import { updateItemQuantity } from '../app/update-item-quantity.use-case.js';
+import { identifyCartOwner, ownerOf } from './cart-owner.js';
+import * as schema from './cart.schemas.js';
 
 /** The shopper's cart (API.md "Cart"): a signed-in customer's, or a guest's by its cart token. */
 export function cartRoutes(router: Router, deps: CartDeps): void {

@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { MAX_LINE_QUANTITY } from '../domain/cart';
+import { MAX_LINE_QUANTITY } from '../domain/cart.js';
 
 // Shapes and types only; the rules (stock, the line maximum after adding, products on sale) are
 // the domain's, answered with their own codes.

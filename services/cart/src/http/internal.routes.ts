@@ -1,9 +1,9 @@
 import type { Router } from 'express';
 import { route } from '@shop/platform';
-import { clearCartForOrder } from '../app/clear-cart-for-order.use-case';
-import type { CartDeps } from '../app/deps';
-import { getCartSnapshot } from '../app/get-cart-snapshot.use-case';
-import * as schema from './cart.schemas';
+import { clearCartForOrder } from '../app/clear-cart-for-order.use-case.js';
+import type { CartDeps } from '../app/deps.js';
+import { getCartSnapshot } from '../app/get-cart-snapshot.use-case.js';
+import * as schema from './cart.schemas.js';
 
 /** Service-to-service routes for the order service's checkout; the gateway never routes `/internal`. */
 export function internalRoutes(router: Router, deps: CartDeps): void {

@@ -11,16 +11,16 @@ import {
   subscriptions,
 } from '@shop/contracts';
 import { on, startConsumer, type Backbone, type Consumer } from '@shop/messaging';
-import { applyProductSnapshot } from '../app/apply-product-snapshot.use-case';
-import { applyProductStatus } from '../app/apply-product-status.use-case';
-import { applyProductUpdate } from '../app/apply-product-update.use-case';
-import { applyStockLevel } from '../app/apply-stock-level.use-case';
-import type { CartDeps } from '../app/deps';
-import { ensureCustomerCart } from '../app/ensure-customer-cart.use-case';
-import { forgetCustomerCart } from '../app/forget-customer-cart.use-case';
-import { mergeGuestCart } from '../app/merge-guest-cart.use-case';
-import { removeDeletedProduct } from '../app/remove-deleted-product.use-case';
-import type { CartDatabase } from '../db/schema';
+import { applyProductSnapshot } from '../app/apply-product-snapshot.use-case.js';
+import { applyProductStatus } from '../app/apply-product-status.use-case.js';
+import { applyProductUpdate } from '../app/apply-product-update.use-case.js';
+import { applyStockLevel } from '../app/apply-stock-level.use-case.js';
+import type { CartDeps } from '../app/deps.js';
+import { ensureCustomerCart } from '../app/ensure-customer-cart.use-case.js';
+import { forgetCustomerCart } from '../app/forget-customer-cart.use-case.js';
+import { mergeGuestCart } from '../app/merge-guest-cart.use-case.js';
+import { removeDeletedProduct } from '../app/remove-deleted-product.use-case.js';
+import type { CartDatabase } from '../db/schema.js';
 
 type Options = Pick<Backbone<CartDatabase>, 'broker' | 'db' | 'retry' | 'handlerTimeoutMs' | 'relay'>;
 

@@ -1,9 +1,9 @@
 import { productActivated } from '@shop/contracts';
 import type { Principal } from '@shop/platform';
-import { updateProduct } from '../db/product.repository';
-import { productAggregate, statusAfterActivation } from '../domain/product';
-import type { CatalogDeps } from './deps';
-import { lockLiveProduct, toAdminProduct } from './products';
+import { updateProduct } from '../db/product.repository.js';
+import { productAggregate, statusAfterActivation } from '../domain/product.js';
+import type { CatalogDeps } from './deps.js';
+import { lockLiveProduct, toAdminProduct } from './products.js';
 
 /** EVT-PROD-004: a draft or inactive product goes on sale; an active one stays as it is, no event. */
 export async function activateProduct(deps: CatalogDeps, principal: Principal, productId: string) {

@@ -1,9 +1,9 @@
 import type { InventoryStockChangedV1 } from '@shop/contracts';
 import type { Transaction } from '@shop/db';
 import type { Logger } from '@shop/platform';
-import type { CatalogDatabase } from '../db/schema';
-import { lockProductOfVariant, setProductStockStatus, upsertVariantStock, variantStockStatuses } from '../db/stock.repository';
-import { productStockStatus } from '../domain/stock-status';
+import type { CatalogDatabase } from '../db/schema.js';
+import { lockProductOfVariant, setProductStockStatus, upsertVariantStock, variantStockStatuses } from '../db/stock.repository.js';
+import { productStockStatus } from '../domain/stock-status.js';
 
 /**
  * Keeps the stock status read model: stores the variant's stock level unless a newer one is

@@ -1,6 +1,6 @@
-import { subtreeIds } from '../db/category.repository';
-import { browseProducts as findListed, type BrowseQuery } from '../db/product.repository';
-import type { CatalogDeps } from './deps';
+import { subtreeIds } from '../db/category.repository.js';
+import { browseProducts as findListed, type BrowseQuery } from '../db/product.repository.js';
+import type { CatalogDeps } from './deps.js';
 
 export interface BrowseProductsInput extends Omit<BrowseQuery, 'categoryIds'> {
   categoryId?: string;

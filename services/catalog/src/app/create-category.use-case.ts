@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { categoryCreated } from '@shop/contracts';
 import { AppError, assertFound } from '@shop/platform';
-import { categoryNameTaken, findCategoryById, insertCategory } from '../db/category.repository';
-import { placeUnder, toCategoryName, type Category } from '../domain/category';
-import type { CatalogDeps } from './deps';
+import { categoryNameTaken, findCategoryById, insertCategory } from '../db/category.repository.js';
+import { placeUnder, toCategoryName, type Category } from '../domain/category.js';
+import type { CatalogDeps } from './deps.js';
 
 export interface CreateCategoryInput {
   name: string;

@@ -1,12 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { productCreated, type Money } from '@shop/contracts';
 import { AppError, assertFound, type Principal } from '@shop/platform';
-import { findCategoryById } from '../db/category.repository';
-import { insertProduct, takenSkus } from '../db/product.repository';
-import { toPrice } from '../domain/money';
-import { productAggregate, toDescription, toProductName, toVariants, type Variant, type VariantInput } from '../domain/product';
-import type { CatalogDeps } from './deps';
-import { eventVariants, toAdminProduct } from './products';
+import { findCategoryById } from '../db/category.repository.js';
+import { insertProduct, takenSkus } from '../db/product.repository.js';
+import { toPrice } from '../domain/money.js';
+import { productAggregate, toDescription, toProductName, toVariants, type Variant, type VariantInput } from '../domain/product.js';
+import type { CatalogDeps } from './deps.js';
+import { eventVariants, toAdminProduct } from './products.js';
 
 export interface CreateProductInput {
   name: string;

@@ -1,9 +1,9 @@
 import { productDeactivated } from '@shop/contracts';
 import type { Principal } from '@shop/platform';
-import { updateProduct } from '../db/product.repository';
-import { productAggregate, statusAfterDeactivation } from '../domain/product';
-import type { CatalogDeps } from './deps';
-import { lockLiveProduct, toAdminProduct } from './products';
+import { updateProduct } from '../db/product.repository.js';
+import { productAggregate, statusAfterDeactivation } from '../domain/product.js';
+import type { CatalogDeps } from './deps.js';
+import { lockLiveProduct, toAdminProduct } from './products.js';
 
 /** EVT-PROD-005: an active product goes off sale; an inactive or draft one stays as it is, no event. */
 export async function deactivateProduct(deps: CatalogDeps, principal: Principal, productId: string) {

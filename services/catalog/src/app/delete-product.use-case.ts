@@ -1,9 +1,9 @@
 import { productDeleted } from '@shop/contracts';
 import type { Principal } from '@shop/platform';
-import { updateProduct } from '../db/product.repository';
-import { productAggregate } from '../domain/product';
-import type { CatalogDeps } from './deps';
-import { lockLiveProduct } from './products';
+import { updateProduct } from '../db/product.repository.js';
+import { productAggregate } from '../domain/product.js';
+import type { CatalogDeps } from './deps.js';
+import { lockLiveProduct } from './products.js';
 
 /**
  * CMD-PROD-003: soft delete, so order history still resolves the product; shoppers no longer see

@@ -1,7 +1,7 @@
 import type { Kysely, Outbox, RunInTransaction } from '@shop/db';
 import type { Logger, TokenVerifier } from '@shop/platform';
-import type { CatalogConfig } from '../config';
-import type { CatalogDatabase } from '../db/schema';
+import type { CatalogConfig } from '../config.js';
+import type { CatalogDatabase } from '../db/schema.js';
 
 /** What the catalog use cases need, built once in service.ts. */
 export interface CatalogDeps {

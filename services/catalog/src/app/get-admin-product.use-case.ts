@@ -1,7 +1,7 @@
 import { assertFound } from '@shop/platform';
-import { findProductById } from '../db/product.repository';
-import type { CatalogDeps } from './deps';
-import { toAdminProduct } from './products';
+import { findProductById } from '../db/product.repository.js';
+import type { CatalogDeps } from './deps.js';
+import { toAdminProduct } from './products.js';
 
 /** Admin: any product, drafts and deleted ones included. */
 export async function getAdminProduct(deps: CatalogDeps, productId: string) {

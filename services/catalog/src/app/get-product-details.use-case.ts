@@ -1,7 +1,7 @@
 import { assertFound } from '@shop/platform';
-import { findListedProduct } from '../db/product.repository';
-import { effectivePrice } from '../domain/product';
-import type { CatalogDeps } from './deps';
+import { findListedProduct } from '../db/product.repository.js';
+import { effectivePrice } from '../domain/product.js';
+import type { CatalogDeps } from './deps.js';
 
 /** View Product Details (seed flow 4): drafts, inactive and deleted products are not found, to shoppers. */
 export async function getProductDetails(deps: CatalogDeps, productId: string) {

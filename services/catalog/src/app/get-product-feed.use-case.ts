@@ -1,6 +1,6 @@
-import { listProductsAfter, type ProductFeedPage } from '../db/product.repository';
-import type { CatalogDeps } from './deps';
-import { toProductSnapshot } from './products';
+import { listProductsAfter, type ProductFeedPage } from '../db/product.repository.js';
+import type { CatalogDeps } from './deps.js';
+import { toProductSnapshot } from './products.js';
 
 /**
  * The internal product feed other services fill their read models from when they start against a

@@ -1,6 +1,6 @@
-import { listProducts, type AdminProductQuery } from '../db/product.repository';
-import type { CatalogDeps } from './deps';
-import { toAdminProduct } from './products';
+import { listProducts, type AdminProductQuery } from '../db/product.repository.js';
+import type { CatalogDeps } from './deps.js';
+import { toAdminProduct } from './products.js';
 
 /** Admin: products newest first, by status (or the deleted ones). */
 export async function listAdminProducts(deps: CatalogDeps, query: AdminProductQuery) {

@@ -1,7 +1,7 @@
 import { assertFound } from '@shop/platform';
-import { listPriceChanges } from '../db/price-audit.repository';
-import { findProductById } from '../db/product.repository';
-import type { CatalogDeps } from './deps';
+import { listPriceChanges } from '../db/price-audit.repository.js';
+import { findProductById } from '../db/product.repository.js';
+import type { CatalogDeps } from './deps.js';
 
 /** Admin: who changed a product's price, when, from what to what; newest first. Deleted products keep their trail. */
 export async function listPriceAudit(deps: CatalogDeps, productId: string, page: { page: number; pageSize: number }) {

@@ -1,9 +1,9 @@
 import type { ProductSnapshot, ProductVariant } from '@shop/contracts';
 import { assertFound } from '@shop/platform';
 import type { Kysely } from '@shop/db';
-import type { CatalogDatabase } from '../db/schema';
-import { findProductById } from '../db/product.repository';
-import { effectivePrice, type Product } from '../domain/product';
+import type { CatalogDatabase } from '../db/schema.js';
+import { findProductById } from '../db/product.repository.js';
+import { effectivePrice, type Product } from '../domain/product.js';
 
 /** The product to change, locked for the transaction; a deleted one is as good as gone. */
 export async function lockLiveProduct(tx: Kysely<CatalogDatabase>, productId: string): Promise<Product> {

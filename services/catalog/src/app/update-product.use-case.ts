@@ -1,11 +1,11 @@
 import { productUpdated, type Money, type ProductChangedFields } from '@shop/contracts';
 import type { Principal } from '@shop/platform';
-import { insertPriceChange } from '../db/price-audit.repository';
-import { updateProduct as saveProduct } from '../db/product.repository';
-import { samePrice, toPrice } from '../domain/money';
-import { productAggregate, toDescription, toProductName } from '../domain/product';
-import type { CatalogDeps } from './deps';
-import { eventVariants, lockLiveProduct, toAdminProduct } from './products';
+import { insertPriceChange } from '../db/price-audit.repository.js';
+import { updateProduct as saveProduct } from '../db/product.repository.js';
+import { samePrice, toPrice } from '../domain/money.js';
+import { productAggregate, toDescription, toProductName } from '../domain/product.js';
+import type { CatalogDeps } from './deps.js';
+import { eventVariants, lockLiveProduct, toAdminProduct } from './products.js';
 
 export interface UpdateProductInput {
   name?: string;

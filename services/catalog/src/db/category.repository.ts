@@ -1,7 +1,7 @@
 import { AppError } from '@shop/platform';
 import { isUniqueViolation, sql, type Kysely, type Selectable } from '@shop/db';
-import type { Category } from '../domain/category';
-import type { CatalogDatabase } from './schema';
+import type { Category } from '../domain/category.js';
+import type { CatalogDatabase } from './schema.js';
 
 type Db = Kysely<CatalogDatabase>;
 type CategoryRow = Selectable<CatalogDatabase['categories']>;

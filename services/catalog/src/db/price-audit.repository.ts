@@ -1,6 +1,6 @@
 import type { Money } from '@shop/contracts';
 import { paginate, type Kysely } from '@shop/db';
-import type { CatalogDatabase } from './schema';
+import type { CatalogDatabase } from './schema.js';
 
 type Db = Kysely<CatalogDatabase>;
 

@@ -1,9 +1,9 @@
 import type { Money, StockStatus } from '@shop/contracts';
 import { AppError } from '@shop/platform';
 import { isUniqueViolation, paginate, sql, type Kysely, type Selectable } from '@shop/db';
-import type { Product, ProductStatus, Variant } from '../domain/product';
-import { variantStockStatus } from '../domain/stock-status';
-import type { CatalogDatabase } from './schema';
+import type { Product, ProductStatus, Variant } from '../domain/product.js';
+import { variantStockStatus } from '../domain/stock-status.js';
+import type { CatalogDatabase } from './schema.js';
 
 type Db = Kysely<CatalogDatabase>;
 type ProductRow = Selectable<CatalogDatabase['products']>;

@@ -1,6 +1,6 @@
 import type { Generated, OutboxTables } from '@shop/db';
 import type { StockStatus } from '@shop/contracts';
-import type { ProductStatus } from '../domain/product';
+import type { ProductStatus } from '../domain/product.js';
 
 /** The catalog service's tables as Kysely sees them. */
 export interface CatalogDatabase extends OutboxTables {

@@ -1,6 +1,6 @@
 import type { StockStatus } from '@shop/contracts';
 import type { Kysely } from '@shop/db';
-import type { CatalogDatabase } from './schema';
+import type { CatalogDatabase } from './schema.js';
 
 type Db = Kysely<CatalogDatabase>;
 

@@ -1,6 +1,6 @@
 import type { AggregateRef, Money, StockStatus } from '@shop/contracts';
 import { AppError } from '@shop/platform';
-import { toPrice } from './money';
+import { toPrice } from './money.js';
 
 export type ProductStatus = 'draft' | 'active' | 'inactive';
 

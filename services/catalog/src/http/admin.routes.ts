@@ -1,15 +1,15 @@
 import type { Router } from 'express';
 import { principalOf, requireAuth, route } from '@shop/platform';
-import { activateProduct } from '../app/activate-product.use-case';
-import { createProduct } from '../app/create-product.use-case';
-import { deactivateProduct } from '../app/deactivate-product.use-case';
-import { deleteProduct } from '../app/delete-product.use-case';
-import type { CatalogDeps } from '../app/deps';
-import { getAdminProduct } from '../app/get-admin-product.use-case';
-import { listAdminProducts } from '../app/list-admin-products.use-case';
-import { listPriceAudit } from '../app/list-price-audit.use-case';
-import { updateProduct } from '../app/update-product.use-case';
-import * as schema from './catalog.schemas';
+import { activateProduct } from '../app/activate-product.use-case.js';
+import { createProduct } from '../app/create-product.use-case.js';
+import { deactivateProduct } from '../app/deactivate-product.use-case.js';
+import { deleteProduct } from '../app/delete-product.use-case.js';
+import type { CatalogDeps } from '../app/deps.js';
+import { getAdminProduct } from '../app/get-admin-product.use-case.js';
+import { listAdminProducts } from '../app/list-admin-products.use-case.js';
+import { listPriceAudit } from '../app/list-price-audit.use-case.js';
+import { updateProduct } from '../app/update-product.use-case.js';
+import * as schema from './catalog.schemas.js';
 
 /** Product management: admins only. */
 export function adminRoutes(router: Router, deps: CatalogDeps): void {

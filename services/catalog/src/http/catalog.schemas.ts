@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { paginationKeys } from '@shop/platform';
-import { DESCRIPTION_MAX } from '../domain/product';
+import { DESCRIPTION_MAX } from '../domain/product.js';
 
 // Shapes and types only; the catalog's rules (name length, description length, price range, the
 // shop's currency) are checked by the domain, which answers with its own error codes. So the

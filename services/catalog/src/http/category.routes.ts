@@ -1,9 +1,9 @@
 import type { Router } from 'express';
 import { requireAuth, route } from '@shop/platform';
-import { createCategory } from '../app/create-category.use-case';
-import type { CatalogDeps } from '../app/deps';
-import { listCategories } from '../app/list-categories.use-case';
-import * as schema from './catalog.schemas';
+import { createCategory } from '../app/create-category.use-case.js';
+import type { CatalogDeps } from '../app/deps.js';
+import { listCategories } from '../app/list-categories.use-case.js';
+import * as schema from './catalog.schemas.js';
 
 /** The category tree for shoppers; new categories for admins. */
 export function categoryRoutes(router: Router, deps: CatalogDeps): void {

@@ -1,9 +1,9 @@
 import type { Router } from 'express';
 import { route } from '@shop/platform';
-import { browseProducts } from '../app/browse-products.use-case';
-import type { CatalogDeps } from '../app/deps';
-import { getProductDetails } from '../app/get-product-details.use-case';
-import * as schema from './catalog.schemas';
+import { browseProducts } from '../app/browse-products.use-case.js';
+import type { CatalogDeps } from '../app/deps.js';
+import { getProductDetails } from '../app/get-product-details.use-case.js';
+import * as schema from './catalog.schemas.js';
 
 /** What shoppers browse: public, no token needed. */
 export function productRoutes(router: Router, deps: CatalogDeps): void {

@@ -1,8 +1,8 @@
 import { inventoryStockChanged, subscriptions } from '@shop/contracts';
 import { on, startConsumer, type Backbone, type Consumer } from '@shop/messaging';
-import { applyStockChange } from '../app/apply-stock-change.use-case';
-import type { CatalogDeps } from '../app/deps';
-import type { CatalogDatabase } from '../db/schema';
+import { applyStockChange } from '../app/apply-stock-change.use-case.js';
+import type { CatalogDeps } from '../app/deps.js';
+import type { CatalogDatabase } from '../db/schema.js';
 
 /**
  * Consumes `catalog.stock-levels`: `inventory.stock-changed` into `variant_stock` and the

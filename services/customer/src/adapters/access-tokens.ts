@@ -1,8 +1,8 @@
 import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, importPKCS8, SignJWT, type JWK } from 'jose';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, createTokenVerifier, type Role, type TokenVerifier } from '@shop/platform';
 import type { Kysely } from '@shop/db';
-import { loadOrCreateKeys, type StoredKey } from '../db/signing-key.repository';
-import type { CustomerDatabase } from '../db/schema';
+import { loadOrCreateKeys, type StoredKey } from '../db/signing-key.repository.js';
+import type { CustomerDatabase } from '../db/schema.js';
 
 /** Signs access tokens with the newest key; publishes all public keys for the JWKS route. */
 export interface AccessTokens {

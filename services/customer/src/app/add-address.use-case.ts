@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { customerShippingAddressAdded } from '@shop/contracts';
 import { assertFound, type Principal } from '@shop/platform';
-import { countAddresses, insertAddress } from '../db/address.repository';
-import { findCustomerById } from '../db/customer.repository';
-import { assertRoomForAddress, toShippingAddress, type AddressInput } from '../domain/address';
-import { customerAggregate } from '../domain/customer';
-import type { CustomerDeps } from './deps';
+import { countAddresses, insertAddress } from '../db/address.repository.js';
+import { findCustomerById } from '../db/customer.repository.js';
+import { assertRoomForAddress, toShippingAddress, type AddressInput } from '../domain/address.js';
+import { customerAggregate } from '../domain/customer.js';
+import type { CustomerDeps } from './deps.js';
 
 /** CMD-CUST-003: a domestic address with a valid postal code, available for orders; at most 20 per customer. */
 export async function addAddress(deps: CustomerDeps, principal: Principal, input: AddressInput) {

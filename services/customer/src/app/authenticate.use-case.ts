@@ -1,6 +1,6 @@
 import { AppError, issuedBefore, type Principal, type TokenVerifier } from '@shop/platform';
-import { findCustomerWithSession, type StoredCustomer } from '../db/customer.repository';
-import type { CustomerDeps } from './deps';
+import { findCustomerWithSession, type StoredCustomer } from '../db/customer.repository.js';
+import type { CustomerDeps } from './deps.js';
 
 /** A verified principal with the customer as this request found it. */
 export interface CustomerPrincipal extends Principal {

@@ -1,11 +1,11 @@
 import { customerEmailChanged } from '@shop/contracts';
 import { AppError, assertFound, type Principal } from '@shop/platform';
-import { emailTaken, findCustomerById, updateCustomer } from '../db/customer.repository';
-import { assertNotSuspended, customerAggregate } from '../domain/customer';
-import { toEmail } from '../domain/email';
-import type { CustomerDeps } from './deps';
-import { toProfile } from './profile';
-import { issueVerificationLink } from './verification-link';
+import { emailTaken, findCustomerById, updateCustomer } from '../db/customer.repository.js';
+import { assertNotSuspended, customerAggregate } from '../domain/customer.js';
+import { toEmail } from '../domain/email.js';
+import type { CustomerDeps } from './deps.js';
+import { toProfile } from './profile.js';
+import { issueVerificationLink } from './verification-link.js';
 
 /**
  * Changing the e-mail needs the password, puts the account back to unverified and mails a new

@@ -1,11 +1,11 @@
 import { customerPasswordChanged } from '@shop/contracts';
 import { AppError, assertFound, type Principal } from '@shop/platform';
-import { findCustomerById, updateCustomer } from '../db/customer.repository';
-import { revokeCustomerSessions } from '../db/session.repository';
-import { assertNotSuspended, customerAggregate } from '../domain/customer';
-import { assertValidPassword } from '../domain/password';
-import type { CustomerDeps } from './deps';
-import { announceSessionsEnded } from './session-ends';
+import { findCustomerById, updateCustomer } from '../db/customer.repository.js';
+import { revokeCustomerSessions } from '../db/session.repository.js';
+import { assertNotSuspended, customerAggregate } from '../domain/customer.js';
+import { assertValidPassword } from '../domain/password.js';
+import type { CustomerDeps } from './deps.js';
+import { announceSessionsEnded } from './session-ends.js';
 
 /** Needs the current password; every other session ends at once, so a stolen one dies with the old password. */
 export async function changePassword(deps: CustomerDeps, principal: Principal, input: { currentPassword: string; newPassword: string }): Promise<void> {

@@ -1,9 +1,9 @@
 import type { Kysely, Outbox, RunInTransaction } from '@shop/db';
 import type { Logger } from '@shop/platform';
-import type { CustomerConfig } from '../config';
-import type { CustomerDatabase } from '../db/schema';
-import type { AccessTokens } from '../adapters/access-tokens';
-import type { Passwords } from '../adapters/passwords';
+import type { CustomerConfig } from '../config.js';
+import type { CustomerDatabase } from '../db/schema.js';
+import type { AccessTokens } from '../adapters/access-tokens.js';
+import type { Passwords } from '../adapters/passwords.js';
 
 /** What the customer use cases need, built once in service.ts. */
 export interface CustomerDeps {

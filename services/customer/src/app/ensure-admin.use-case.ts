@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { findCustomerByEmail, insertCustomer } from '../db/customer.repository';
-import { toEmail } from '../domain/email';
-import type { CustomerDeps } from './deps';
+import { findCustomerByEmail, insertCustomer } from '../db/customer.repository.js';
+import { toEmail } from '../domain/email.js';
+import type { CustomerDeps } from './deps.js';
 
 /**
  * Creates the bootstrap admin from ADMIN_EMAIL / ADMIN_PASSWORD when no account has that e-mail.

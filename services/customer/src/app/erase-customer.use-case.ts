@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { customerDataErased } from '@shop/contracts';
 import { assertFound, type Principal } from '@shop/platform';
-import { deleteCustomer, findCustomerById } from '../db/customer.repository';
-import { recordErasure } from '../db/erased-customer.repository';
-import { forgetCustomerOrders, listOpenOrders } from '../db/open-order.repository';
-import { forgetAddressLimits } from '../db/throttle.repository';
-import { assertErasable, customerAggregate } from '../domain/customer';
-import { assertNoPendingOrders } from '../domain/open-orders';
-import { hashToken } from '../domain/tokens';
-import type { CustomerDeps } from './deps';
-import { announceAllSessionsEnded } from './session-ends';
+import { deleteCustomer, findCustomerById } from '../db/customer.repository.js';
+import { recordErasure } from '../db/erased-customer.repository.js';
+import { forgetCustomerOrders, listOpenOrders } from '../db/open-order.repository.js';
+import { forgetAddressLimits } from '../db/throttle.repository.js';
+import { assertErasable, customerAggregate } from '../domain/customer.js';
+import { assertNoPendingOrders } from '../domain/open-orders.js';
+import { hashToken } from '../domain/tokens.js';
+import type { CustomerDeps } from './deps.js';
+import { announceAllSessionsEnded } from './session-ends.js';
 
 /**
  * CMD-CUST-004 (GDPR erasure), in one transaction: no open order (the view the order events keep),

@@ -1,9 +1,9 @@
 import { assertFound } from '@shop/platform';
-import { findAddress } from '../db/address.repository';
-import { findCustomerById } from '../db/customer.repository';
-import { normalizeAddress, type AddressInput } from '../domain/address';
-import { assertMayOrder } from '../domain/customer';
-import type { CustomerDeps } from './deps';
+import { findAddress } from '../db/address.repository.js';
+import { findCustomerById } from '../db/customer.repository.js';
+import { normalizeAddress, type AddressInput } from '../domain/address.js';
+import { assertMayOrder } from '../domain/customer.js';
+import type { CustomerDeps } from './deps.js';
 
 export type ShippingChoice = { shippingAddressId: string } | { shippingAddress: AddressInput };
 

@@ -1,6 +1,6 @@
 import type { Principal } from '@shop/platform';
-import { listAddresses as findAddresses } from '../db/address.repository';
-import type { CustomerDeps } from './deps';
+import { listAddresses as findAddresses } from '../db/address.repository.js';
+import type { CustomerDeps } from './deps.js';
 
 export async function listAddresses(deps: CustomerDeps, principal: Principal) {
   const addresses = await findAddresses(deps.db, principal.customerId);

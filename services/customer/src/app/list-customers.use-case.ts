@@ -1,6 +1,6 @@
-import { listCustomers as findCustomers, type CustomerListQuery } from '../db/customer.repository';
-import type { CustomerDeps } from './deps';
-import { toProfile } from './profile';
+import { listCustomers as findCustomers, type CustomerListQuery } from '../db/customer.repository.js';
+import type { CustomerDeps } from './deps.js';
+import { toProfile } from './profile.js';
 
 /** Admin: customers newest first, by status and/or a search over e-mail and names. */
 export async function listCustomers(deps: CustomerDeps, query: CustomerListQuery) {

@@ -1,6 +1,6 @@
-import { listErasures } from '../db/erased-customer.repository';
-import { listCustomerInvalidations, listRevokedSessions } from '../db/session.repository';
-import type { CustomerDeps } from './deps';
+import { listErasures } from '../db/erased-customer.repository.js';
+import { listCustomerInvalidations, listRevokedSessions } from '../db/session.repository.js';
+import type { CustomerDeps } from './deps.js';
 
 /**
  * For the gateway at start-up and after a broker outage: what ended since `since`. `items` are

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { customerLoggedIn } from '@shop/contracts';
 import { AppError, sleep } from '@shop/platform';
-import { findCustomerByEmail } from '../db/customer.repository';
-import { insertSession } from '../db/session.repository';
-import { clearLoginFailures, findLoginFailures, recordLoginFailure } from '../db/throttle.repository';
-import { customerAggregate } from '../domain/customer';
-import { assertLoginAllowed, type LoginFailureLimit } from '../domain/limits';
-import { expiresAfter, hashToken } from '../domain/tokens';
-import type { CustomerDeps } from './deps';
-import { toProfile } from './profile';
-import { newTokenPair } from './session-tokens';
+import { findCustomerByEmail } from '../db/customer.repository.js';
+import { insertSession } from '../db/session.repository.js';
+import { clearLoginFailures, findLoginFailures, recordLoginFailure } from '../db/throttle.repository.js';
+import { customerAggregate } from '../domain/customer.js';
+import { assertLoginAllowed, type LoginFailureLimit } from '../domain/limits.js';
+import { expiresAfter, hashToken } from '../domain/tokens.js';
+import type { CustomerDeps } from './deps.js';
+import { toProfile } from './profile.js';
+import { newTokenPair } from './session-tokens.js';
 
 const invalidCredentials = () => new AppError('INVALID_CREDENTIALS', 'the e-mail or password is wrong');
 

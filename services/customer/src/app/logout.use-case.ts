@@ -1,7 +1,7 @@
-import { revokeSession } from '../db/session.repository';
-import type { CustomerPrincipal } from './authenticate.use-case';
-import type { CustomerDeps } from './deps';
-import { announceSessionsEnded } from './session-ends';
+import { revokeSession } from '../db/session.repository.js';
+import type { CustomerPrincipal } from './authenticate.use-case.js';
+import type { CustomerDeps } from './deps.js';
+import { announceSessionsEnded } from './session-ends.js';
 
 /** Ends the caller's session: its refresh token stops working, and its access token is refused everywhere. */
 export async function logout(deps: CustomerDeps, principal: CustomerPrincipal): Promise<void> {

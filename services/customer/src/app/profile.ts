@@ -1,4 +1,4 @@
-import type { Customer } from '../domain/customer';
+import type { Customer } from '../domain/customer.js';
 
 /** The customer as clients see it (never the password hash). */
 export function toProfile(customer: Customer) {

@@ -1,8 +1,8 @@
 import { customerReactivated } from '@shop/contracts';
 import { assertFound } from '@shop/platform';
-import { findCustomerById, updateCustomer } from '../db/customer.repository';
-import { customerAggregate, statusBeforeSuspensionOf } from '../domain/customer';
-import type { CustomerDeps } from './deps';
+import { findCustomerById, updateCustomer } from '../db/customer.repository.js';
+import { customerAggregate, statusBeforeSuspensionOf } from '../domain/customer.js';
+import type { CustomerDeps } from './deps.js';
 
 export interface ReactivateCustomerInput {
   customerId: string;

@@ -1,11 +1,11 @@
 import type { Transaction } from '@shop/db';
 import { AppError } from '@shop/platform';
-import type { CustomerDatabase } from '../db/schema';
-import { findRefreshToken, revokeSession, rotateRefreshToken } from '../db/session.repository';
-import { hashToken, isExpired, openSuccessor, sealSuccessor } from '../domain/tokens';
-import type { CustomerDeps } from './deps';
-import { announceSessionsEnded } from './session-ends';
-import { newTokenPair, type TokenPair } from './session-tokens';
+import type { CustomerDatabase } from '../db/schema.js';
+import { findRefreshToken, revokeSession, rotateRefreshToken } from '../db/session.repository.js';
+import { hashToken, isExpired, openSuccessor, sealSuccessor } from '../domain/tokens.js';
+import type { CustomerDeps } from './deps.js';
+import { announceSessionsEnded } from './session-ends.js';
+import { newTokenPair, type TokenPair } from './session-tokens.js';
 
 const invalidToken = () => new AppError('INVALID_REFRESH_TOKEN', 'the refresh token is invalid or has expired');
 

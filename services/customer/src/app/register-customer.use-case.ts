@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { customerRegistered } from '@shop/contracts';
 import { AppError } from '@shop/platform';
-import { emailTaken, insertCustomer } from '../db/customer.repository';
-import { customerAggregate, toName } from '../domain/customer';
-import { toEmail } from '../domain/email';
-import { assertValidPassword } from '../domain/password';
-import type { CustomerDeps } from './deps';
-import { issueVerificationLink } from './verification-link';
+import { emailTaken, insertCustomer } from '../db/customer.repository.js';
+import { customerAggregate, toName } from '../domain/customer.js';
+import { toEmail } from '../domain/email.js';
+import { assertValidPassword } from '../domain/password.js';
+import type { CustomerDeps } from './deps.js';
+import { issueVerificationLink } from './verification-link.js';
 
 export interface RegisterCustomerInput {
   email: string;

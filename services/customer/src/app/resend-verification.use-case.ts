@@ -1,12 +1,12 @@
 import { customerVerificationRequested } from '@shop/contracts';
-import { findCustomerByEmail } from '../db/customer.repository';
-import { verificationMailsSince } from '../db/throttle.repository';
-import { customerAggregate } from '../domain/customer';
-import { toEmail } from '../domain/email';
-import { mayResendVerification } from '../domain/limits';
-import { hashToken } from '../domain/tokens';
-import type { CustomerDeps } from './deps';
-import { issueVerificationLink } from './verification-link';
+import { findCustomerByEmail } from '../db/customer.repository.js';
+import { verificationMailsSince } from '../db/throttle.repository.js';
+import { customerAggregate } from '../domain/customer.js';
+import { toEmail } from '../domain/email.js';
+import { mayResendVerification } from '../domain/limits.js';
+import { hashToken } from '../domain/tokens.js';
+import type { CustomerDeps } from './deps.js';
+import { issueVerificationLink } from './verification-link.js';
 
 const DAY_MS = 86_400_000;
 

@@ -1,8 +1,8 @@
 import { customerSessionsInvalidated } from '@shop/contracts';
 import type { Transaction } from '@shop/db';
-import type { CustomerDatabase } from '../db/schema';
-import { customerAggregate, type Customer } from '../domain/customer';
-import type { CustomerDeps } from './deps';
+import type { CustomerDatabase } from '../db/schema.js';
+import { customerAggregate, type Customer } from '../domain/customer.js';
+import type { CustomerDeps } from './deps.js';
 
 /**
  * Tells the gateway that these sessions ended, in the transaction that ended them: it refuses

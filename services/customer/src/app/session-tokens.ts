@@ -1,6 +1,6 @@
 import type { Role } from '@shop/platform';
-import { hashToken, newOpaqueToken } from '../domain/tokens';
-import type { CustomerDeps } from './deps';
+import { hashToken, newOpaqueToken } from '../domain/tokens.js';
+import type { CustomerDeps } from './deps.js';
 
 export interface TokenPair {
   accessToken: string;

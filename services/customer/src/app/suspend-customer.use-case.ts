@@ -1,10 +1,10 @@
 import { customerSuspended } from '@shop/contracts';
 import { assertFound } from '@shop/platform';
-import { findCustomerById, updateCustomer } from '../db/customer.repository';
-import { revokeCustomerSessions } from '../db/session.repository';
-import { assertNotSelf, assertTransition, customerAggregate } from '../domain/customer';
-import type { CustomerDeps } from './deps';
-import { announceSessionsEnded } from './session-ends';
+import { findCustomerById, updateCustomer } from '../db/customer.repository.js';
+import { revokeCustomerSessions } from '../db/session.repository.js';
+import { assertNotSelf, assertTransition, customerAggregate } from '../domain/customer.js';
+import type { CustomerDeps } from './deps.js';
+import { announceSessionsEnded } from './session-ends.js';
 
 export interface SuspendCustomerInput {
   customerId: string;

@@ -1,9 +1,9 @@
 import type { Transaction } from '@shop/db';
-import { lockCustomerKey } from '../db/customer.repository';
-import { saveOrderState } from '../db/open-order.repository';
-import type { CustomerDatabase } from '../db/schema';
-import { changeFor, type OrderEventKind } from '../domain/open-orders';
-import type { CustomerDeps } from './deps';
+import { lockCustomerKey } from '../db/customer.repository.js';
+import { saveOrderState } from '../db/open-order.repository.js';
+import type { CustomerDatabase } from '../db/schema.js';
+import { changeFor, type OrderEventKind } from '../domain/open-orders.js';
+import type { CustomerDeps } from './deps.js';
 
 /**
  * An order event updates the customer's open orders (changeFor says how). The customer's row is

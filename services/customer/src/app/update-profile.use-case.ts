@@ -1,9 +1,9 @@
 import { customerProfileUpdated } from '@shop/contracts';
 import { AppError, assertFound, type Principal } from '@shop/platform';
-import { findCustomerById, updateCustomer } from '../db/customer.repository';
-import { assertNotSuspended, customerAggregate, toName } from '../domain/customer';
-import type { CustomerDeps } from './deps';
-import { toProfile } from './profile';
+import { findCustomerById, updateCustomer } from '../db/customer.repository.js';
+import { assertNotSuspended, customerAggregate, toName } from '../domain/customer.js';
+import type { CustomerDeps } from './deps.js';
+import { toProfile } from './profile.js';
 
 export interface UpdateProfileInput {
   firstName?: string;

@@ -1,10 +1,10 @@
 import type { Transaction } from '@shop/db';
 import { sealSecret } from '@shop/platform';
-import type { CustomerDatabase } from '../db/schema';
-import { recordVerificationMail } from '../db/throttle.repository';
-import { replaceVerificationToken } from '../db/verification-token.repository';
-import { expiresAfter, hashToken, newOpaqueToken } from '../domain/tokens';
-import type { CustomerDeps } from './deps';
+import type { CustomerDatabase } from '../db/schema.js';
+import { recordVerificationMail } from '../db/throttle.repository.js';
+import { replaceVerificationToken } from '../db/verification-token.repository.js';
+import { expiresAfter, hashToken, newOpaqueToken } from '../domain/tokens.js';
+import type { CustomerDeps } from './deps.js';
 
 /**
  * A fresh single-use verification token for the customer's current e-mail (older unused ones are

@@ -1,10 +1,10 @@
 import { customerVerified } from '@shop/contracts';
 import { AppError } from '@shop/platform';
-import { findCustomerById, updateCustomer } from '../db/customer.repository';
-import { findVerificationToken, markVerificationTokenUsed } from '../db/verification-token.repository';
-import { assertNotSuspended, customerAggregate } from '../domain/customer';
-import { hashToken, isExpired } from '../domain/tokens';
-import type { CustomerDeps } from './deps';
+import { findCustomerById, updateCustomer } from '../db/customer.repository.js';
+import { findVerificationToken, markVerificationTokenUsed } from '../db/verification-token.repository.js';
+import { assertNotSuspended, customerAggregate } from '../domain/customer.js';
+import { hashToken, isExpired } from '../domain/tokens.js';
+import type { CustomerDeps } from './deps.js';
 
 const invalidToken = () => new AppError('INVALID_TOKEN', 'the verification link is invalid or has expired');
 

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from '@shop/db';
-import type { AddressInput } from '../domain/address';
-import type { CustomerDatabase } from './schema';
+import type { AddressInput } from '../domain/address.js';
+import type { CustomerDatabase } from './schema.js';
 
 type Db = Kysely<CustomerDatabase>;
 type AddressRow = Selectable<CustomerDatabase['addresses']>;

@@ -1,7 +1,7 @@
 import { AppError } from '@shop/platform';
 import { isUniqueViolation, paginate, sql, type Kysely, type Selectable } from '@shop/db';
-import type { Customer } from '../domain/customer';
-import type { CustomerDatabase } from './schema';
+import type { Customer } from '../domain/customer.js';
+import type { CustomerDatabase } from './schema.js';
 
 type Db = Kysely<CustomerDatabase>;
 type CustomerRow = Selectable<CustomerDatabase['customers']>;

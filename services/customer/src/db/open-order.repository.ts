@@ -1,6 +1,6 @@
 import type { Kysely } from '@shop/db';
-import type { OrderStateChange } from '../domain/open-orders';
-import type { CustomerDatabase } from './schema';
+import type { OrderStateChange } from '../domain/open-orders.js';
+import type { CustomerDatabase } from './schema.js';
 
 type Db = Kysely<CustomerDatabase>;
 

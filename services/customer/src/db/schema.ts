@@ -1,7 +1,7 @@
 import type { Generated, OutboxTables } from '@shop/db';
 import type { Role } from '@shop/platform';
-import type { CustomerStatus } from '../domain/customer';
-import type { TrackedOrderState } from '../domain/open-orders';
+import type { CustomerStatus } from '../domain/customer.js';
+import type { TrackedOrderState } from '../domain/open-orders.js';
 
 /** The customer service's tables as Kysely sees them. */
 export interface CustomerDatabase extends OutboxTables {

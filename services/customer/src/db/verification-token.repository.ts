@@ -1,5 +1,5 @@
 import type { Kysely } from '@shop/db';
-import type { CustomerDatabase } from './schema';
+import type { CustomerDatabase } from './schema.js';
 
 type Db = Kysely<CustomerDatabase>;
 

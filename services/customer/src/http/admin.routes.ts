@@ -1,11 +1,11 @@
 import type { Router } from 'express';
 import { principalOf, requireAuth, route } from '@shop/platform';
-import { authenticate } from '../app/authenticate.use-case';
-import type { CustomerDeps } from '../app/deps';
-import { listCustomers } from '../app/list-customers.use-case';
-import { reactivateCustomer } from '../app/reactivate-customer.use-case';
-import { suspendCustomer } from '../app/suspend-customer.use-case';
-import * as schema from './customer.schemas';
+import { authenticate } from '../app/authenticate.use-case.js';
+import type { CustomerDeps } from '../app/deps.js';
+import { listCustomers } from '../app/list-customers.use-case.js';
+import { reactivateCustomer } from '../app/reactivate-customer.use-case.js';
+import { suspendCustomer } from '../app/suspend-customer.use-case.js';
+import * as schema from './customer.schemas.js';
 
 export function adminRoutes(router: Router, deps: CustomerDeps): void {
   const admin = requireAuth(authenticate(deps), ['admin']);

@@ -1,11 +1,11 @@
 import type { Router } from 'express';
 import { principalOf, requireAuth, route } from '@shop/platform';
-import { authenticate, type CustomerPrincipal } from '../app/authenticate.use-case';
-import type { CustomerDeps } from '../app/deps';
-import { login } from '../app/login.use-case';
-import { logout } from '../app/logout.use-case';
-import { refreshSession } from '../app/refresh-session.use-case';
-import * as schema from './customer.schemas';
+import { authenticate, type CustomerPrincipal } from '../app/authenticate.use-case.js';
+import type { CustomerDeps } from '../app/deps.js';
+import { login } from '../app/login.use-case.js';
+import { logout } from '../app/logout.use-case.js';
+import { refreshSession } from '../app/refresh-session.use-case.js';
+import * as schema from './customer.schemas.js';
 
 /** Sessions: login, refresh with rotation, logout, and the public keys that verify access tokens. */
 export function authRoutes(router: Router, deps: CustomerDeps): void {

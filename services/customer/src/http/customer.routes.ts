@@ -1,18 +1,18 @@
 import type { Router } from 'express';
 import { principalOf, requireAuth, route } from '@shop/platform';
-import { addAddress } from '../app/add-address.use-case';
-import { authenticate, type CustomerPrincipal } from '../app/authenticate.use-case';
-import { changeEmail } from '../app/change-email.use-case';
-import { changePassword } from '../app/change-password.use-case';
-import type { CustomerDeps } from '../app/deps';
-import { eraseCustomer } from '../app/erase-customer.use-case';
-import { getProfile } from '../app/get-profile.use-case';
-import { listAddresses } from '../app/list-addresses.use-case';
-import { registerCustomer } from '../app/register-customer.use-case';
-import { resendVerification } from '../app/resend-verification.use-case';
-import { updateProfile } from '../app/update-profile.use-case';
-import { verifyEmail } from '../app/verify-email.use-case';
-import * as schema from './customer.schemas';
+import { addAddress } from '../app/add-address.use-case.js';
+import { authenticate, type CustomerPrincipal } from '../app/authenticate.use-case.js';
+import { changeEmail } from '../app/change-email.use-case.js';
+import { changePassword } from '../app/change-password.use-case.js';
+import type { CustomerDeps } from '../app/deps.js';
+import { eraseCustomer } from '../app/erase-customer.use-case.js';
+import { getProfile } from '../app/get-profile.use-case.js';
+import { listAddresses } from '../app/list-addresses.use-case.js';
+import { registerCustomer } from '../app/register-customer.use-case.js';
+import { resendVerification } from '../app/resend-verification.use-case.js';
+import { updateProfile } from '../app/update-profile.use-case.js';
+import { verifyEmail } from '../app/verify-email.use-case.js';
+import * as schema from './customer.schemas.js';
 
 /** Registration, verification and the signed-in customer's own account. */
 export function customerRoutes(router: Router, deps: CustomerDeps): void {

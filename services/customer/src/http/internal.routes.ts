@@ -1,9 +1,9 @@
 import type { Router } from 'express';
 import { route } from '@shop/platform';
-import type { CustomerDeps } from '../app/deps';
-import { getCheckoutDetails } from '../app/get-checkout-details.use-case';
-import { listSessionInvalidations } from '../app/list-session-invalidations.use-case';
-import * as schema from './customer.schemas';
+import type { CustomerDeps } from '../app/deps.js';
+import { getCheckoutDetails } from '../app/get-checkout-details.use-case.js';
+import { listSessionInvalidations } from '../app/list-session-invalidations.use-case.js';
+import * as schema from './customer.schemas.js';
 
 /** Service-to-service routes; the gateway never routes `/internal`, so only the internal network reaches them. */
 export function internalRoutes(router: Router, deps: CustomerDeps): void {

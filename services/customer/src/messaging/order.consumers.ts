@@ -1,8 +1,8 @@
 import { orderCancelled, orderDelivered, orderPlaced, subscriptions } from '@shop/contracts';
 import { on, startConsumer, type Backbone, type Consumer } from '@shop/messaging';
-import type { CustomerDeps } from '../app/deps';
-import { trackOrder } from '../app/track-order.use-case';
-import type { CustomerDatabase } from '../db/schema';
+import type { CustomerDeps } from '../app/deps.js';
+import { trackOrder } from '../app/track-order.use-case.js';
+import type { CustomerDatabase } from '../db/schema.js';
 
 /**
  * Consumes `customer.order-events`: each customer's open orders, so an erasure can be refused

@@ -1,9 +1,9 @@
 import { inventoryAdjusted } from '@shop/contracts';
 import type { Principal } from '@shop/platform';
-import { adjust, stockAggregate } from '../domain/stock';
-import type { InventoryDeps } from './deps';
-import { applyStockChange, lockStockItem, stockLevelFields } from './stock-changes';
-import { toStockView } from './stock-view';
+import { adjust, stockAggregate } from '../domain/stock.js';
+import type { InventoryDeps } from './deps.js';
+import { applyStockChange, lockStockItem, stockLevelFields } from './stock-changes.js';
+import { toStockView } from './stock-view.js';
 
 export interface AdjustStockInput {
   variantId: string;

@@ -1,10 +1,10 @@
 import type { ProductUpdatedV1 } from '@shop/contracts';
 import type { Transaction } from '@shop/db';
 import { TransientError } from '@shop/platform';
-import type { InventoryDatabase } from '../db/schema';
-import { findProductName, refreshSkus, renameProduct } from '../db/stock.repository';
-import type { InventoryDeps } from './deps';
-import { openStock } from './open-stock';
+import type { InventoryDatabase } from '../db/schema.js';
+import { findProductName, refreshSkus, renameProduct } from '../db/stock.repository.js';
+import type { InventoryDeps } from './deps.js';
+import { openStock } from './open-stock.js';
 
 /**
  * What a product's update means for its stock: a new name and the variants' SKUs reach the texts of

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FeedPage, ProductSnapshot } from '@shop/contracts';
 import { backoffDelay, isTransientError, runInContext, sleep, untilAborted } from '@shop/platform';
-import type { CatalogFeed } from '../adapters/catalog-feed.client';
-import { fillInMissingSkus } from '../db/stock.repository';
-import type { InventoryDeps } from './deps';
-import { openStock } from './open-stock';
+import type { CatalogFeed } from '../adapters/catalog-feed.client.js';
+import { fillInMissingSkus } from '../db/stock.repository.js';
+import type { InventoryDeps } from './deps.js';
+import { openStock } from './open-stock.js';
 
 /**
  * Fills in what an inventory started against a catalog that already has products has missed (a

@@ -1,9 +1,9 @@
 import { assertFound } from '@shop/platform';
-import { findReservation, markCommitted } from '../db/reservation.repository';
-import { assertCommittable, EXPIRED_REASON, isExpired, reservationExpired } from '../domain/reservation';
-import type { InventoryDeps } from './deps';
-import { giveBackStock } from './give-back-stock';
-import { toReservationView } from './reservation-view';
+import { findReservation, markCommitted } from '../db/reservation.repository.js';
+import { assertCommittable, EXPIRED_REASON, isExpired, reservationExpired } from '../domain/reservation.js';
+import type { InventoryDeps } from './deps.js';
+import { giveBackStock } from './give-back-stock.js';
+import { toReservationView } from './reservation-view.js';
 
 /**
  * The order behind a hold now exists: the stock stays held until the order ships or is cancelled,

@@ -1,12 +1,12 @@
 import { inventoryDeducted, type StockLine } from '@shop/contracts';
 import { assertFound } from '@shop/platform';
-import { findReservation, markDeducted } from '../db/reservation.repository';
-import { lockStockByVariants } from '../db/stock.repository';
-import { assertDeductible, reservationAggregate } from '../domain/reservation';
-import { deduct } from '../domain/stock';
-import type { InventoryDeps } from './deps';
-import { reservedStockOf, toReservationView } from './reservation-view';
-import { applyStockChange } from './stock-changes';
+import { findReservation, markDeducted } from '../db/reservation.repository.js';
+import { lockStockByVariants } from '../db/stock.repository.js';
+import { assertDeductible, reservationAggregate } from '../domain/reservation.js';
+import { deduct } from '../domain/stock.js';
+import type { InventoryDeps } from './deps.js';
+import { reservedStockOf, toReservationView } from './reservation-view.js';
+import { applyStockChange } from './stock-changes.js';
 
 /**
  * SEQ-ORDER-003 step 3 (EVT-INV-005): the order shipped, so what it held leaves the shelf: on hand

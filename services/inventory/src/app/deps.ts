@@ -1,7 +1,7 @@
 import type { Kysely, Outbox, RunInTransaction } from '@shop/db';
 import type { Logger, TokenVerifier } from '@shop/platform';
-import type { InventoryConfig } from '../config';
-import type { InventoryDatabase } from '../db/schema';
+import type { InventoryConfig } from '../config.js';
+import type { InventoryDatabase } from '../db/schema.js';
 
 /** What the inventory use cases need, built once in service.ts. */
 export interface InventoryDeps {

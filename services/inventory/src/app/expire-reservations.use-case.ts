@@ -1,7 +1,7 @@
-import { findReservation, lockExpiredHolds } from '../db/reservation.repository';
-import { EXPIRED_REASON } from '../domain/reservation';
-import type { InventoryDeps } from './deps';
-import { giveBackStock } from './give-back-stock';
+import { findReservation, lockExpiredHolds } from '../db/reservation.repository.js';
+import { EXPIRED_REASON } from '../domain/reservation.js';
+import type { InventoryDeps } from './deps.js';
+import { giveBackStock } from './give-back-stock.js';
 
 /**
  * Releases holds that no order committed before they expired, a batch per transaction, until none

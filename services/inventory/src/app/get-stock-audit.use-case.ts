@@ -1,7 +1,7 @@
 import { assertFound } from '@shop/platform';
-import { listAuditEntries } from '../db/audit.repository';
-import { findStockByVariant } from '../db/stock.repository';
-import type { InventoryDeps } from './deps';
+import { listAuditEntries } from '../db/audit.repository.js';
+import { findStockByVariant } from '../db/stock.repository.js';
+import type { InventoryDeps } from './deps.js';
 
 /**
  * Admin: who changed a variant's stock, when, why and by how much, newest first. Reservations,

@@ -1,6 +1,6 @@
-import { listStockAfter } from '../db/stock.repository';
-import { availableOf, stockStatusOf } from '../domain/stock';
-import type { InventoryDeps } from './deps';
+import { listStockAfter } from '../db/stock.repository.js';
+import { availableOf, stockStatusOf } from '../domain/stock.js';
+import type { InventoryDeps } from './deps.js';
 
 export interface StockFeedPage {
   /** The variant id the page starts after (exclusive); none: from the first row. */

@@ -1,7 +1,7 @@
 import { assertFound } from '@shop/platform';
-import { findStockByVariant } from '../db/stock.repository';
-import type { InventoryDeps } from './deps';
-import { toStockView } from './stock-view';
+import { findStockByVariant } from '../db/stock.repository.js';
+import type { InventoryDeps } from './deps.js';
+import { toStockView } from './stock-view.js';
 
 /** Admin: a variant's on hand, reserved and available stock with its threshold and status. */
 export async function getStock(deps: InventoryDeps, variantId: string) {

@@ -1,13 +1,13 @@
 import { inventoryReleased, type StockLine } from '@shop/contracts';
 import type { Transaction } from '@shop/db';
-import { markReleased } from '../db/reservation.repository';
-import type { InventoryDatabase } from '../db/schema';
-import { lockStockByVariants } from '../db/stock.repository';
-import { reservationAggregate, type Reservation } from '../domain/reservation';
-import { release } from '../domain/stock';
-import type { InventoryDeps } from './deps';
-import { reservedStockOf } from './reservation-view';
-import { applyStockChange } from './stock-changes';
+import { markReleased } from '../db/reservation.repository.js';
+import type { InventoryDatabase } from '../db/schema.js';
+import { lockStockByVariants } from '../db/stock.repository.js';
+import { reservationAggregate, type Reservation } from '../domain/reservation.js';
+import { release } from '../domain/stock.js';
+import type { InventoryDeps } from './deps.js';
+import { reservedStockOf } from './reservation-view.js';
+import { applyStockChange } from './stock-changes.js';
 
 /**
  * Puts what a reservation held back into available stock and marks it released, inside the

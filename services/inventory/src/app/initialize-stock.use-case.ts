@@ -1,11 +1,11 @@
 import type { ProductCreatedV1 } from '@shop/contracts';
 import type { Transaction } from '@shop/db';
-import type { InventoryDatabase } from '../db/schema';
-import { lockStockByVariants } from '../db/stock.repository';
-import { isStandIn, setQuantity } from '../domain/stock';
-import type { InventoryDeps } from './deps';
-import { OPENING_REASONS, openStock } from './open-stock';
-import { applyStockChange } from './stock-changes';
+import type { InventoryDatabase } from '../db/schema.js';
+import { lockStockByVariants } from '../db/stock.repository.js';
+import { isStandIn, setQuantity } from '../domain/stock.js';
+import type { InventoryDeps } from './deps.js';
+import { OPENING_REASONS, openStock } from './open-stock.js';
+import { applyStockChange } from './stock-changes.js';
 
 /**
  * SEQ-PROD-001 step 4: a stock row per variant of a new product, with the initial stock on hand.

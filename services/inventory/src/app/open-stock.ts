@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from '@shop/db';
-import { insertAuditEntry } from '../db/audit.repository';
-import type { InventoryDatabase } from '../db/schema';
-import { insertStockItems, type VariantSku } from '../db/stock.repository';
-import { evaluateAlerts, type StockItem, type StockLevel, type StockOrigin } from '../domain/stock';
-import type { InventoryDeps } from './deps';
-import { announceStock } from './stock-changes';
+import { insertAuditEntry } from '../db/audit.repository.js';
+import type { InventoryDatabase } from '../db/schema.js';
+import { insertStockItems, type VariantSku } from '../db/stock.repository.js';
+import { evaluateAlerts, type StockItem, type StockLevel, type StockOrigin } from '../domain/stock.js';
+import type { InventoryDeps } from './deps.js';
+import { announceStock } from './stock-changes.js';
 
 /** Said in the audit entry that opens a stock row, by where the row came from. */
 export const OPENING_REASONS: Readonly<Record<StockOrigin, string>> = {

@@ -1,6 +1,6 @@
-import { findStockLevels } from '../db/stock.repository';
-import { availableOf, stockStatusOf } from '../domain/stock';
-import type { InventoryDeps } from './deps';
+import { findStockLevels } from '../db/stock.repository.js';
+import { availableOf, stockStatusOf } from '../domain/stock.js';
+import type { InventoryDeps } from './deps.js';
 
 /** For the cart and checkout: available stock of many variants in one query, in the order asked; unknown variants are left out. */
 export async function queryStock(deps: InventoryDeps, variantIds: string[]) {

@@ -1,9 +1,9 @@
 import { assertFound } from '@shop/platform';
-import { findReservation } from '../db/reservation.repository';
-import { assertReleasable } from '../domain/reservation';
-import type { InventoryDeps } from './deps';
-import { giveBackStock } from './give-back-stock';
-import { toReservationView } from './reservation-view';
+import { findReservation } from '../db/reservation.repository.js';
+import { assertReleasable } from '../domain/reservation.js';
+import type { InventoryDeps } from './deps.js';
+import { giveBackStock } from './give-back-stock.js';
+import { toReservationView } from './reservation-view.js';
 
 export interface ReleaseReservationInput {
   orderId: string;

@@ -1,5 +1,5 @@
-import type { Reservation } from '../domain/reservation';
-import type { StockItem } from '../domain/stock';
+import type { Reservation } from '../domain/reservation.js';
+import type { StockItem } from '../domain/stock.js';
 
 /** A reservation as the order service sees it. */
 export function toReservationView(reservation: Reservation) {

@@ -1,12 +1,12 @@
 import { inventoryReserved, type StockLine } from '@shop/contracts';
 import { AppError } from '@shop/platform';
-import { claimReservation, findReservation } from '../db/reservation.repository';
-import { lockStockByVariants } from '../db/stock.repository';
-import { assertSameLines, assertStockCovers, reservationAggregate, toReservationLines, type ReservationLine } from '../domain/reservation';
-import { reserve } from '../domain/stock';
-import type { InventoryDeps } from './deps';
-import { toReservationView, reservedStockOf } from './reservation-view';
-import { applyStockChange } from './stock-changes';
+import { claimReservation, findReservation } from '../db/reservation.repository.js';
+import { lockStockByVariants } from '../db/stock.repository.js';
+import { assertSameLines, assertStockCovers, reservationAggregate, toReservationLines, type ReservationLine } from '../domain/reservation.js';
+import { reserve } from '../domain/stock.js';
+import type { InventoryDeps } from './deps.js';
+import { toReservationView, reservedStockOf } from './reservation-view.js';
+import { applyStockChange } from './stock-changes.js';
 
 export interface ReserveStockInput {
   orderId: string;

@@ -1,8 +1,8 @@
 import type { Principal } from '@shop/platform';
-import { changeThreshold } from '../domain/stock';
-import type { InventoryDeps } from './deps';
-import { applyStockChange, lockStockItem } from './stock-changes';
-import { toStockView } from './stock-view';
+import { changeThreshold } from '../domain/stock.js';
+import type { InventoryDeps } from './deps.js';
+import { applyStockChange, lockStockItem } from './stock-changes.js';
+import { toStockView } from './stock-view.js';
 
 export interface SetLowStockThresholdInput {
   variantId: string;

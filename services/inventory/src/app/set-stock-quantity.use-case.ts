@@ -1,9 +1,9 @@
 import { inventoryQuantitySet } from '@shop/contracts';
 import type { Principal } from '@shop/platform';
-import { assertValidQuantity, setQuantity, stockAggregate } from '../domain/stock';
-import type { InventoryDeps } from './deps';
-import { applyStockChange, lockStockItem, stockLevelFields } from './stock-changes';
-import { toStockView } from './stock-view';
+import { assertValidQuantity, setQuantity, stockAggregate } from '../domain/stock.js';
+import type { InventoryDeps } from './deps.js';
+import { applyStockChange, lockStockItem, stockLevelFields } from './stock-changes.js';
+import { toStockView } from './stock-view.js';
 
 export interface SetStockQuantityInput {
   variantId: string;

@@ -1,11 +1,11 @@
 import { inventoryLowStock, inventoryOutOfStock, inventoryStockChanged, type StockLevelFields } from '@shop/contracts';
 import type { Transaction } from '@shop/db';
 import { assertFound } from '@shop/platform';
-import { insertAuditEntry } from '../db/audit.repository';
-import type { InventoryDatabase, StockAction } from '../db/schema';
-import { findStockByVariant, saveStockLevel } from '../db/stock.repository';
-import { availableOf, evaluateAlerts, stockAggregate, stockStatusOf, type AlertDecision, type StockItem, type StockLevel } from '../domain/stock';
-import type { InventoryDeps } from './deps';
+import { insertAuditEntry } from '../db/audit.repository.js';
+import type { InventoryDatabase, StockAction } from '../db/schema.js';
+import { findStockByVariant, saveStockLevel } from '../db/stock.repository.js';
+import { availableOf, evaluateAlerts, stockAggregate, stockStatusOf, type AlertDecision, type StockItem, type StockLevel } from '../domain/stock.js';
+import type { InventoryDeps } from './deps.js';
 
 type Tx = Transaction<InventoryDatabase>;
 

@@ -1,4 +1,4 @@
-import { availableOf, stockStatusOf, type StockItem } from '../domain/stock';
+import { availableOf, stockStatusOf, type StockItem } from '../domain/stock.js';
 
 /** A variant's stock as admins see it. */
 export function toStockView(item: StockItem) {

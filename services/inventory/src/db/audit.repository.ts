@@ -1,5 +1,5 @@
 import { paginate, type Kysely, type Selectable } from '@shop/db';
-import type { InventoryDatabase, StockAction } from './schema';
+import type { InventoryDatabase, StockAction } from './schema.js';
 
 type Db = Kysely<InventoryDatabase>;
 type AuditRow = Selectable<InventoryDatabase['stock_audit']>;

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from '@shop/db';
-import type { Reservation, ReservationLine, ReservationStatus } from '../domain/reservation';
-import type { InventoryDatabase } from './schema';
+import type { Reservation, ReservationLine, ReservationStatus } from '../domain/reservation.js';
+import type { InventoryDatabase } from './schema.js';
 
 type Db = Kysely<InventoryDatabase>;
 type ReservationRow = Selectable<InventoryDatabase['reservations']>;

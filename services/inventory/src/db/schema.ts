@@ -1,6 +1,6 @@
 import type { Generated, OutboxTables } from '@shop/db';
-import type { ReservationLine, ReservationStatus } from '../domain/reservation';
-import type { StockOrigin } from '../domain/stock';
+import type { ReservationLine, ReservationStatus } from '../domain/reservation.js';
+import type { StockOrigin } from '../domain/stock.js';
 
 export type StockAction = 'initialized' | 'quantity_set' | 'adjusted' | 'restocked' | 'threshold_set' | 'reserved' | 'released' | 'deducted';
 

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from '@shop/db';
-import type { AlertState, StockItem, StockLevel, StockOrigin } from '../domain/stock';
-import type { InventoryDatabase } from './schema';
+import type { AlertState, StockItem, StockLevel, StockOrigin } from '../domain/stock.js';
+import type { InventoryDatabase } from './schema.js';
 
 type Db = Kysely<InventoryDatabase>;
 type StockRow = Selectable<InventoryDatabase['stock_items']>;

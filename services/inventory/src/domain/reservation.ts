@@ -1,6 +1,6 @@
 import type { AggregateRef } from '@shop/contracts';
 import { AppError } from '@shop/platform';
-import { availableOf, type StockLevel } from './stock';
+import { availableOf, type StockLevel } from './stock.js';
 
 /**
  * `reserved`: held for a checkout under way, until `expiresAt`; `committed`: an order stands

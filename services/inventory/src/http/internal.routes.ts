@@ -1,13 +1,13 @@
 import type { Router } from 'express';
 import { reply, route } from '@shop/platform';
-import { commitReservation } from '../app/commit-reservation.use-case';
-import { deductReservation } from '../app/deduct-reservation.use-case';
-import type { InventoryDeps } from '../app/deps';
-import { getStockFeed } from '../app/get-stock-feed.use-case';
-import { queryStock } from '../app/query-stock.use-case';
-import { releaseReservation } from '../app/release-reservation.use-case';
-import { reserveStock } from '../app/reserve-stock.use-case';
-import * as schema from './inventory.schemas';
+import { commitReservation } from '../app/commit-reservation.use-case.js';
+import { deductReservation } from '../app/deduct-reservation.use-case.js';
+import type { InventoryDeps } from '../app/deps.js';
+import { getStockFeed } from '../app/get-stock-feed.use-case.js';
+import { queryStock } from '../app/query-stock.use-case.js';
+import { releaseReservation } from '../app/release-reservation.use-case.js';
+import { reserveStock } from '../app/reserve-stock.use-case.js';
+import * as schema from './inventory.schemas.js';
 
 /**
  * Service-to-service routes for the order and cart services; the gateway never routes `/internal`.

@@ -1,13 +1,13 @@
 import type { Router } from 'express';
 import { principalOf, requireAuth, route } from '@shop/platform';
-import { adjustStock } from '../app/adjust-stock.use-case';
-import type { InventoryDeps } from '../app/deps';
-import { getStockAudit } from '../app/get-stock-audit.use-case';
-import { getStock } from '../app/get-stock.use-case';
-import { restockInventory } from '../app/restock-inventory.use-case';
-import { setLowStockThreshold } from '../app/set-low-stock-threshold.use-case';
-import { setStockQuantity } from '../app/set-stock-quantity.use-case';
-import * as schema from './inventory.schemas';
+import { adjustStock } from '../app/adjust-stock.use-case.js';
+import type { InventoryDeps } from '../app/deps.js';
+import { getStockAudit } from '../app/get-stock-audit.use-case.js';
+import { getStock } from '../app/get-stock.use-case.js';
+import { restockInventory } from '../app/restock-inventory.use-case.js';
+import { setLowStockThreshold } from '../app/set-low-stock-threshold.use-case.js';
+import { setStockQuantity } from '../app/set-stock-quantity.use-case.js';
+import * as schema from './inventory.schemas.js';
 
 /** Admin stock management; the admin's id is the audit's "who". */
 export function inventoryRoutes(router: Router, deps: InventoryDeps): void {

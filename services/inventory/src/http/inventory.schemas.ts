@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { paginationKeys } from '@shop/platform';
-import { MAX_QUANTITY } from '../domain/stock';
+import { MAX_QUANTITY } from '../domain/stock.js';
 
 // Shapes and types only; the stock rules (no negative quantity, nothing below what is reserved)
 // are checked by the domain, which answers with its own error codes.

@@ -1,9 +1,9 @@
 import { productCreated, productUpdated, subscriptions } from '@shop/contracts';
 import { on, startConsumer, type Backbone, type Consumer } from '@shop/messaging';
-import { applyProductUpdate } from '../app/apply-product-update.use-case';
-import type { InventoryDeps } from '../app/deps';
-import { initializeStock } from '../app/initialize-stock.use-case';
-import type { InventoryDatabase } from '../db/schema';
+import { applyProductUpdate } from '../app/apply-product-update.use-case.js';
+import type { InventoryDeps } from '../app/deps.js';
+import { initializeStock } from '../app/initialize-stock.use-case.js';
+import type { InventoryDatabase } from '../db/schema.js';
 
 /**
  * Consumes `inventory.product-events`: new products get stock rows, updated ones keep alert texts

@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import type { MailContent } from '../domain/mail-content';
+import type { MailContent } from '../domain/mail-content.js';
 
 /** One mail to send. */
 export interface OutgoingMail extends MailContent {

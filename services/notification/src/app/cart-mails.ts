@@ -1,7 +1,7 @@
 import type { CartExpiredV1, EventEnvelope } from '@shop/contracts';
 import type { Transaction } from '@shop/db';
-import type { NotificationDatabase } from '../db/schema';
-import { addresseeOf, queue, type MailingDeps } from './mailing';
+import type { NotificationDatabase } from '../db/schema.js';
+import { addresseeOf, queue, type MailingDeps } from './mailing.js';
 
 /** A customer's cart expired: they hear of it (a guest's cart has nobody to tell). */
 export async function onCartExpired(deps: MailingDeps, tx: Transaction<NotificationDatabase>, event: EventEnvelope<CartExpiredV1>): Promise<void> {

@@ -7,10 +7,10 @@ import type {
   EventEnvelope,
 } from '@shop/contracts';
 import type { Transaction } from '@shop/db';
-import { findCustomer, saveCustomer, updateCustomerEmail, updateCustomerName } from '../db/directory.repository';
-import type { NotificationDatabase } from '../db/schema';
-import type { MailFacts } from '../domain/mail-templates';
-import { queue, type MailingDeps } from './mailing';
+import { findCustomer, saveCustomer, updateCustomerEmail, updateCustomerName } from '../db/directory.repository.js';
+import type { NotificationDatabase } from '../db/schema.js';
+import type { MailFacts } from '../domain/mail-templates.js';
+import { queue, type MailingDeps } from './mailing.js';
 
 type Tx = Transaction<NotificationDatabase>;
 type LinkFields = Pick<CustomerRegisteredV1, 'verificationLinkSealed' | 'verificationUrl' | 'verificationExpiresAt'>;

@@ -1,13 +1,13 @@
 import { notificationFailed, notificationSent } from '@shop/contracts';
 import type { Kysely, Outbox, RunInTransaction } from '@shop/db';
 import { backoffDelay, isTransientError, runInContext, sleep, withTimeout, type Logger } from '@shop/platform';
-import { claimDueMails, markFailed, markRetry, markSent, releaseClaim, type ClaimedMail } from '../db/notification.repository';
-import type { NotificationDatabase } from '../db/schema';
-import type { MailContent } from '../domain/mail-content';
-import { isServerUnreachable, retryAt } from '../domain/mail-retry';
-import type { MailFacts, MailRenderer } from '../domain/mail-templates';
-import type { Mailer } from '../adapters/mailer';
-import type { SmtpGate } from './smtp-gate';
+import { claimDueMails, markFailed, markRetry, markSent, releaseClaim, type ClaimedMail } from '../db/notification.repository.js';
+import type { NotificationDatabase } from '../db/schema.js';
+import type { MailContent } from '../domain/mail-content.js';
+import { isServerUnreachable, retryAt } from '../domain/mail-retry.js';
+import type { MailFacts, MailRenderer } from '../domain/mail-templates.js';
+import type { Mailer } from '../adapters/mailer.js';
+import type { SmtpGate } from './smtp-gate.js';
 
 export interface MailDispatchDeps {
   db: Kysely<NotificationDatabase>;

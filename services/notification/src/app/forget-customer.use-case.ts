@@ -1,9 +1,9 @@
 import type { CustomerDataErasedV1, EventEnvelope } from '@shop/contracts';
 import type { Transaction } from '@shop/db';
-import { forgetCustomerDirectory } from '../db/directory.repository';
-import { forgetCustomerMails } from '../db/notification.repository';
-import type { NotificationDatabase } from '../db/schema';
-import { queue, type MailingDeps } from './mailing';
+import { forgetCustomerDirectory } from '../db/directory.repository.js';
+import { forgetCustomerMails } from '../db/notification.repository.js';
+import type { NotificationDatabase } from '../db/schema.js';
+import { queue, type MailingDeps } from './mailing.js';
 
 /**
  * customer.data-erased, in the consumer's transaction with the event's inbox entry: the customer

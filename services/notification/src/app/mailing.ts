@@ -1,9 +1,9 @@
 import type { Transaction } from '@shop/db';
 import { currentContext, type Logger } from '@shop/platform';
-import { findCustomer, findOrder, type KnownCustomer, type KnownOrder } from '../db/directory.repository';
-import { queueMail } from '../db/notification.repository';
-import type { NotificationDatabase } from '../db/schema';
-import type { MailFacts, MailRenderer, TemplateName } from '../domain/mail-templates';
+import { findCustomer, findOrder, type KnownCustomer, type KnownOrder } from '../db/directory.repository.js';
+import { queueMail } from '../db/notification.repository.js';
+import type { NotificationDatabase } from '../db/schema.js';
+import type { MailFacts, MailRenderer, TemplateName } from '../domain/mail-templates.js';
 
 /** What the event handlers need to turn an event into queued mails. */
 export interface MailingDeps {

@@ -1,9 +1,9 @@
 import type { EventEnvelope, OrderCancelledV1, OrderDeliveredV1, OrderLineItem, OrderPlacedV1, OrderShippedV1 } from '@shop/contracts';
 import type { Transaction } from '@shop/db';
-import { saveOrder, type KnownOrder } from '../db/directory.repository';
-import type { NotificationDatabase } from '../db/schema';
-import type { MailLine } from '../domain/mail-templates';
-import { addresseeOf, queue, queueOrderMail, type MailingDeps } from './mailing';
+import { saveOrder, type KnownOrder } from '../db/directory.repository.js';
+import type { NotificationDatabase } from '../db/schema.js';
+import type { MailLine } from '../domain/mail-templates.js';
+import { addresseeOf, queue, queueOrderMail, type MailingDeps } from './mailing.js';
 
 type Tx = Transaction<NotificationDatabase>;
 

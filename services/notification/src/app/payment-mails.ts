@@ -1,8 +1,8 @@
 import type { EventEnvelope, PaymentFailedV1, PaymentRefundedV1, PaymentRefundFailedV1 } from '@shop/contracts';
 import type { Transaction } from '@shop/db';
-import { findOrder } from '../db/directory.repository';
-import type { NotificationDatabase } from '../db/schema';
-import { queueAlert, queueOrderMail, type MailingDeps } from './mailing';
+import { findOrder } from '../db/directory.repository.js';
+import type { NotificationDatabase } from '../db/schema.js';
+import { queueAlert, queueOrderMail, type MailingDeps } from './mailing.js';
 
 type Tx = Transaction<NotificationDatabase>;
 

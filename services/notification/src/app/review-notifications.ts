@@ -1,7 +1,7 @@
 import type { Kysely, PageQuery } from '@shop/db';
 import { AppError } from '@shop/platform';
-import { listNotifications, requeueFailed, type NotificationFilter } from '../db/notification.repository';
-import type { NotificationDatabase } from '../db/schema';
+import { listNotifications, requeueFailed, type NotificationFilter } from '../db/notification.repository.js';
+import type { NotificationDatabase } from '../db/schema.js';
 
 /** GET /admin/notifications: the mails, newest first, for review (never their bodies). */
 export async function reviewNotifications(db: Kysely<NotificationDatabase>, filter: NotificationFilter, page: PageQuery) {

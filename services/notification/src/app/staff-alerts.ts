@@ -1,7 +1,7 @@
 import type { EventEnvelope, InventoryLowStockV1, InventoryOutOfStockV1, OrderCarrierUpdateUnmatchedV1 } from '@shop/contracts';
 import type { Transaction } from '@shop/db';
-import type { NotificationDatabase } from '../db/schema';
-import { queueAlert, type MailingDeps } from './mailing';
+import type { NotificationDatabase } from '../db/schema.js';
+import { queueAlert, type MailingDeps } from './mailing.js';
 
 type Tx = Transaction<NotificationDatabase>;
 

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from '@shop/db';
-import type { NotificationDatabase } from './schema';
+import type { NotificationDatabase } from './schema.js';
 
 type Db = Kysely<NotificationDatabase> | Transaction<NotificationDatabase>;
 

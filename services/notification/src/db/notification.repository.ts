@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { paginate, sql, type Kysely, type Page, type PageQuery, type Selectable, type Transaction } from '@shop/db';
-import type { MailFacts, TemplateName } from '../domain/mail-templates';
-import type { NotificationDatabase, NotificationStatus } from './schema';
+import type { MailFacts, TemplateName } from '../domain/mail-templates.js';
+import type { NotificationDatabase, NotificationStatus } from './schema.js';
 
 type Db = Kysely<NotificationDatabase> | Transaction<NotificationDatabase>;
 type NotificationRow = Selectable<NotificationDatabase['notifications']>;

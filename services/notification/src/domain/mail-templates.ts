@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { Address, Money } from '@shop/contracts';
-import { formatUtc, type MailContent } from './mail-content';
-import { formatMoney } from './money';
+import { formatUtc, type MailContent } from './mail-content.js';
+import { formatMoney } from './money.js';
 
 /** A line of an order as the mails show it. */
 export interface MailLine {

@@ -2,9 +2,9 @@ import type { Router } from 'express';
 import Joi from 'joi';
 import type { Kysely } from '@shop/db';
 import { paginationKeys, requireAuth, route, type TokenVerifier } from '@shop/platform';
-import { retryNotification, reviewNotifications } from '../app/review-notifications';
-import type { NotificationDatabase } from '../db/schema';
-import { templateNames } from '../domain/mail-templates';
+import { retryNotification, reviewNotifications } from '../app/review-notifications.js';
+import type { NotificationDatabase } from '../db/schema.js';
+import { templateNames } from '../domain/mail-templates.js';
 
 const listQuery = Joi.object({
   ...paginationKeys,

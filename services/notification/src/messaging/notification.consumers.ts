@@ -19,14 +19,14 @@ import {
   subscriptions,
 } from '@shop/contracts';
 import { on, startConsumer, type Backbone, type Consumer } from '@shop/messaging';
-import { onCartExpired } from '../app/cart-mails';
-import { onEmailChanged, onProfileUpdated, onRegistered, onSuspended, onVerificationRequested } from '../app/customer-mails';
-import { forgetCustomer } from '../app/forget-customer.use-case';
-import type { MailingDeps } from '../app/mailing';
-import { onOrderCancelled, onOrderDelivered, onOrderPlaced, onOrderShipped } from '../app/order-mails';
-import { onPaymentFailed, onRefunded, onRefundFailed } from '../app/payment-mails';
-import { onLowStock, onOutOfStock, onUnmatchedTracking } from '../app/staff-alerts';
-import type { NotificationDatabase } from '../db/schema';
+import { onCartExpired } from '../app/cart-mails.js';
+import { onEmailChanged, onProfileUpdated, onRegistered, onSuspended, onVerificationRequested } from '../app/customer-mails.js';
+import { forgetCustomer } from '../app/forget-customer.use-case.js';
+import type { MailingDeps } from '../app/mailing.js';
+import { onOrderCancelled, onOrderDelivered, onOrderPlaced, onOrderShipped } from '../app/order-mails.js';
+import { onPaymentFailed, onRefunded, onRefundFailed } from '../app/payment-mails.js';
+import { onLowStock, onOutOfStock, onUnmatchedTracking } from '../app/staff-alerts.js';
+import type { NotificationDatabase } from '../db/schema.js';
 
 export interface NotificationConsumerOptions extends MailingDeps {
   /** Called after a mail is queued: the dispatcher sends it now instead of at its next poll. */

@@ -1,5 +1,5 @@
 import { answeredError, createServiceClient, type Logger } from '@shop/platform';
-import type { CartLine } from '../domain/checkout';
+import type { CartLine } from '../domain/checkout.js';
 
 /** The customer's cart as checkout reads it: its lines at current prices, and its version. */
 export interface CartSnapshot {

@@ -1,11 +1,11 @@
 import type { Address, CustomerDataErasedV1 } from '@shop/contracts';
 import type { Transaction } from '@shop/db';
-import { anonymizeCheckout, lockCheckoutsOfCustomer } from '../db/checkout.repository';
-import { anonymizeOrder, lockOrdersOfCustomer } from '../db/order.repository';
-import { anonymousAddress } from '../domain/order';
-import type { OrderDatabase } from '../db/schema';
-import type { CheckoutContext } from './checkout-saga';
-import type { OrderDeps } from './deps';
+import { anonymizeCheckout, lockCheckoutsOfCustomer } from '../db/checkout.repository.js';
+import { anonymizeOrder, lockOrdersOfCustomer } from '../db/order.repository.js';
+import { anonymousAddress } from '../domain/order.js';
+import type { OrderDatabase } from '../db/schema.js';
+import type { CheckoutContext } from './checkout-saga.js';
+import type { OrderDeps } from './deps.js';
 
 /**
  * customer.data-erased, in the consumer's transaction: the customer's orders stay with their lines,

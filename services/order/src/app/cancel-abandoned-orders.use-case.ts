@@ -1,6 +1,6 @@
-import { findAbandonedPayPalOrders } from '../db/order.repository';
-import { cancelOrder } from './cancel-order.use-case';
-import type { OrderDeps } from './deps';
+import { findAbandonedPayPalOrders } from '../db/order.repository.js';
+import { cancelOrder } from './cancel-order.use-case.js';
+import type { OrderDeps } from './deps.js';
 
 const BATCH = 20;
 

@@ -1,8 +1,8 @@
 import { orderCancelled } from '@shop/contracts';
 import { AppError, assertFound } from '@shop/platform';
-import { findOrder, statusHistoryOf, updateOrder } from '../db/order.repository';
-import { assertCancellable, orderAggregate, refundAmountOf, toEventLine, type Order } from '../domain/order';
-import type { OrderDeps } from './deps';
+import { findOrder, statusHistoryOf, updateOrder } from '../db/order.repository.js';
+import { assertCancellable, orderAggregate, refundAmountOf, toEventLine, type Order } from '../domain/order.js';
+import type { OrderDeps } from './deps.js';
 
 export interface CancelOrderInput {
   orderId: string;

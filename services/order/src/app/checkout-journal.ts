@@ -1,9 +1,9 @@
 import type { Kysely, Transaction } from '@shop/db';
 import type { SagaJournal } from '@shop/platform';
-import { recordStep, setCheckoutStatus } from '../db/checkout.repository';
-import type { OrderDatabase } from '../db/schema';
-import type { CheckoutContext } from './checkout-saga';
-import type { OrderDeps } from './deps';
+import { recordStep, setCheckoutStatus } from '../db/checkout.repository.js';
+import type { OrderDatabase } from '../db/schema.js';
+import type { CheckoutContext } from './checkout-saga.js';
+import type { OrderDeps } from './deps.js';
 
 /** Another runner (the recovery worker) took the checkout over: this one must stop at once. */
 export class CheckoutTakenOver extends Error {

@@ -1,15 +1,15 @@
 import { orderPlaced, type Address, type PaymentCard } from '@shop/contracts';
 import { AppError, type Saga, type SagaStep } from '@shop/platform';
-import type { AuthorizedPayment } from '../adapters/payment.client';
-import type { CheckoutCustomer, ShippingChoice } from '../adapters/customer.client';
+import type { AuthorizedPayment } from '../adapters/payment.client.js';
+import type { CheckoutCustomer, ShippingChoice } from '../adapters/customer.client.js';
 import { isUniqueViolation } from '@shop/db';
-import { cartVersionOrdered, ONE_ORDER_PER_CART_VERSION } from '../db/checkout.repository';
-import { insertOrder, nextOrderSequence, recordStatusChange } from '../db/order.repository';
-import { assertNotEmpty, assertOnSale, type CartLine } from '../domain/checkout';
-import { formatOrderNumber, orderAggregate, toEventLine, type OrderLine } from '../domain/order';
-import { assertDomestic, priceOrder, type OrderTotals } from '../domain/pricing';
-import type { OrderDeps } from './deps';
-import { lockOwnedCheckout, markPivotDone } from './checkout-journal';
+import { cartVersionOrdered, ONE_ORDER_PER_CART_VERSION } from '../db/checkout.repository.js';
+import { insertOrder, nextOrderSequence, recordStatusChange } from '../db/order.repository.js';
+import { assertNotEmpty, assertOnSale, type CartLine } from '../domain/checkout.js';
+import { formatOrderNumber, orderAggregate, toEventLine, type OrderLine } from '../domain/order.js';
+import { assertDomestic, priceOrder, type OrderTotals } from '../domain/pricing.js';
+import type { OrderDeps } from './deps.js';
+import { lockOwnedCheckout, markPivotDone } from './checkout-journal.js';
 
 /** What the checkout's steps know and the journal keeps (never the card). */
 export interface CheckoutContext {

@@ -1,9 +1,9 @@
 import { orderConfirmed } from '@shop/contracts';
 import { assertFound } from '@shop/platform';
-import { findOrder, statusHistoryOf, updateOrder } from '../db/order.repository';
-import { assertTransition, orderAggregate } from '../domain/order';
-import type { OrderDeps } from './deps';
-import { toAdminOrderView } from './order-view';
+import { findOrder, statusHistoryOf, updateOrder } from '../db/order.repository.js';
+import { assertTransition, orderAggregate } from '../domain/order.js';
+import type { OrderDeps } from './deps.js';
+import { toAdminOrderView } from './order-view.js';
 
 /** SEQ-ORDER-002 by hand: an admin confirms a PENDING order (409 INVALID_STATUS_TRANSITION otherwise). */
 export async function confirmOrder(deps: OrderDeps, orderId: string, adminId: string) {

@@ -1,9 +1,9 @@
 import { orderConfirmed, type PaymentCapturedV1 } from '@shop/contracts';
 import type { Transaction } from '@shop/db';
-import { findOrder, updateOrder } from '../db/order.repository';
-import type { OrderDatabase } from '../db/schema';
-import { orderAggregate } from '../domain/order';
-import type { OrderDeps } from './deps';
+import { findOrder, updateOrder } from '../db/order.repository.js';
+import type { OrderDatabase } from '../db/schema.js';
+import { orderAggregate } from '../domain/order.js';
+import type { OrderDeps } from './deps.js';
 
 /**
  * SEQ-ORDER-002 on `payment.captured`: the money is taken, so a PENDING order is CONFIRMED (by the

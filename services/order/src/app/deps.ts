@@ -1,11 +1,11 @@
 import type { Kysely, Outbox, RunInTransaction } from '@shop/db';
 import type { Logger, TokenVerifier } from '@shop/platform';
-import type { CartClient } from '../adapters/cart.client';
-import type { CustomerClient } from '../adapters/customer.client';
-import type { InventoryClient } from '../adapters/inventory.client';
-import type { PaymentClient } from '../adapters/payment.client';
-import type { OrderConfig } from '../config';
-import type { OrderDatabase } from '../db/schema';
+import type { CartClient } from '../adapters/cart.client.js';
+import type { CustomerClient } from '../adapters/customer.client.js';
+import type { InventoryClient } from '../adapters/inventory.client.js';
+import type { PaymentClient } from '../adapters/payment.client.js';
+import type { OrderConfig } from '../config.js';
+import type { OrderDatabase } from '../db/schema.js';
 
 /** What the order use cases need, built once in service.ts. */
 export interface OrderDeps {

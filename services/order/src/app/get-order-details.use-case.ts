@@ -1,7 +1,7 @@
 import { assertFound } from '@shop/platform';
-import { findOrder, statusHistoryOf } from '../db/order.repository';
-import type { OrderDeps } from './deps';
-import { toAdminOrderView } from './order-view';
+import { findOrder, statusHistoryOf } from '../db/order.repository.js';
+import type { OrderDeps } from './deps.js';
+import { toAdminOrderView } from './order-view.js';
 
 /** `GET /admin/orders/:id`: any order with its status history and payment (never card data beyond brand and last four). */
 export async function getOrderDetails(deps: OrderDeps, orderId: string) {

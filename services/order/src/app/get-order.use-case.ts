@@ -1,7 +1,7 @@
 import { assertFound } from '@shop/platform';
-import { findOrder } from '../db/order.repository';
-import type { OrderDeps } from './deps';
-import { toOrderView } from './order-view';
+import { findOrder } from '../db/order.repository.js';
+import type { OrderDeps } from './deps.js';
+import { toOrderView } from './order-view.js';
 
 /** One of the customer's orders; someone else's is as unknown as one that does not exist (404 ORDER_NOT_FOUND). */
 export async function getOrder(deps: OrderDeps, customerId: string, orderId: string) {

@@ -1,7 +1,7 @@
 import type { PageQuery } from '@shop/db';
-import { listOrders, type OrderFilter } from '../db/order.repository';
-import type { OrderDeps } from './deps';
-import { toAdminOrderView } from './order-view';
+import { listOrders, type OrderFilter } from '../db/order.repository.js';
+import type { OrderDeps } from './deps.js';
+import { toAdminOrderView } from './order-view.js';
 
 /** `GET /admin/orders`: every order, newest first, filtered by status, customer, placing time and order number. */
 export async function listAllOrders(deps: OrderDeps, filter: OrderFilter, page: PageQuery) {

@@ -1,7 +1,7 @@
 import type { PageQuery } from '@shop/db';
-import { listCustomerOrders } from '../db/order.repository';
-import type { OrderDeps } from './deps';
-import { toOrderView } from './order-view';
+import { listCustomerOrders } from '../db/order.repository.js';
+import type { OrderDeps } from './deps.js';
+import { toOrderView } from './order-view.js';
 
 /** The customer's orders, newest first, a page at a time. */
 export async function listOrders(deps: OrderDeps, customerId: string, page: PageQuery) {

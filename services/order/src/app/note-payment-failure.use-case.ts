@@ -1,9 +1,9 @@
 import type { PaymentFailedV1 } from '@shop/contracts';
 import type { Transaction } from '@shop/db';
-import { findOrder, updateOrder } from '../db/order.repository';
-import type { OrderDatabase } from '../db/schema';
-import { isAbandonedPayPalOrder } from '../domain/order';
-import type { OrderDeps } from './deps';
+import { findOrder, updateOrder } from '../db/order.repository.js';
+import type { OrderDatabase } from '../db/schema.js';
+import { isAbandonedPayPalOrder } from '../domain/order.js';
+import type { OrderDeps } from './deps.js';
 
 /**
  * On `payment.failed`: a placed order whose capture failed keeps its status and shows the payment

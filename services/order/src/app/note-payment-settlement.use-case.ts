@@ -1,9 +1,9 @@
 import type { PaymentRefundedV1, PaymentRefundFailedV1, PaymentVoidedV1 } from '@shop/contracts';
 import type { Transaction } from '@shop/db';
-import { findOrder, updateOrder } from '../db/order.repository';
-import type { OrderDatabase } from '../db/schema';
-import type { OrderPayment } from '../domain/order';
-import type { OrderDeps } from './deps';
+import { findOrder, updateOrder } from '../db/order.repository.js';
+import type { OrderDatabase } from '../db/schema.js';
+import type { OrderPayment } from '../domain/order.js';
+import type { OrderDeps } from './deps.js';
 
 export type PaymentSettlement = { kind: 'voided'; event: PaymentVoidedV1 } | { kind: 'refunded'; event: PaymentRefundedV1 } | { kind: 'refund-failed'; event: PaymentRefundFailedV1 };
 

@@ -1,5 +1,5 @@
-import type { StatusChange } from '../db/order.repository';
-import type { Order } from '../domain/order';
+import type { StatusChange } from '../db/order.repository.js';
+import type { Order } from '../domain/order.js';
 
 /** An order as its customer sees it (API.md), its fields in the documented order. */
 export function toOrderView(order: Order) {

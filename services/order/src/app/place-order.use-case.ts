@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 
 import { isUniqueViolation } from '@shop/db';
 import { AppError, errorBody, runSaga, statusOf, type SagaOutcome } from '@shop/platform';
-import type { ShippingChoice } from '../adapters/customer.client';
+import type { ShippingChoice } from '../adapters/customer.client.js';
 import {
   findCheckoutByKey,
   insertCheckout,
@@ -12,12 +12,12 @@ import {
   saveAnswer,
   setCheckoutStatus,
   type Checkout,
-} from '../db/checkout.repository';
-import { findOrder } from '../db/order.repository';
-import { checkoutJournal } from './checkout-journal';
-import { checkoutSaga, type CheckoutContext, type PaymentChoice } from './checkout-saga';
-import type { OrderDeps } from './deps';
-import { toOrderView } from './order-view';
+} from '../db/checkout.repository.js';
+import { findOrder } from '../db/order.repository.js';
+import { checkoutJournal } from './checkout-journal.js';
+import { checkoutSaga, type CheckoutContext, type PaymentChoice } from './checkout-saga.js';
+import type { OrderDeps } from './deps.js';
+import { toOrderView } from './order-view.js';
 
 export interface PlaceOrderInput {
   customerId: string;

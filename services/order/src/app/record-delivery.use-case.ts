@@ -1,9 +1,9 @@
 import { orderCarrierUpdateUnmatched, orderDelivered } from '@shop/contracts';
 import type { Transaction } from '@shop/db';
-import { findOrderByTrackingNumber, noteUnmatchedTrackingNumber, recordCarrierEvent, updateOrder } from '../db/order.repository';
-import type { OrderDatabase } from '../db/schema';
-import { canTransition, orderAggregate, unmatchedTrackingAggregate } from '../domain/order';
-import type { OrderDeps } from './deps';
+import { findOrderByTrackingNumber, noteUnmatchedTrackingNumber, recordCarrierEvent, updateOrder } from '../db/order.repository.js';
+import type { OrderDatabase } from '../db/schema.js';
+import { canTransition, orderAggregate, unmatchedTrackingAggregate } from '../domain/order.js';
+import type { OrderDeps } from './deps.js';
 
 export interface CarrierUpdate {
   trackingNumber: string;

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { backoffDelay, resumeSaga } from '@shop/platform';
-import { claimUnfinished, releaseIdempotencyKey, saveAnswer, setCheckoutStatus, type Checkout } from '../db/checkout.repository';
-import { checkoutJournal } from './checkout-journal';
-import { checkoutSaga, PIVOT, type CheckoutContext } from './checkout-saga';
-import type { OrderDeps } from './deps';
-import { orderAnswer } from './place-order.use-case';
+import { claimUnfinished, releaseIdempotencyKey, saveAnswer, setCheckoutStatus, type Checkout } from '../db/checkout.repository.js';
+import { checkoutJournal } from './checkout-journal.js';
+import { checkoutSaga, PIVOT, type CheckoutContext } from './checkout-saga.js';
+import type { OrderDeps } from './deps.js';
+import { orderAnswer } from './place-order.use-case.js';
 
 const BATCH = 10;
 

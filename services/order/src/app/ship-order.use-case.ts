@@ -1,10 +1,10 @@
 import { orderShipped } from '@shop/contracts';
 import { isUniqueViolation } from '@shop/db';
 import { AppError, assertFound } from '@shop/platform';
-import { findOrder, statusHistoryOf, updateOrder } from '../db/order.repository';
-import { assertTransition, orderAggregate } from '../domain/order';
-import type { OrderDeps } from './deps';
-import { toAdminOrderView } from './order-view';
+import { findOrder, statusHistoryOf, updateOrder } from '../db/order.repository.js';
+import { assertTransition, orderAggregate } from '../domain/order.js';
+import type { OrderDeps } from './deps.js';
+import { toAdminOrderView } from './order-view.js';
 
 export interface ShipOrderInput {
   orderId: string;

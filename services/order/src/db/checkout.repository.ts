@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from '@shop/db';
-import type { CheckoutStatus } from '../domain/checkout';
-import type { OrderDatabase } from './schema';
+import type { CheckoutStatus } from '../domain/checkout.js';
+import type { OrderDatabase } from './schema.js';
 
 type Db = Kysely<OrderDatabase>;
 type CheckoutRow = Selectable<OrderDatabase['checkouts']>;

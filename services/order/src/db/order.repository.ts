@@ -1,6 +1,6 @@
 import { paginate, sql, type Kysely, type PageQuery, type Selectable } from '@shop/db';
-import type { Order, OrderStatus } from '../domain/order';
-import type { OrderDatabase } from './schema';
+import type { Order, OrderStatus } from '../domain/order.js';
+import type { OrderDatabase } from './schema.js';
 
 type Db = Kysely<OrderDatabase>;
 type OrderRow = Selectable<OrderDatabase['orders']>;

@@ -1,7 +1,7 @@
 import type { ColumnType, Generated, OutboxTables } from '@shop/db';
 import type { Address } from '@shop/contracts';
-import type { OrderLine, OrderPayment, OrderStatus } from '../domain/order';
-import type { CheckoutStatus } from '../domain/checkout';
+import type { OrderLine, OrderPayment, OrderStatus } from '../domain/order.js';
+import type { CheckoutStatus } from '../domain/checkout.js';
 
 type Json<T> = ColumnType<T, string, string>;
 

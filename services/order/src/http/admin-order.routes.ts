@@ -1,13 +1,13 @@
 import type { Router } from 'express';
 import { principalOf, requireAuth, route } from '@shop/platform';
-import { cancelOrder } from '../app/cancel-order.use-case';
-import { confirmOrder } from '../app/confirm-order.use-case';
-import type { OrderDeps } from '../app/deps';
-import { getOrderDetails } from '../app/get-order-details.use-case';
-import { listAllOrders } from '../app/list-all-orders.use-case';
-import { toAdminOrderView } from '../app/order-view';
-import { shipOrder } from '../app/ship-order.use-case';
-import * as schema from './order.schemas';
+import { cancelOrder } from '../app/cancel-order.use-case.js';
+import { confirmOrder } from '../app/confirm-order.use-case.js';
+import type { OrderDeps } from '../app/deps.js';
+import { getOrderDetails } from '../app/get-order-details.use-case.js';
+import { listAllOrders } from '../app/list-all-orders.use-case.js';
+import { toAdminOrderView } from '../app/order-view.js';
+import { shipOrder } from '../app/ship-order.use-case.js';
+import * as schema from './order.schemas.js';
 
 /** Staff's routes (API.md): every order, its history, and moving it along; shipping is also for fulfilment staff. */
 export function adminOrderRoutes(router: Router, deps: OrderDeps): void {

@@ -1,8 +1,8 @@
 import type { Router } from 'express';
 import { reply, route, SIGNATURE_HEADER, validatePart, verifyWebhook, type RawBodyRequest } from '@shop/platform';
-import type { OrderDeps } from '../app/deps';
-import { recordDelivery } from '../app/record-delivery.use-case';
-import * as schema from './order.schemas';
+import type { OrderDeps } from '../app/deps.js';
+import { recordDelivery } from '../app/record-delivery.use-case.js';
+import * as schema from './order.schemas.js';
 
 /**
  * The carrier's signed webhook (API.md): the signature over the raw body is checked before the body

@@ -1,12 +1,12 @@
 import type { RequestHandler, Router } from 'express';
 import { AppError, principalOf, reply, requireAuth, route, validatePart } from '@shop/platform';
-import type { OrderDeps } from '../app/deps';
-import { getOrder } from '../app/get-order.use-case';
-import { listOrders } from '../app/list-orders.use-case';
-import { cancelOrder } from '../app/cancel-order.use-case';
-import { toOrderView } from '../app/order-view';
-import { placeOrder } from '../app/place-order.use-case';
-import * as schema from './order.schemas';
+import type { OrderDeps } from '../app/deps.js';
+import { getOrder } from '../app/get-order.use-case.js';
+import { listOrders } from '../app/list-orders.use-case.js';
+import { cancelOrder } from '../app/cancel-order.use-case.js';
+import { toOrderView } from '../app/order-view.js';
+import { placeOrder } from '../app/place-order.use-case.js';
+import * as schema from './order.schemas.js';
 
 /** The customer's orders (API.md "Orders"): checkout, the list, one order. */
 export function orderRoutes(router: Router, deps: OrderDeps): void {

@@ -1,8 +1,8 @@
 import { customerDataErased, subscriptions } from '@shop/contracts';
 import { on, startConsumer, type Backbone, type Consumer } from '@shop/messaging';
-import { anonymizeCustomerOrders } from '../app/anonymize-customer-orders.use-case';
-import type { OrderDeps } from '../app/deps';
-import type { OrderDatabase } from '../db/schema';
+import { anonymizeCustomerOrders } from '../app/anonymize-customer-orders.use-case.js';
+import type { OrderDeps } from '../app/deps.js';
+import type { OrderDatabase } from '../db/schema.js';
 
 /**
  * Consumes `order.customer-events`: an erased customer's orders and checkouts are anonymized. The

@@ -1,10 +1,10 @@
 import { paymentCaptured, paymentFailed, paymentRefunded, paymentRefundFailed, paymentVoided, subscriptions } from '@shop/contracts';
 import { on, startConsumer, type Backbone, type Consumer } from '@shop/messaging';
-import { confirmPaidOrder } from '../app/confirm-paid-order.use-case';
-import type { OrderDeps } from '../app/deps';
-import { notePaymentFailure } from '../app/note-payment-failure.use-case';
-import { notePaymentSettlement } from '../app/note-payment-settlement.use-case';
-import type { OrderDatabase } from '../db/schema';
+import { confirmPaidOrder } from '../app/confirm-paid-order.use-case.js';
+import type { OrderDeps } from '../app/deps.js';
+import { notePaymentFailure } from '../app/note-payment-failure.use-case.js';
+import { notePaymentSettlement } from '../app/note-payment-settlement.use-case.js';
+import type { OrderDatabase } from '../db/schema.js';
 
 /**
  * Consumes `order.payment-events`: a captured payment confirms its order, a failed one is noted on

@@ -1,7 +1,7 @@
 import Joi from 'joi';
 import { AppError, createServiceClient, verifyWebhook, type Logger } from '@shop/platform';
-import type { AuthorizeOutcome, CaptureOutcome, PaymentProvider, ProviderApproval, ProviderEvent, RefundOutcome, WithdrawOutcome } from '../app/payment-provider';
-import { declineReasonOf } from '../domain/payment';
+import type { AuthorizeOutcome, CaptureOutcome, PaymentProvider, ProviderApproval, ProviderEvent, RefundOutcome, WithdrawOutcome } from '../app/payment-provider.js';
+import { declineReasonOf } from '../domain/payment.js';
 
 export interface SandboxProviderOptions {
   baseUrl: string;

@@ -1,9 +1,9 @@
 import type { Transaction } from '@shop/db';
-import { updatePayment } from '../db/payment.repository';
-import type { PaymentDatabase } from '../db/schema';
-import { canTransition, type ApprovalFailure, type Payment } from '../domain/payment';
-import { publishPaymentFailed, recordCaptured } from './capture-outcome';
-import type { PaymentDeps } from './deps';
+import { updatePayment } from '../db/payment.repository.js';
+import type { PaymentDatabase } from '../db/schema.js';
+import { canTransition, type ApprovalFailure, type Payment } from '../domain/payment.js';
+import { publishPaymentFailed, recordCaptured } from './capture-outcome.js';
+import type { PaymentDeps } from './deps.js';
 
 /*
  * What became of a PayPal payment's approval, recorded in the transaction that learnt it (the

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { paymentAuthorized, paymentFailed as paymentFailedEvent, type Money, type PaymentCard } from '@shop/contracts';
 import { AppError, backoffDelay, isTransientError, sleep } from '@shop/platform';
-import { findPaymentByOrder, insertPayment, updatePayment } from '../db/payment.repository';
-import { assertSamePayment, isVoided, paymentAggregate, type DeclineReason, type Payment } from '../domain/payment';
-import type { PaymentDeps } from './deps';
-import type { AuthorizeOutcome } from './payment-provider';
-import { authorizationAnswerOf } from './payment-view';
+import { findPaymentByOrder, insertPayment, updatePayment } from '../db/payment.repository.js';
+import { assertSamePayment, isVoided, paymentAggregate, type DeclineReason, type Payment } from '../domain/payment.js';
+import type { PaymentDeps } from './deps.js';
+import type { AuthorizeOutcome } from './payment-provider.js';
+import { authorizationAnswerOf } from './payment-view.js';
 
 export interface AuthorizeInput {
   orderId: string;

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Money } from '@shop/contracts';
 import { AppError } from '@shop/platform';
-import { findPaymentByOrder, insertPayment } from '../db/payment.repository';
-import { assertSamePayment } from '../domain/payment';
-import type { PaymentDeps } from './deps';
-import { authorizationAnswerOf } from './payment-view';
+import { findPaymentByOrder, insertPayment } from '../db/payment.repository.js';
+import { assertSamePayment } from '../domain/payment.js';
+import type { PaymentDeps } from './deps.js';
+import { authorizationAnswerOf } from './payment-view.js';
 
 export interface PaypalAuthorizeInput {
   orderId: string;

@@ -1,9 +1,9 @@
 import { paymentRefunded, paymentRefundFailed, paymentVoided, type Money } from '@shop/contracts';
 import type { Transaction } from '@shop/db';
-import { updatePayment, type PaymentChanges } from '../db/payment.repository';
-import type { PaymentDatabase } from '../db/schema';
-import { canTransition, paymentAggregate, type Payment, type PaymentStatus } from '../domain/payment';
-import type { PaymentDeps } from './deps';
+import { updatePayment, type PaymentChanges } from '../db/payment.repository.js';
+import type { PaymentDatabase } from '../db/schema.js';
+import { canTransition, paymentAggregate, type Payment, type PaymentStatus } from '../domain/payment.js';
+import type { PaymentDeps } from './deps.js';
 
 /*
  * What a cancelled order's payment comes to, recorded in the transaction that learnt it (the

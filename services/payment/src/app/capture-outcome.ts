@@ -1,10 +1,10 @@
 import { paymentCaptured, paymentFailed, type Money } from '@shop/contracts';
 import type { Transaction } from '@shop/db';
-import { updatePayment } from '../db/payment.repository';
-import type { PaymentDatabase } from '../db/schema';
-import { canTransition, paymentAggregate, type Payment } from '../domain/payment';
-import { startRefund, startVoidOfCancelled } from './cancellation-outcome';
-import type { PaymentDeps } from './deps';
+import { updatePayment } from '../db/payment.repository.js';
+import type { PaymentDatabase } from '../db/schema.js';
+import { canTransition, paymentAggregate, type Payment } from '../domain/payment.js';
+import { startRefund, startVoidOfCancelled } from './cancellation-outcome.js';
+import type { PaymentDeps } from './deps.js';
 
 /**
  * The provider captured the money (its webhook, the job's check when the webhook is overdue, or a

@@ -1,8 +1,8 @@
 import type { Kysely, Outbox, RunInTransaction } from '@shop/db';
 import type { Logger, TokenVerifier } from '@shop/platform';
-import type { PaymentConfig } from '../config';
-import type { PaymentDatabase } from '../db/schema';
-import type { PaymentProvider } from './payment-provider';
+import type { PaymentConfig } from '../config.js';
+import type { PaymentDatabase } from '../db/schema.js';
+import type { PaymentProvider } from './payment-provider.js';
 
 /** What the payment use cases need, built once in service.ts. */
 export interface PaymentDeps {

@@ -1,9 +1,9 @@
-import { findPaymentByOrder, updatePayment } from '../db/payment.repository';
-import type { Payment } from '../domain/payment';
-import { captureConfirmationDueAt } from '../domain/paypal';
-import { recordApprovalFailed, recordApproved } from './approval-outcome';
-import type { PaymentDeps } from './deps';
-import { withdrawApprovals } from './withdraw-approvals';
+import { findPaymentByOrder, updatePayment } from '../db/payment.repository.js';
+import type { Payment } from '../domain/payment.js';
+import { captureConfirmationDueAt } from '../domain/paypal.js';
+import { recordApprovalFailed, recordApproved } from './approval-outcome.js';
+import type { PaymentDeps } from './deps.js';
+import { withdrawApprovals } from './withdraw-approvals.js';
 
 /**
  * The provider job's turn on a PayPal payment nobody approved within PAYPAL_APPROVAL_TTL_MS: its

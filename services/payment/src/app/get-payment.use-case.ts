@@ -1,7 +1,7 @@
 import { assertFound } from '@shop/platform';
-import { findPaymentByOrder } from '../db/payment.repository';
-import type { PaymentDeps } from './deps';
-import { toPaymentView } from './payment-view';
+import { findPaymentByOrder } from '../db/payment.repository.js';
+import type { PaymentDeps } from './deps.js';
+import { toPaymentView } from './payment-view.js';
 
 /** The payment of an order, as the order service and operators see it. */
 export async function getPayment(deps: PaymentDeps, orderId: string) {

@@ -1,5 +1,5 @@
 import type { Money, PaymentCard } from '@shop/contracts';
-import type { DeclineReason } from '../domain/payment';
+import type { DeclineReason } from '../domain/payment.js';
 
 /**
  * The port to a card processor and PayPal-style wallet. The sandbox adapter implements it; a real

@@ -1,5 +1,5 @@
 import { AppError } from '@shop/platform';
-import { isVoided, paymentFailed, type Payment } from '../domain/payment';
+import { isVoided, paymentFailed, type Payment } from '../domain/payment.js';
 
 /** A payment as the order service sees it: never more of the card than its brand and last four digits. */
 export function toPaymentView(payment: Payment) {

@@ -1,13 +1,13 @@
 import type { Money } from '@shop/contracts';
 import type { Transaction } from '@shop/db';
-import { findPaymentByApproval, findPaymentByAuthorization, findPaymentByOrder, recordProviderEvent } from '../db/payment.repository';
-import type { PaymentDatabase } from '../db/schema';
-import type { Payment } from '../domain/payment';
-import { recordApprovalFailed, recordApproved } from './approval-outcome';
-import { needsProviderJob, recordRefunded, recordRefundFailed } from './cancellation-outcome';
-import { recordCaptured, recordCaptureFailed } from './capture-outcome';
-import type { PaymentDeps } from './deps';
-import type { ProviderEvent } from './payment-provider';
+import { findPaymentByApproval, findPaymentByAuthorization, findPaymentByOrder, recordProviderEvent } from '../db/payment.repository.js';
+import type { PaymentDatabase } from '../db/schema.js';
+import type { Payment } from '../domain/payment.js';
+import { recordApprovalFailed, recordApproved } from './approval-outcome.js';
+import { needsProviderJob, recordRefunded, recordRefundFailed } from './cancellation-outcome.js';
+import { recordCaptured, recordCaptureFailed } from './capture-outcome.js';
+import type { PaymentDeps } from './deps.js';
+import type { ProviderEvent } from './payment-provider.js';
 
 export interface WebhookDelivery {
   rawBody: Buffer | undefined;

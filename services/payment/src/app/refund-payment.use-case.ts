@@ -1,7 +1,7 @@
-import { findPaymentByOrder } from '../db/payment.repository';
-import { refundAmountOf, type Payment } from '../domain/payment';
-import { recordRefunded, recordRefundFailed } from './cancellation-outcome';
-import type { PaymentDeps } from './deps';
+import { findPaymentByOrder } from '../db/payment.repository.js';
+import { refundAmountOf, type Payment } from '../domain/payment.js';
+import { recordRefunded, recordRefundFailed } from './cancellation-outcome.js';
+import type { PaymentDeps } from './deps.js';
 
 /**
  * The provider job's refund of a cancelled order's captured payment (CMD-PAY-002): what was

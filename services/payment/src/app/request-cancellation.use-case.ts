@@ -1,10 +1,10 @@
 import type { OrderCancelledV1 } from '@shop/contracts';
 import type { Transaction } from '@shop/db';
-import { findPaymentByOrder, updatePayment } from '../db/payment.repository';
-import type { PaymentDatabase } from '../db/schema';
-import { cancellationStepOf, refundAmountOf, type Payment } from '../domain/payment';
-import { startRefund, startVoidOfCancelled } from './cancellation-outcome';
-import type { PaymentDeps } from './deps';
+import { findPaymentByOrder, updatePayment } from '../db/payment.repository.js';
+import type { PaymentDatabase } from '../db/schema.js';
+import { cancellationStepOf, refundAmountOf, type Payment } from '../domain/payment.js';
+import { startRefund, startVoidOfCancelled } from './cancellation-outcome.js';
+import type { PaymentDeps } from './deps.js';
 
 /**
  * SEQ-ORDER-005 steps 6-7 on `order.cancelled`: the payment notes that its order was cancelled, in

@@ -1,9 +1,9 @@
 import type { OrderPlacedV1 } from '@shop/contracts';
 import type { Transaction } from '@shop/db';
-import { findPaymentByOrder, updatePayment } from '../db/payment.repository';
-import type { PaymentDatabase } from '../db/schema';
-import { publishPaymentFailed } from './capture-outcome';
-import type { PaymentDeps } from './deps';
+import { findPaymentByOrder, updatePayment } from '../db/payment.repository.js';
+import type { PaymentDatabase } from '../db/schema.js';
+import { publishPaymentFailed } from './capture-outcome.js';
+import type { PaymentDeps } from './deps.js';
 
 /**
  * On `order.placed`: the order exists, so its authorization is to be captured. The capture is

@@ -1,10 +1,10 @@
 import { AppError, isTransientError } from '@shop/platform';
-import { findPaymentByOrder, updatePayment } from '../db/payment.repository';
-import type { Payment } from '../domain/payment';
-import { assertApprovable, assertReturnUrls } from '../domain/paypal';
-import type { PaymentDeps } from './deps';
-import type { ProviderApproval } from './payment-provider';
-import { withdrawApprovals } from './withdraw-approvals';
+import { findPaymentByOrder, updatePayment } from '../db/payment.repository.js';
+import type { Payment } from '../domain/payment.js';
+import { assertApprovable, assertReturnUrls } from '../domain/paypal.js';
+import type { PaymentDeps } from './deps.js';
+import type { ProviderApproval } from './payment-provider.js';
+import { withdrawApprovals } from './withdraw-approvals.js';
 
 export interface PaypalApprovalInput {
   orderId: string;

@@ -1,12 +1,12 @@
 import { backoffDelay, isTransientError } from '@shop/platform';
-import { claimDue, deferAttempt, findPaymentByOrder, updatePayment } from '../db/payment.repository';
-import type { Payment } from '../domain/payment';
-import { needsProviderJob } from './cancellation-outcome';
-import { recordCaptured, recordCaptureFailed } from './capture-outcome';
-import type { PaymentDeps } from './deps';
-import { expirePaypalApproval } from './expire-paypal-approval.use-case';
-import { settleRefund } from './refund-payment.use-case';
-import { settleVoid } from './void-payment.use-case';
+import { claimDue, deferAttempt, findPaymentByOrder, updatePayment } from '../db/payment.repository.js';
+import type { Payment } from '../domain/payment.js';
+import { needsProviderJob } from './cancellation-outcome.js';
+import { recordCaptured, recordCaptureFailed } from './capture-outcome.js';
+import type { PaymentDeps } from './deps.js';
+import { expirePaypalApproval } from './expire-paypal-approval.use-case.js';
+import { settleRefund } from './refund-payment.use-case.js';
+import { settleVoid } from './void-payment.use-case.js';
 
 /** How long a claimed payment is left to one worker; a worker that died gives it back after that. */
 const LEASE_MS = 60_000;

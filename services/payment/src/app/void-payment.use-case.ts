@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from '@shop/db';
-import { findPaymentByOrder, insertPayment, updatePayment } from '../db/payment.repository';
-import type { PaymentDatabase } from '../db/schema';
-import { assertVoidable, type Payment } from '../domain/payment';
-import { recordApproved } from './approval-outcome';
-import { publishVoided } from './cancellation-outcome';
-import { recordCaptured } from './capture-outcome';
-import type { PaymentDeps } from './deps';
-import { toPaymentView } from './payment-view';
-import { withdrawApprovals } from './withdraw-approvals';
+import { findPaymentByOrder, insertPayment, updatePayment } from '../db/payment.repository.js';
+import type { PaymentDatabase } from '../db/schema.js';
+import { assertVoidable, type Payment } from '../domain/payment.js';
+import { recordApproved } from './approval-outcome.js';
+import { publishVoided } from './cancellation-outcome.js';
+import { recordCaptured } from './capture-outcome.js';
+import type { PaymentDeps } from './deps.js';
+import { toPaymentView } from './payment-view.js';
+import { withdrawApprovals } from './withdraw-approvals.js';
 
 /**
  * The checkout saga's undo of an authorization (also after a crash, when it cannot know whether the

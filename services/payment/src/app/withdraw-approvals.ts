@@ -1,5 +1,5 @@
-import type { Payment } from '../domain/payment';
-import type { PaymentDeps } from './deps';
+import type { Payment } from '../domain/payment.js';
+import type { PaymentDeps } from './deps.js';
 
 export interface ApprovalsWithdrawn {
   /** The approvals the provider confirmed withdrawn (or found cancelled already). */

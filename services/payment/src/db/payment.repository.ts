@@ -1,6 +1,6 @@
 import type { Kysely, Selectable, Updateable } from '@shop/db';
-import type { Payment } from '../domain/payment';
-import type { PaymentDatabase } from './schema';
+import type { Payment } from '../domain/payment.js';
+import type { PaymentDatabase } from './schema.js';
 
 type Db = Kysely<PaymentDatabase>;
 type PaymentRow = Selectable<PaymentDatabase['payments']>;

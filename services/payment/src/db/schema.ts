@@ -1,6 +1,6 @@
 import type { Generated, OutboxTables } from '@shop/db';
 import type { PaymentMethod } from '@shop/contracts';
-import type { PaymentStatus } from '../domain/payment';
+import type { PaymentStatus } from '../domain/payment.js';
 
 /** The payment service's tables as Kysely sees them. */
 export interface PaymentDatabase extends OutboxTables {

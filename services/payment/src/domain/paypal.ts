@@ -1,5 +1,5 @@
 import { AppError } from '@shop/platform';
-import type { Payment } from './payment';
+import type { Payment } from './payment.js';
 
 /**
  * PayPal-style payments: the shopper's browser is sent to the provider's approval page and comes

@@ -1,11 +1,11 @@
 import type { Router } from 'express';
 import { route } from '@shop/platform';
-import { authorizePayment } from '../app/authorize-payment.use-case';
-import { authorizePaypalPayment } from '../app/authorize-paypal-payment.use-case';
-import type { PaymentDeps } from '../app/deps';
-import { getPayment } from '../app/get-payment.use-case';
-import { voidPayment } from '../app/void-payment.use-case';
-import * as schema from './payment.schemas';
+import { authorizePayment } from '../app/authorize-payment.use-case.js';
+import { authorizePaypalPayment } from '../app/authorize-paypal-payment.use-case.js';
+import type { PaymentDeps } from '../app/deps.js';
+import { getPayment } from '../app/get-payment.use-case.js';
+import { voidPayment } from '../app/void-payment.use-case.js';
+import * as schema from './payment.schemas.js';
 
 /**
  * Service-to-service routes for the order service's checkout; the gateway never routes `/internal`.

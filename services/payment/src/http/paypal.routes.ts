@@ -1,8 +1,8 @@
 import type { Router } from 'express';
 import { principalOf, requireAuth, route } from '@shop/platform';
-import type { PaymentDeps } from '../app/deps';
-import { requestPaypalApproval } from '../app/request-paypal-approval.use-case';
-import * as schema from './payment.schemas';
+import type { PaymentDeps } from '../app/deps.js';
+import { requestPaypalApproval } from '../app/request-paypal-approval.use-case.js';
+import * as schema from './payment.schemas.js';
 
 /** The customer's PayPal-style payment (API.md "Orders and payments"), through the gateway: where to approve it. */
 export function paypalRoutes(router: Router, deps: PaymentDeps): void {

@@ -1,9 +1,9 @@
 import { orderCancelled, orderPlaced, subscriptions } from '@shop/contracts';
 import { on, startConsumer, type Backbone, type Consumer } from '@shop/messaging';
-import type { PaymentDeps } from '../app/deps';
-import { requestCancellation } from '../app/request-cancellation.use-case';
-import { requestCapture } from '../app/request-capture.use-case';
-import type { PaymentDatabase } from '../db/schema';
+import type { PaymentDeps } from '../app/deps.js';
+import { requestCancellation } from '../app/request-cancellation.use-case.js';
+import { requestCapture } from '../app/request-capture.use-case.js';
+import type { PaymentDatabase } from '../db/schema.js';
 
 /**
  * Consumes `payment.order-events`: a placed order's authorization is to be captured, a cancelled
