@@ -8,17 +8,15 @@
  * BENCH_CONNECTIONS, BENCH_ORDERS to change the load).
  */
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import autocannon from 'autocannon';
 import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { deleteTestVhost, dropTestDatabases, eventually, freePort, runId, startShopProcess, testAmqpUrl, testDatabaseUrl, type ShopProcess } from '@shop/testkit';
+import { eventually, freePort, startShopProcess, testAmqpUrl, testDatabaseUrl, type ShopProcess } from '@shop/testkit';
 import { listOrders, type OrderFilter } from '../services/order/src/db/order.repository';
 import type { OrderDatabase } from '../services/order/src/db/schema';
+import { isStopping, runBenchmark, track, writeBenchmarkSection } from './bench-kit';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const orderCount = Number(process.env.BENCH_ORDERS ?? 100_000);
@@ -30,7 +28,6 @@ const admin = { email: 'bench-admin@shop.local', password: 'Bench12345' };
 const sectionHeading = '## Admin order listing through the gateway';
 
 const children: Array<{ name: string; process: ShopProcess }> = [];
-let stopping: Promise<void> | undefined;
 /** Ends this script's own connections to the order database (before it is dropped); set once they are open. */
 let closeDatabase: () => Promise<void> = async () => undefined;
 
@@ -49,12 +46,7 @@ interface Plan {
 function start(name: string, entry: string, env: Record<string, string>): void {
   const shop = startShopProcess(entry, { LOG_LEVEL: 'warn', ...env });
   children.push({ name, process: shop });
-  void shop.exited.then(({ code, signal }) => {
-    if (stopping) return;
-    console.error(`${name} exited (${signal ?? code}) during the benchmark; its last log lines:`);
-    for (const line of shop.logs().slice(-20)) console.error(`  ${JSON.stringify(line)}`);
-    void stop().finally(() => process.exit(1));
-  });
+  track(name, shop.child, () => shop.logs().slice(-20).map((line) => JSON.stringify(line)));
 }
 
 const ready = (opsPort: number, what: string) =>
@@ -238,7 +230,7 @@ async function main(): Promise<void> {
   const client = new pg.Client({ connectionString: orderDatabase });
   const pool = new pg.Pool({ connectionString: orderDatabase, max: 2 });
   // A connection cut while stopping (the database dropped) is no news.
-  const cut = (err: Error) => void (stopping || console.error('order database:', err.message));
+  const cut = (err: Error) => void (isStopping() || console.error('order database:', err.message));
   client.on('error', cut);
   pool.on('error', cut);
   await client.connect();
@@ -462,47 +454,7 @@ ${beforeBlocks}
 `
     : ''
 }`;
-  const file = path.join(root, 'docs/benchmarks.md');
-  const text = await readFile(file, 'utf8');
-  // The section is rewritten in place on each run; the rest of the file is left as it is.
-  const start = text.indexOf(`\n${sectionHeading}\n`);
-  let next = start === -1 ? -1 : text.indexOf('\n## ', start + 1);
-  if (next === -1) next = text.length;
-  const updated = start === -1 ? `${text.trimEnd()}\n\n${section}` : `${text.slice(0, start + 1)}${section}${text.slice(next).replace(/^\n*/, '\n')}`;
-  await writeFile(file, updated.trimEnd() + '\n');
-  process.stdout.write('written to docs/benchmarks.md\n');
+  await writeBenchmarkSection(sectionHeading, section);
 }
 
-/** Stops the processes this script started (by their PIDs), then drops the databases and the vhost. */
-function stop(): Promise<void> {
-  stopping ??= (async () => {
-    await closeDatabase();
-    for (const { process: shop } of [...children].reverse()) {
-      if (shop.child.exitCode !== null || shop.child.signalCode !== null) continue;
-      shop.kill('SIGTERM');
-      const force = setTimeout(() => shop.kill('SIGKILL'), 15_000);
-      await shop.exited;
-      clearTimeout(force);
-    }
-    await dropTestDatabases().catch((err: unknown) => console.error('could not drop the scratch databases:', err));
-    await deleteTestVhost().catch((err: unknown) => console.error('could not delete the scratch vhost:', err));
-    console.error(`stopped ${children.length} processes; dropped the databases and the vhost of run ${runId}`);
-  })();
-  return stopping;
-}
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    console.error(`\n${signal}: stopping`);
-    void stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-  });
-}
-
-main().then(
-  () => stop().then(() => process.exit(0)),
-  (err: unknown) => {
-    // Once stopping (Ctrl-C), a query cut short is the expected end, not news.
-    if (!stopping) console.error(err);
-    void stop().finally(() => process.exit(1));
-  },
-);
+runBenchmark(main, { beforeStop: () => closeDatabase() });

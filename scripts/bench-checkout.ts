@@ -8,19 +8,17 @@
  * the figures into the checkout section of docs/benchmarks.md. `pnpm bench:checkout`
  * (BENCH_SECONDS, BENCH_BUYERS to change the load).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { deleteTestVhost, dropTestDatabases, freePort, runId, testAmqpUrl, testDatabaseUrl } from '@shop/testkit';
+import { freePort, testAmqpUrl, testDatabaseUrl } from '@shop/testkit';
+import { cpuSnapshot, cpuUse, percentile, root, runBenchmark, startedProcesses, track, writeBenchmarkSection } from './bench-kit';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
 const buyerCount = Number(process.env.BENCH_BUYERS ?? 10);
 const warmUpSeconds = Math.min(3, seconds);
@@ -33,11 +31,6 @@ const webhookSecret = 'bench-payment-webhook-secret';
 const address = { recipientName: 'Ada Lovelace', street: '1 Main St', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US' };
 const card = { method: 'card', cardNumber: '4242424242424242', expMonth: 12, expYear: new Date().getUTCFullYear() + 2, cvc: '123' };
 const sectionHeading = '## Checkout through the gateway';
-
-interface Started {
-  name: string;
-  child: ChildProcess;
-}
 
 interface Buyer {
   email: string;
@@ -73,11 +66,9 @@ interface Outcomes {
   waitedMs: number;
 }
 
-const children: Started[] = [];
 const logCounts = new Map<string, number>();
 const logSamples: string[] = [];
 let recording = false;
-let stopping: Promise<void> | undefined;
 
 function startProcess(name: string, entry: string, env: Record<string, string>): void {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], {
@@ -85,7 +76,7 @@ function startProcess(name: string, entry: string, env: Record<string, string>):
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  children.push({ name, child });
+  track(name, child);
   // Warnings and errors are evidence for the report: counted per process while recording, and shown.
   for (const stream of [child.stdout, child.stderr]) {
     readline.createInterface({ input: stream }).on('line', (line) => {
@@ -96,11 +87,6 @@ function startProcess(name: string, entry: string, env: Record<string, string>):
       if (logSamples.length < 5) logSamples.push(`${name}: ${line.slice(0, 300)}`);
     });
   }
-  child.once('exit', (code, signal) => {
-    if (stopping) return;
-    console.error(`${name} exited (${signal ?? code}) during the benchmark; stopping`);
-    void stop().finally(() => process.exit(1));
-  });
 }
 
 function levelOf(line: string): string {
@@ -318,68 +304,6 @@ async function mailStages(databaseUrl: string, orders: OrderSample[]) {
   }
 }
 
-/** Nearest-rank percentile. */
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-// CPU time per process from /proc (Linux): the "top" view of who used the cores during the run.
-interface CpuSnapshot {
-  at: number;
-  busyTicks: number;
-  totalTicks: number;
-  processes: Map<number, { comm: string; ticks: number }>;
-}
-
-// USER_HZ, which /proc reports times in, is 100 on every mainstream Linux build.
-const ticksPerSecond = 100;
-
-async function cpuSnapshot(): Promise<CpuSnapshot | undefined> {
-  try {
-    const [cpu] = (await readFile('/proc/stat', 'utf8')).split('\n');
-    const fields = cpu!.trim().split(/\s+/).slice(1, 9).map(Number);
-    const total = fields.reduce((a, b) => a + b, 0);
-    const idle = fields[3]! + fields[4]!;
-    const processes = new Map<number, { comm: string; ticks: number }>();
-    for (const entry of await readdir('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-      if (!stat) continue;
-      // The command sits in parentheses and may hold spaces; the counters follow the last ')'.
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      processes.set(Number(entry), { comm, ticks: Number(rest[11]) + Number(rest[12]) });
-    }
-    return { at: performance.now(), busyTicks: total - idle, totalTicks: total, processes };
-  } catch {
-    return undefined;
-  }
-}
-
-// Processes not started here, by command name; kernel threads (kworker/1:2) by their stem.
-const otherGroups: Record<string, string> = { postgres: 'PostgreSQL', 'beam.smp': 'RabbitMQ', node: 'node processes not started by this run', esbuild: 'esbuild (tsx)' };
-
-/** CPU used between two snapshots, in per cent of one core, grouped: our processes by name, PostgreSQL, RabbitMQ, the rest. */
-function cpuUse(before: CpuSnapshot, after: CpuSnapshot) {
-  const seconds = (after.at - before.at) / 1000;
-  const names = new Map<number, string>(children.map((c) => [c.child.pid!, c.name]));
-  names.set(process.pid, 'bench (autocannon)');
-  const groups = new Map<string, number>();
-  for (const [pid, { comm, ticks }] of after.processes) {
-    const used = ticks - (before.processes.get(pid)?.ticks ?? 0);
-    const group = names.get(pid) ?? otherGroups[comm] ?? comm.split('/')[0]!;
-    groups.set(group, (groups.get(group) ?? 0) + used);
-  }
-  const percent = (ticks: number) => (ticks / ticksPerSecond / seconds) * 100;
-  const totalShare = (after.busyTicks - before.busyTicks) / (after.totalTicks - before.totalTicks);
-  return {
-    busyPercent: totalShare * 100,
-    groups: [...groups].map(([name, ticks]) => ({ name, percent: percent(ticks) })).sort((a, b) => b.percent - a.percent),
-  };
-}
-
 /** The run's figures: throughput, latencies, and whether the mail path kept pace. */
 function figuresOf(load: LoadResult, outcomes: Outcomes) {
   const placed = load.orders.filter((o) => o.status === 201);
@@ -520,7 +444,9 @@ async function main(): Promise<void> {
 
   const figures = figuresOf(load, outcomes);
   const stages = Object.entries(await mailStages(notificationDatabase, load.orders)).map(([stage, values]) => ({ stage, p50: percentile(values, 50), p99: percentile(values, 99) }));
-  const cpu = cpuBefore && cpuAfter ? cpuUse(cpuBefore, cpuAfter) : undefined;
+  const names = new Map<number, string>(startedProcesses().map((c) => [c.child.pid!, c.name]));
+  names.set(process.pid, 'bench (autocannon)');
+  const cpu = cpuBefore && cpuAfter ? cpuUse(cpuBefore, cpuAfter, names) : undefined;
   const refusals = [...load.refusals].map(([what, n]) => `${n} x ${what}`).join(', ') || 'none';
   const logs = [...logCounts].map(([what, n]) => `${n} x ${what}`).join(', ') || 'none';
   console.log(`
@@ -567,7 +493,7 @@ async function writeSection(report: {
       ]
     : [];
   // The shop's own share: this run's processes, PostgreSQL and RabbitMQ (which serve anything else running too).
-  const shopNames = new Set([...children.map((c) => c.name), 'bench (autocannon)', 'PostgreSQL', 'RabbitMQ']);
+  const shopNames = new Set([...startedProcesses().map((c) => c.name), 'bench (autocannon)', 'PostgreSQL', 'RabbitMQ']);
   const shopPercent = cpu ? cpu.groups.filter((g) => shopNames.has(g.name)).reduce((sum, g) => sum + g.percent, 0) : NaN;
   const cpuPerOrder = figures.placed > 0 ? (shopPercent / 100) * load.elapsedSeconds * 1000 / figures.placed : NaN;
   // Everything busy that is not the shop: other processes, kernel threads, and processes that ended within the run.
@@ -659,48 +585,7 @@ ${bound}
 
 ${mailPace}
 `;
-  const file = path.join(root, 'docs/benchmarks.md');
-  const text = await readFile(file, 'utf8');
-  // The section is rewritten in place on each run; the rest of the file is left as it is.
-  const start = text.indexOf(`\n${sectionHeading}\n`);
-  let next = start === -1 ? -1 : text.indexOf('\n## ', start + 1);
-  if (next === -1) next = text.length;
-  const updated = start === -1 ? `${text.trimEnd()}\n\n${section}` : `${text.slice(0, start + 1)}${section}${text.slice(next).replace(/^\n*/, '\n')}`;
-  await writeFile(file, updated.trimEnd() + '\n');
-  process.stdout.write('written to docs/benchmarks.md\n');
+  await writeBenchmarkSection(sectionHeading, section);
 }
 
-/** Stops every process this script started (by its PID), then drops the databases and the vhost. */
-function stop(): Promise<void> {
-  stopping ??= (async () => {
-    // In reverse order of start, as the e2e fixture stops them: the mail sink outlives the worker that sends to it.
-    for (const { child } of [...children].reverse()) {
-      if (child.exitCode !== null || child.signalCode !== null) continue;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(force);
-    }
-    await dropTestDatabases().catch((err: unknown) => console.error('could not drop the scratch databases:', err));
-    await deleteTestVhost().catch((err: unknown) => console.error('could not delete the scratch vhost:', err));
-    console.error(`stopped ${children.length} processes; dropped the databases and the vhost of run ${runId}`);
-  })();
-  return stopping;
-}
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    console.error(`\n${signal}: stopping`);
-    void stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-  });
-}
-
-main().then(
-  () => stop().then(() => process.exit(0)),
-  async (err) => {
-    console.error(err);
-    await stop();
-    process.exit(1);
-  },
-);
+runBenchmark(main);
