@@ -393,8 +393,8 @@ function reading(rows: Row[], greetingMs: number): string {
   if (!many || !one) return '';
   const perMail = 1000 / one.f.sustained;
   const lanes = many.row.concurrency;
-  // dispatchDueMails claims max(10, concurrency) mails and claims again once all of them are done.
-  const claim = Math.max(10, lanes);
+  // dispatchDueMails claims max(10, 4 x concurrency) mails and claims again once all of them are done.
+  const claim = Math.max(10, lanes * 4);
   const turns = Math.ceil(claim / lanes);
   const waiting = many.f.worker < 85 && many.f.busy < 90;
   const busiest = [many, one].sort((x, y) => y.f.others - x.f.others)[0]!;
@@ -411,11 +411,10 @@ takes (${one.f.sustained.toFixed(1)} mails/s), the rest being the claim, the SMT
 mail with its notification.sent, one after another. At ${lanes}, the lanes overlap those waits, but the dispatcher
 (services/notification/src/app/dispatch-mails.use-case.ts) claims ${claim} mails at a time and claims again only
 once all of them are done${
-    turns > 1
-      ? `, so each batch takes ${turns} turns of a lane, the last with ${claim - lanes * (turns - 1)} mail${claim - lanes * (turns - 1) === 1 ? '' : 's'} while the other lanes idle:
-at most ${(claim / turns).toFixed(0)} mails per turn, ${(claim / turns).toFixed(0)} times concurrency 1 on paper`
-      : ''
-  }; measured, ${many.f.sustained.toFixed(1)} mails/s, ${(many.f.sustained / one.f.sustained).toFixed(1)} times.
+    claim % lanes === 0
+      ? `: ${turns} full turns of every lane, then the lanes wait for the batch's slowest mail before the next claim`
+      : `, so each batch takes ${turns} turns of a lane, the last with ${claim - lanes * (turns - 1)} mail${claim - lanes * (turns - 1) === 1 ? '' : 's'} while the other lanes idle`
+  }, at most ${(claim / turns).toFixed(0)} times concurrency 1 on paper; measured, ${many.f.sustained.toFixed(1)} mails/s, ${(many.f.sustained / one.f.sustained).toFixed(1)} times.
 The consumer took the events far faster than the mails went out (${many.f.takenPerSecond.toFixed(0)} and ${one.f.takenPerSecond.toFixed(0)} a second; every event was
 taken within ${(Math.max(many.f.takenMax, one.f.takenMax) / 1000).toFixed(0)} s of its publish), so the backlog waited as queued mails in the worker's database rather
 than in RabbitMQ, and the publish-to-accept time is mostly that wait: the median mail waits for the first half

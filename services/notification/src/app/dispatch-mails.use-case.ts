@@ -39,7 +39,8 @@ const SEND_TIMEOUT_MS = 60_000;
  */
 export async function dispatchDueMails(deps: MailDispatchDeps, batchSize = 10): Promise<number> {
   const concurrency = deps.concurrency ?? 1;
-  const claimSize = Math.max(batchSize, concurrency);
+  // Several mails per lane, so the lanes stay busy while a batch's slowest mail finishes.
+  const claimSize = Math.max(batchSize, concurrency * 4);
   let total = 0;
   for (;;) {
     if (deps.stopping.aborted || !deps.gate.open) return total;
