@@ -68,16 +68,28 @@ export async function waitForDatabase(url: string, logger: Logger, signal?: Abor
   }
 }
 
-/** Each service owns its database and creates it on first start (ARCHITECTURE.md). */
+/**
+ * Each service owns its database and creates it on first start (ARCHITECTURE.md). The database
+ * itself is tried first: a role that owns only its database, without CREATEDB and without access
+ * to any other (docker-compose and Kubernetes run the services so), starts once an operator has
+ * created it. Only a missing database sends the role to the `postgres` database to create it.
+ */
 export async function ensureDatabaseExists(url: string, logger: Logger): Promise<void> {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.slice(1));
   if (!/^[a-z0-9_]{1,63}$/.test(name)) throw new Error(`database name "${name}" must be lower-case letters, digits and underscores`);
+  if (await databaseExists(url)) return;
   const admin = new URL(url);
   admin.pathname = '/postgres';
   const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5_000 });
   client.on('error', () => undefined);
-  await client.connect();
+  const role = target.username ? `role "${decodeURIComponent(target.username)}"` : 'the connecting role';
+  try {
+    await client.connect();
+  } catch (err) {
+    if (!(err instanceof pg.DatabaseError)) throw err;
+    throw new Error(`database "${name}" does not exist, and ${role} cannot open the postgres database to create it (${describe(err)}): create the database for it`, { cause: err });
+  }
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (rowCount) return;
@@ -86,8 +98,30 @@ export async function ensureDatabaseExists(url: string, logger: Logger): Promise
       logger.info('database created', { database: name });
     } catch (err) {
       // Another replica created it between our check and our CREATE.
-      if ((err as { code?: string }).code !== '42P04' && !isUniqueViolation(err)) throw err;
+      if ((err as { code?: string }).code === '42P04' || isUniqueViolation(err)) return;
+      if ((err as { code?: string }).code === INSUFFICIENT_PRIVILEGE) {
+        throw new Error(`database "${name}" does not exist, and ${role} may not create databases: create it for the role, or grant it CREATEDB`, { cause: err });
+      }
+      throw err;
     }
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+const INVALID_CATALOG_NAME = '3D000';
+const INSUFFICIENT_PRIVILEGE = '42501';
+
+/** Whether the database at `url` accepts a session; false only when PostgreSQL says it does not exist. */
+async function databaseExists(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return true;
+  } catch (err) {
+    if ((err as { code?: string }).code === INVALID_CATALOG_NAME) return false;
+    throw err;
   } finally {
     await client.end().catch(() => undefined);
   }

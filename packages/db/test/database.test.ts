@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import pg from 'pg';
-import { connectDatabase, migrate, sql, waitForDatabase, type Kysely } from '@shop/db';
-import { eventually, startPostgresProxy, testDatabaseUrl, testLogger, type TcpProxy } from '@shop/testkit';
+import { connectDatabase, ensureDatabaseExists, migrate, sql, waitForDatabase, type Kysely } from '@shop/db';
+import { eventually, POSTGRES_URL, runId, startPostgresProxy, testDatabaseUrl, testLogger, type TcpProxy } from '@shop/testkit';
 
 const logger = testLogger('db-test');
 
@@ -80,6 +80,84 @@ describe('db: connections PostgreSQL drops, and migrations', function () {
       abort.abort(new Error('stopping'));
       expect(await waiting).to.equal('rejected');
       proxy.restore();
+    });
+  });
+
+  // docker-compose and Kubernetes give each service a role that owns its database, may not create
+  // databases and cannot open any other database (the postgres one included).
+  describe('ensureDatabaseExists with a role of its own', () => {
+    const owner = `t_${runId}_db_owner`;
+    const bystander = `t_${runId}_db_bystander`;
+    let admin: pg.Client;
+    const created: string[] = [];
+
+    /** The URL of a test database as `role` connects to it. */
+    function as(role: string, url: string): string {
+      const withRole = new URL(url);
+      withRole.username = role;
+      withRole.password = 'secret';
+      return withRole.toString();
+    }
+
+    before(async () => {
+      admin = new pg.Client({ connectionString: `${POSTGRES_URL}/postgres` });
+      await admin.connect();
+      for (const role of [owner, bystander]) await admin.query(`CREATE ROLE "${role}" LOGIN NOCREATEDB PASSWORD 'secret'`);
+      // The owner cannot open a session in the postgres database, as if CONNECT were revoked there
+      // (revoking it from PUBLIC would change the shared server for everyone): a library that does
+      // not exist, loaded into this role's sessions in that database alone, ends each of them.
+      await admin.query(`ALTER ROLE "${owner}" IN DATABASE postgres SET session_preload_libraries = 'shop_test_no_such_library'`);
+    });
+    after(async () => {
+      for (const name of created) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.query(`ALTER ROLE "${owner}" IN DATABASE postgres RESET ALL`);
+      for (const role of [owner, bystander]) await admin.query(`DROP ROLE IF EXISTS "${role}"`);
+      await admin.end();
+    });
+
+    it('when its database exists, then it succeeds without CREATEDB or the postgres database, and migrations run as the role', async () => {
+      const url = testDatabaseUrl('db_owned');
+      const name = new URL(url).pathname.slice(1);
+      await admin.query(`CREATE DATABASE "${name}" OWNER "${owner}"`);
+      created.push(name);
+      await admin.query(`REVOKE CONNECT, TEMPORARY ON DATABASE "${name}" FROM PUBLIC`);
+
+      await ensureDatabaseExists(as(owner, url), logger);
+      const db = await connectDatabase<any>({ url: as(owner, url), logger });
+      try {
+        const directory = await mkdtemp(path.join(os.tmpdir(), 'shop-migrations-'));
+        await writeFile(path.join(directory, '0001_a.sql'), 'CREATE TABLE a (id int);');
+        expect(await migrate(db, [{ scope: 'test', directory }], logger)).to.deep.equal(['test/0001_a.sql']);
+      } finally {
+        await db.destroy();
+      }
+    });
+
+    it('when its database is missing and the role cannot open the postgres database, then it fails saying the database must be created for it', async () => {
+      const url = as(owner, testDatabaseUrl('db_missing'));
+      let failure: unknown;
+      await ensureDatabaseExists(url, logger).catch((err: unknown) => (failure = err));
+      expect(String(failure)).to.match(/does not exist, and role "t_\w+_db_owner" cannot open the postgres database to create it/);
+    });
+
+    it('when its database is missing and the role may not create databases, then it fails saying so', async () => {
+      const url = testDatabaseUrl('db_not_allowed');
+      let failure: unknown;
+      await ensureDatabaseExists(as(bystander, url), logger).catch((err: unknown) => (failure = err));
+      expect(String(failure)).to.match(/does not exist, and role "t_\w+_db_bystander" may not create databases/);
+      const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [new URL(url).pathname.slice(1)]);
+      expect(rowCount).to.equal(0);
+    });
+
+    it("when another role's database exists, then the role cannot reach it", async () => {
+      const url = testDatabaseUrl('db_others');
+      const name = new URL(url).pathname.slice(1);
+      await admin.query(`CREATE DATABASE "${name}" OWNER "${owner}"`);
+      created.push(name);
+      await admin.query(`REVOKE CONNECT, TEMPORARY ON DATABASE "${name}" FROM PUBLIC`);
+      let failure: unknown;
+      await ensureDatabaseExists(as(bystander, url), logger).catch((err: unknown) => (failure = err));
+      expect(String(failure)).to.match(/permission denied for database/);
     });
   });
 
