@@ -1,6 +1,7 @@
 // One mocha run covers every test in the workspace; each run gets its own databases and vhost.
 module.exports = {
-  'node-option': ['import=tsx'],
+  // Workspace packages resolve to their TypeScript sources (the `development` export condition).
+  'node-option': ['import=tsx', 'conditions=development'],
   extension: ['ts'],
   spec: process.env.TEST_SPEC
     ? process.env.TEST_SPEC.split(',')

@@ -353,7 +353,7 @@ took during it).
 
 Run it with \`pnpm bench:mails\` (PostgreSQL and RabbitMQ as for the tests; \`BENCH_MAILS\` changes the
 number of events, ${eventCount.toLocaleString('en-US')} by default). For each row the script starts a fresh notification worker
-(\`node --import tsx services/notification/src/main.ts\`, LOG_LEVEL=warn, its own database), sends
+(\`node --conditions=development --import tsx services/notification/src/main.ts\`, LOG_LEVEL=warn, its own database), sends
 ${warmUpCount} unrecorded warm-up mails through it, then publishes ${eventCount.toLocaleString('en-US')} \`order.placed\` events (the payload of the
 worker's tests: two lines and a shipping address), each to its own address, all at once: the client
 pipelines them and the broker confirms them as it takes them. A mail's time runs from its event's

@@ -12,7 +12,7 @@ const pinned = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'))
 const localPnpm = path.join(root, '.tools', 'node_modules', '.bin', 'pnpm');
 // `start` runs the launcher itself (not through `pnpm run`), so Ctrl-C and SIGTERM reach it directly.
 const tasks = {
-  start: [process.execPath, ['--import', 'tsx', 'infra/local/launcher.ts']],
+  start: [process.execPath, ['--conditions=development', '--import', 'tsx', 'infra/local/launcher.ts']],
   test: [null, ['run', '--silent', 'test:all']],
 };
 const task = tasks[process.argv[2]];

@@ -200,7 +200,7 @@ async function waitForPort(port: number, name: string, timeoutMs = 60_000): Prom
 }
 
 function start(spec: ProcessSpec, index: number): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, spec.entry)], {
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', path.join(root, spec.entry)], {
     cwd: root,
     env: { ...env, ...spec.env },
     stdio: ['ignore', 'pipe', 'pipe'],

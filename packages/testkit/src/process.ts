@@ -6,7 +6,7 @@ import { eventually } from './wait.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-/** A process of the shop started as operators start it (`node --import tsx <main.ts>`), for tests of its life. */
+/** A process of the shop started as operators start it (`node --conditions=development --import tsx <main.ts>`), for tests of its life. */
 export interface ShopProcess {
   child: ChildProcess;
   /** Its JSON log lines so far. */
@@ -21,7 +21,7 @@ export interface ShopProcess {
 
 /** Starts `entry` (relative to the repository root) with this environment on top of the test's own. */
 export function startShopProcess(entry: string, env: Record<string, string>): ShopProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], {
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', path.join(root, entry)], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

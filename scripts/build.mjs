@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// Compiles every process of the shop and the packages they use to JavaScript (each package's
+// dist/, by `tsc -b tsconfig.build.json`), then copies what the code reads at run time beside
+// it: SQL migrations and mail templates, from src/ to dist/ at the same relative place.
+import { spawnSync } from 'node:child_process';
+import { cpSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const tsc = path.join(root, 'node_modules', '.bin', 'tsc');
+const built = spawnSync(tsc, ['-b', 'tsconfig.build.json', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+if (built.status !== 0) process.exit(built.status ?? 1);
+
+// The packages tsc built: every reference of the root build, and theirs.
+const packages = new Set();
+function collect(config) {
+  const dir = path.dirname(config);
+  if (packages.has(dir)) return;
+  if (path.basename(config) === 'tsconfig.build.json' && dir !== root) packages.add(dir);
+  // The build configs are plain JSON but for the comment line of the root one.
+  const json = JSON.parse(readFileSync(config, 'utf8').replace(/^\/\/.*$/gm, ''));
+  for (const reference of json.references ?? []) collect(path.resolve(dir, reference.path));
+}
+collect(path.join(root, 'tsconfig.build.json'));
+
+let copied = 0;
+for (const dir of packages) {
+  const src = path.join(dir, 'src');
+  for (const entry of readdirSync(src, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || entry.name.endsWith('.ts')) continue;
+    const from = path.join(entry.parentPath, entry.name);
+    cpSync(from, path.join(dir, 'dist', path.relative(src, from)));
+    copied += 1;
+  }
+}
+console.log(`built ${packages.size} packages; ${copied} files copied beside the JavaScript`);
