@@ -1,6 +1,7 @@
 import type { RequestHandler, Router } from 'express';
 import client from 'prom-client';
-import type { BreakerState, Upstream } from './proxy.js';
+import { BREAKER_STATE_VALUE } from '@shop/platform';
+import type { Upstream } from './proxy.js';
 import { LOGIN_ROUTE, REGISTRATION_ROUTE, type RateLimits } from './rate-limits.js';
 import { resolvedRouteOf, resolveRoutes } from './route-resolution.js';
 import { DEFAULT_GROUP, type GatewayRoute, type RouteResolver } from './routes.js';
@@ -35,8 +36,6 @@ export function mountGatewayRoutes(router: Router, options: GatewayRouteOptions)
     return upstream.forward(req, res, next);
   });
 }
-
-const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 /** `gateway_circuit_breaker_state{upstream}`: 0 closed, 1 half-open, 2 open, per service and group. */
 export function registerBreakerGauge(registry: client.Registry, upstreams: ReadonlyMap<string, Upstream>): void {

@@ -24,6 +24,8 @@ export interface OutboxRelayOptions {
   inboxRetentionHours?: number;
   /** How long the relay's lease lasts without renewal; another replica takes over after it. */
   leaseMs?: number;
+  /** Told how many rows a batch published and marked sent (for the process's metrics). */
+  onPublished?: (count: number) => void;
 }
 
 export interface OutboxRelay {
@@ -82,6 +84,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       .where('id', 'in', pending.map((row) => row.id))
       .where('sent_at', 'is', null)
       .execute();
+    options.onPublished?.(pending.length);
     return pending.length;
   }
 

@@ -62,3 +62,14 @@ export async function countUnsent(db: Kysely<any>): Promise<number> {
   const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL`.execute(db);
   return rows[0]?.n ?? 0;
 }
+
+/**
+ * Seconds since the oldest unsent outbox row was written, 0 when none waits: how far the relay is
+ * behind. One row, read through the relay's own partial index on unsent ids (ids grow with time).
+ */
+export async function oldestUnsentAgeSeconds(db: Kysely<any>): Promise<number> {
+  const { rows } = await sql<{ age: number }>`
+    SELECT extract(epoch FROM clock_timestamp() - created_at)::float8 AS age
+    FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT 1`.execute(db);
+  return Math.max(0, rows[0]?.age ?? 0);
+}

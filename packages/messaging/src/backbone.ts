@@ -4,6 +4,7 @@ import {
   createOutbox,
   createOutboxRelay,
   migrate,
+  oldestUnsentAgeSeconds,
   pingDatabase,
   platformMigrations,
   transactionRunner,
@@ -26,7 +27,7 @@ import {
 } from '@shop/platform';
 import { connectBroker, type Broker } from './broker.js';
 import type { RetryPolicy } from './consumer.js';
-import { createMessagingMetrics } from './metrics.js';
+import { createMessagingMetrics, createOutboxMetrics } from './metrics.js';
 
 /**
  * What every service stands on: its own database (created and migrated), the broker, and the
@@ -111,7 +112,14 @@ export async function startService<DB, Deps>(spec: ServiceSpec<DB, Deps>): Promi
   const broker = connectBroker({ url: config.AMQP_URL, name: spec.name, logger, metrics: createMessagingMetrics(http.metrics.registry) });
   readiness.database = () => pingDatabase(db);
   readiness.broker = broker.ping;
-  const relay = createOutboxRelay({ db, publish: broker.publish, logger, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS });
+  const outboxMetrics = createOutboxMetrics(http.metrics.registry, () => oldestUnsentAgeSeconds(db));
+  const relay = createOutboxRelay({
+    db,
+    publish: broker.publish,
+    logger,
+    pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+    onPublished: (count) => outboxMetrics.published.inc(count),
+  });
   const background: Stoppable[] = [];
 
   async function closeAll(): Promise<void> {

@@ -85,6 +85,11 @@ export function startConsumer<DB>(options: ConsumerOptions<DB>): Consumer {
   assertCoversSubscription(subscription, byKey);
   const handlerTimeoutMs = options.handlerTimeoutMs ?? 30_000;
   const count = (outcome: ConsumeOutcome) => broker.metrics.consumed.inc({ queue, outcome });
+  // Clocks of different hosts may disagree a little: a lag below zero is taken as none.
+  const observeLag = (event: EventEnvelope) => {
+    const lagMs = Date.now() - Date.parse(event.occurredAt);
+    if (Number.isFinite(lagMs)) broker.metrics.lag.observe({ queue }, Math.max(0, lagMs) / 1_000);
+  };
 
   const closedChannels = new WeakSet<Channel>();
   let current: { channel: ConfirmChannel; consumerTag: string } | undefined;
@@ -142,6 +147,7 @@ export function startConsumer<DB>(options: ConsumerOptions<DB>): Consumer {
       );
       if (outcome === 'applied') options.afterCommit?.();
       count(outcome);
+      observeLag(parsed);
       logger.debug('event handled', { queue, eventId: parsed.id, type: parsed.type, outcome, correlationId: parsed.correlationId });
       ack(channel, message);
     } catch (err) {

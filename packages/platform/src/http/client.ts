@@ -32,12 +32,23 @@ export interface ServiceClient {
    * which is transient: a consumer retries it, a route answers it.
    */
   request<T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ServiceResponse<T>>;
-  breakerState(): 'closed' | 'open' | 'half-open';
+  breakerState(): BreakerState;
   close(): void;
 }
 
 /** A 5xx: the call reached the service, which could not serve it. */
 class ServerFailure extends Error {}
+
+/** A circuit breaker's state, as metrics report it. */
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/** The breakers of the service clients open in this process, for its metrics (one service per process in production). */
+const openClients = new Set<{ name: string; breakerState(): BreakerState }>();
+
+/** The state of each service client's breaker in this process, by the name of the service it calls. */
+export function serviceClientBreakers(): { upstream: string; state: BreakerState }[] {
+  return [...openClients].map((c) => ({ upstream: c.name, state: c.breakerState() }));
+}
 
 /** A client of one service; the correlation id of the current request or event goes along. */
 export function createServiceClient(options: ServiceClientOptions): ServiceClient {
@@ -71,6 +82,9 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
   });
   breaker.on('open', () => logger.warn('circuit breaker opened', { upstream: name }));
   breaker.on('close', () => logger.info('circuit breaker closed', { upstream: name }));
+  const breakerState = (): BreakerState => (breaker.opened ? 'open' : breaker.halfOpen ? 'half-open' : 'closed');
+  const tracked = { name, breakerState };
+  openClients.add(tracked);
 
   return {
     async request<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>) {
@@ -82,8 +96,9 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
         throw new AppError('SERVICE_UNAVAILABLE', `the ${name} service is unavailable, try again later`, {}, { cause: err });
       }
     },
-    breakerState: () => (breaker.opened ? 'open' : breaker.halfOpen ? 'half-open' : 'closed'),
+    breakerState,
     close() {
+      openClients.delete(tracked);
       breaker.shutdown();
     },
   };

@@ -1,7 +1,14 @@
 import type { RequestHandler } from 'express';
 import client from 'prom-client';
+import { serviceClientBreakers, type BreakerState } from './client.js';
 
-/** A process's Prometheus registry with its HTTP request metric; exposed on the operations port. */
+/** The value a breaker state gauge reports: 0 closed, 1 half-open, 2 open. */
+export const BREAKER_STATE_VALUE: Readonly<Record<BreakerState, number>> = { closed: 0, 'half-open': 1, open: 2 };
+
+/**
+ * A process's Prometheus registry with its HTTP request metric and the state of its service
+ * clients' circuit breakers; exposed on the operations port.
+ */
 export interface HttpMetrics {
   registry: client.Registry;
   measure: RequestHandler;
@@ -19,6 +26,16 @@ export function createMetrics(service: string): HttpMetrics {
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
+  });
+  new client.Gauge({
+    name: 'service_client_circuit_breaker_state',
+    help: 'State of the circuit breaker of each service this process calls: 0 closed, 1 half-open, 2 open',
+    labelNames: ['upstream'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { upstream, state } of serviceClientBreakers()) this.set({ upstream }, BREAKER_STATE_VALUE[state]);
+    },
   });
 
   const measure: RequestHandler = (req, res, next) => {
