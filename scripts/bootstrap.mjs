@@ -10,10 +10,11 @@ import { fileURLToPath } from 'node:url';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const pinned = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).packageManager.split('@')[1];
 const localPnpm = path.join(root, '.tools', 'node_modules', '.bin', 'pnpm');
-// `start` runs the launcher itself (not through `pnpm run`), so Ctrl-C and SIGTERM reach it directly.
+// `start` compiles the shop (incrementally), then runs the launcher itself (not through `pnpm
+// run`), so Ctrl-C and SIGTERM reach it directly.
 const tasks = {
-  start: [process.execPath, ['--conditions=development', '--import', 'tsx', 'infra/local/launcher.ts']],
-  test: [null, ['run', '--silent', 'test:all']],
+  start: { before: ['run', '--silent', 'build'], run: [process.execPath, ['--conditions=development', '--import', 'tsx', 'infra/local/launcher.ts']] },
+  test: { run: [null, ['run', '--silent', 'test:all']] },
 };
 const task = tasks[process.argv[2]];
 if (!task) {
@@ -45,7 +46,8 @@ const pnpm = findPnpm();
 if (pnpm !== 'pnpm') process.env.PATH = `${path.dirname(pnpm)}${path.delimiter}${process.env.PATH}`;
 run(pnpm, ['install', '--frozen-lockfile', '--reporter=append-only', '--config.confirmModulesPurge=false']);
 
-const [command, args] = task;
+if (task.before) run(pnpm, task.before);
+const [command, args] = task.run;
 const child = spawn(command ?? pnpm, args, { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -199,8 +199,15 @@ async function waitForPort(port: number, name: string, timeoutMs = 60_000): Prom
   }
 }
 
+/** `services/x/src/main.ts` -> `<root>/services/x/dist/main.js`, what `pnpm run build` writes. */
+function compiled(entry: string): string {
+  return path.join(root, entry.replace('/src/', '/dist/').replace(/\.ts$/, '.js'));
+}
+
 function start(spec: ProcessSpec, index: number): ChildProcess {
-  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', path.join(root, spec.entry)], {
+  // Compiled JavaScript, as in the images (`npm start` builds first): a process starts faster and
+  // smaller than under a run-time transpiler.
+  const child = spawn(process.execPath, [compiled(spec.entry)], {
     cwd: root,
     env: { ...env, ...spec.env },
     stdio: ['ignore', 'pipe', 'pipe'],
