@@ -91,6 +91,11 @@ export function statusOf(code: string): number {
 /** Codes that clients see under another name: API.md gives one public code two statuses. */
 const publicCodes: Partial<Record<ErrorCode, ErrorCode>> = { INVALID_REFRESH_TOKEN: 'INVALID_TOKEN' };
 
+/** The code clients see for a code (API.md gives INVALID_TOKEN two statuses). */
+export function publicCodeOf(code: ErrorCode): ErrorCode {
+  return publicCodes[code] ?? code;
+}
+
 /** The error body of API.md: `{ error: { code, message, details } }`, with the code clients know. */
 export function errorBody(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
   return { error: { code: publicCodes[code] ?? code, message, details } };

@@ -6,6 +6,7 @@ export * from './auth.js';
 export * from './shutdown.js';
 export * from './http/app.js';
 export * from './http/route.js';
+export * from './http/described-routes.js';
 export * from './http/server.js';
 export * from './http/auth-middleware.js';
 export * from './http/correlation.js';

@@ -8,8 +8,7 @@ import type { CartDeps } from './app/deps.js';
 import { expireCarts } from './app/expire-carts.use-case.js';
 import type { CartConfig } from './config.js';
 import type { CartDatabase } from './db/schema.js';
-import { cartRoutes } from './http/cart.routes.js';
-import { internalRoutes } from './http/internal.routes.js';
+import { mountRoutes } from './http/routes.js';
 import { startCatalogConsumer, startCustomerConsumer, startStockConsumer } from './messaging/cart.consumers.js';
 
 const migrations = { scope: 'cart', directory: fileURLToPath(new URL('./db/migrations', import.meta.url)) };
@@ -38,10 +37,7 @@ export function startCartService(config: Readonly<CartConfig>, logger: Logger = 
       logger,
       now: () => new Date(),
     }),
-    routes(router, deps) {
-      cartRoutes(router, deps);
-      internalRoutes(router, deps);
-    },
+    routes: mountRoutes,
     background(deps, backbone) {
       const stopping = new AbortController();
       const catalog = createCatalogFeedClient({ baseUrl: config.CATALOG_SERVICE_URL, timeoutMs: config.SERVICE_CALL_TIMEOUT_MS, logger });

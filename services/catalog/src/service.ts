@@ -4,10 +4,7 @@ import { createLogger, createTokenVerifier, type Logger } from '@shop/platform';
 import type { CatalogDeps } from './app/deps.js';
 import type { CatalogConfig } from './config.js';
 import type { CatalogDatabase } from './db/schema.js';
-import { adminRoutes } from './http/admin.routes.js';
-import { categoryRoutes } from './http/category.routes.js';
-import { internalRoutes } from './http/internal.routes.js';
-import { productRoutes } from './http/product.routes.js';
+import { mountRoutes } from './http/routes.js';
 import { startStockLevelConsumer } from './messaging/stock-levels.consumer.js';
 
 const migrations = { scope: 'catalog', directory: fileURLToPath(new URL('./db/migrations', import.meta.url)) };
@@ -39,12 +36,7 @@ export function startCatalogService(
       logger,
       now: () => new Date(),
     }),
-    routes(router, deps) {
-      categoryRoutes(router, deps);
-      productRoutes(router, deps);
-      adminRoutes(router, deps);
-      internalRoutes(router, deps);
-    },
+    routes: mountRoutes,
     background: (deps, backbone) => [startStockLevelConsumer(deps, backbone)],
   });
 }

@@ -8,10 +8,7 @@ import { createPasswords } from './adapters/passwords.js';
 import type { CustomerConfig } from './config.js';
 import type { CustomerDatabase } from './db/schema.js';
 import { pruneLimits } from './db/throttle.repository.js';
-import { adminRoutes } from './http/admin.routes.js';
-import { authRoutes } from './http/auth.routes.js';
-import { customerRoutes } from './http/customer.routes.js';
-import { internalRoutes } from './http/internal.routes.js';
+import { mountRoutes } from './http/routes.js';
 import { startOrderConsumer } from './messaging/order.consumers.js';
 
 const migrations = { scope: 'customer', directory: fileURLToPath(new URL('./db/migrations', import.meta.url)) };
@@ -52,11 +49,6 @@ export function startCustomerService(
       startPeriodicJob({ name: 'prune login and mail limits', intervalMs: 600_000, logger, run: () => pruneLimits(deps.db, config.LOGIN_FAILURE_WINDOW_SECONDS) }),
       startOrderConsumer(deps, backbone),
     ],
-    routes(router, deps) {
-      customerRoutes(router, deps);
-      authRoutes(router, deps);
-      adminRoutes(router, deps);
-      internalRoutes(router, deps);
-    },
+    routes: mountRoutes,
   });
 }

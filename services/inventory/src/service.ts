@@ -7,8 +7,7 @@ import type { InventoryDeps } from './app/deps.js';
 import { expireReservations } from './app/expire-reservations.use-case.js';
 import type { InventoryConfig } from './config.js';
 import type { InventoryDatabase } from './db/schema.js';
-import { internalRoutes } from './http/internal.routes.js';
-import { inventoryRoutes } from './http/inventory.routes.js';
+import { mountRoutes } from './http/routes.js';
 import { startProductConsumer } from './messaging/product.consumers.js';
 
 const migrations = { scope: 'inventory', directory: fileURLToPath(new URL('./db/migrations', import.meta.url)) };
@@ -41,10 +40,7 @@ export function startInventoryService(
       logger,
       now: () => new Date(),
     }),
-    routes(router, deps) {
-      inventoryRoutes(router, deps);
-      internalRoutes(router, deps);
-    },
+    routes: mountRoutes,
     background(deps, backbone) {
       const jobs: Stoppable[] = [
         startProductConsumer(deps, backbone),

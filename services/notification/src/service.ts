@@ -8,7 +8,7 @@ import { createSmtpMailer, type SmtpMailer } from './adapters/mailer.js';
 import type { NotificationConfig } from './config.js';
 import type { NotificationDatabase } from './db/schema.js';
 import { createMailRenderer, type MailRenderer } from './domain/mail-templates.js';
-import { adminNotificationRoutes } from './http/admin-notification.routes.js';
+import { mountRoutes } from './http/routes.js';
 import { startNotificationConsumer } from './messaging/notification.consumers.js';
 
 const migrations = { scope: 'notification', directory: fileURLToPath(new URL('./db/migrations', import.meta.url)) };
@@ -67,7 +67,7 @@ export function startNotificationService(
       };
     },
     readiness: (deps) => ({ smtp: deps.mailer.verify }),
-    routes: (router, deps) => adminNotificationRoutes(router, deps),
+    routes: mountRoutes,
     background(deps, backbone) {
       const stopping = new AbortController();
       dispatcher = startPeriodicJob({

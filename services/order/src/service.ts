@@ -10,9 +10,7 @@ import type { OrderDeps } from './app/deps.js';
 import { recoverCheckouts } from './app/recover-checkouts.use-case.js';
 import type { OrderConfig } from './config.js';
 import type { OrderDatabase } from './db/schema.js';
-import { adminOrderRoutes } from './http/admin-order.routes.js';
-import { carrierWebhookRoutes } from './http/carrier-webhook.routes.js';
-import { orderRoutes } from './http/order.routes.js';
+import { mountRoutes } from './http/routes.js';
 import { startCustomerConsumer } from './messaging/customer.consumers.js';
 import { startPaymentConsumer } from './messaging/payment.consumers.js';
 
@@ -49,11 +47,7 @@ export function startOrderService(config: Readonly<OrderConfig>, logger: Logger 
       now: () => new Date(),
       wakeAbandonedOrders: () => abandonedOrders?.wake(),
     }),
-    routes(router, deps) {
-      orderRoutes(router, deps);
-      adminOrderRoutes(router, deps);
-      carrierWebhookRoutes(router, deps);
-    },
+    routes: mountRoutes,
     background(deps, backbone) {
       abandonedOrders = startPeriodicJob({
         name: 'cancel orders whose PayPal approval was not given',

@@ -6,9 +6,7 @@ import type { PaymentDeps } from './app/deps.js';
 import { runProviderJob } from './app/run-provider-job.use-case.js';
 import type { PaymentConfig } from './config.js';
 import type { PaymentDatabase } from './db/schema.js';
-import { internalRoutes } from './http/internal.routes.js';
-import { paypalRoutes } from './http/paypal.routes.js';
-import { webhookRoutes } from './http/webhook.routes.js';
+import { mountRoutes } from './http/routes.js';
 import { startOrderConsumer } from './messaging/order.consumers.js';
 
 const migrations = { scope: 'payment', directory: fileURLToPath(new URL('./db/migrations', import.meta.url)) };
@@ -47,11 +45,7 @@ export function startPaymentService(config: Readonly<PaymentConfig>, logger: Log
       now: () => new Date(),
       wakeProviderJob: () => providerJob?.wake(),
     }),
-    routes(router, deps) {
-      internalRoutes(router, deps);
-      paypalRoutes(router, deps);
-      webhookRoutes(router, deps);
-    },
+    routes: mountRoutes,
     background(deps, backbone) {
       providerJob = startPeriodicJob({
         name: 'captures, voids, refunds and expired approvals at the provider',

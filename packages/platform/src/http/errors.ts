@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import Joi from 'joi';
 import { AppError, errorBody, statusOf } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { isTransientError } from '../transient.js';
@@ -53,3 +54,21 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 
 /** The header every error answer of a service names its code in. */
 export const ERROR_CODE_HEADER = 'x-error-code';
+
+/**
+ * The error body every answer that is not a success has (API.md "Error shape"), for the API
+ * documents; `codes` narrows the code to those a status of a route can carry.
+ */
+export function errorBodySchema(codes?: readonly string[]): Joi.ObjectSchema {
+  const code = codes ? Joi.string().valid(...codes) : Joi.string().pattern(/^[A-Z][A-Z_]*$/);
+  return Joi.object({
+    error: Joi.object({
+      code: code.required().description('stable, machine-readable'),
+      message: Joi.string().required().description('for people; never a stack trace'),
+      details: Joi.object()
+        .unknown(true)
+        .required()
+        .description('what the code needs to be acted on: `fields` for VALIDATION_ERROR ({location, field, message}), `available`, `items`, `reason`, ...'),
+    }).required(),
+  });
+}

@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type Joi from 'joi';
 import type { Principal } from '../auth.js';
 import { AppError } from '../errors.js';
+import { recordRouteSpec, type ResponseSpec, type RouteDoc } from './described-routes.js';
 import { validatePart } from './validate.js';
 
 export interface RouteSpec<P, Q, B> {
@@ -10,6 +11,14 @@ export interface RouteSpec<P, Q, B> {
   body?: Joi.Schema<B>;
   /** Status of a successful answer; 200 unless given. A handler returning undefined answers 204. */
   status?: number;
+  /**
+   * The body of a successful answer, for the API document (what the use case returns is not
+   * checked at run time): one schema for `status`, or one per status when the handler `reply`s
+   * with a status that depends on the outcome.
+   */
+  response?: ResponseSpec;
+  /** What the API document says about the route beyond its schemas. */
+  doc?: RouteDoc;
 }
 
 export interface RouteInput<P, Q, B> {
@@ -30,7 +39,7 @@ export function route<P = Record<string, never>, Q = Record<string, never>, B = 
   spec: RouteSpec<P, Q, B>,
   handler: (input: RouteInput<P, Q, B>) => Promise<unknown>,
 ): RequestHandler {
-  return async (req, res) => {
+  const routeHandler: RequestHandler = async (req, res) => {
     const running = handlersOf(req.app.locals);
     running.count += 1;
     try {
@@ -52,6 +61,8 @@ export function route<P = Record<string, never>, Q = Record<string, never>, B = 
       running.count -= 1;
     }
   };
+  recordRouteSpec(routeHandler, spec);
+  return routeHandler;
 }
 
 /** How many use cases an app is running now (a drain waits for them: a client that went away does not end its work). */

@@ -32,6 +32,16 @@ export const paginationKeys = {
   pageSize: Joi.number().integer().min(1).max(100).default(20),
 };
 
+/** A page of a list, as every list in API.md answers: `{ items, page, pageSize, total }`. */
+export function pageOf(item: Joi.Schema): Joi.ObjectSchema {
+  return Joi.object({
+    items: Joi.array().items(item).required(),
+    page: Joi.number().integer().min(1).required(),
+    pageSize: Joi.number().integer().min(1).max(100).required(),
+    total: Joi.number().integer().min(0).required().description('items on every page together'),
+  });
+}
+
 // A lone high surrogate not followed by a low one, or a low one without a high one before it.
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

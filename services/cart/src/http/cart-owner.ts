@@ -1,5 +1,5 @@
 import type { RequestHandler, Response } from 'express';
-import { AppError, bearerToken, type TokenVerifier } from '@shop/platform';
+import { AppError, bearerToken, describeSecurity, type TokenVerifier } from '@shop/platform';
 import type { CartOwner } from '../app/cart-of.js';
 
 /** The header a guest sends its cart token in. */
@@ -11,7 +11,7 @@ export const CART_TOKEN_HEADER = 'x-cart-token';
  * silent fall back to the guest cart.
  */
 export function identifyCartOwner(verify: TokenVerifier): RequestHandler {
-  return async (req, res, next) => {
+  const identify: RequestHandler = async (req, res, next) => {
     const header = req.get('authorization');
     const token = bearerToken(header);
     if (token) {
@@ -24,6 +24,7 @@ export function identifyCartOwner(verify: TokenVerifier): RequestHandler {
     }
     next();
   };
+  return describeSecurity(identify, { scheme: 'bearer' }, { scheme: 'cartToken' });
 }
 
 /** The owner `identifyCartOwner` found for this request. */

@@ -15,20 +15,62 @@ import * as schema from './cart.schemas.js';
 /** The shopper's cart (API.md "Cart"): a signed-in customer's, or a guest's by its cart token. */
 export function cartRoutes(router: Router, deps: CartDeps): void {
   const owner = identifyCartOwner(deps.verifyToken);
-  router.post('/carts/guest', route({ status: 201 }, () => createGuestCart(deps)));
-  router.get('/cart', owner, route({}, (input) => getCart(deps, ownerOf(input))));
-  router.delete('/cart', owner, route({}, (input) => clearCart(deps, ownerOf(input))));
-  router.post('/cart/items', owner, route({ body: schema.addItemBody, status: 201 }, (input) => addItem(deps, ownerOf(input), input.body)));
+  const cart = { response: schema.cartResponse };
+  router.post(
+    '/carts/guest',
+    route({ status: 201, response: schema.guestCartResponse, doc: { summary: "A guest's cart: its id, and the token that opens it" } }, () => createGuestCart(deps)),
+  );
+  router.get('/cart', owner, route({ ...cart, doc: { summary: 'My cart: each line at its current price, subtotals, total' } }, (input) => getCart(deps, ownerOf(input))));
+  router.delete('/cart', owner, route({ ...cart, doc: { summary: 'Empty my cart' } }, (input) => clearCart(deps, ownerOf(input))));
+  router.post(
+    '/cart/items',
+    owner,
+    route(
+      {
+        ...cart,
+        body: schema.addItemBody,
+        status: 201,
+        doc: {
+          summary: 'Add a product (its variant when it has several) to my cart',
+          errors: ['OUT_OF_STOCK', 'QUANTITY_EXCEEDS_STOCK', 'VARIANT_REQUIRED', 'PRODUCT_INACTIVE', 'PRODUCT_NOT_FOUND'],
+        },
+      },
+      (input) => addItem(deps, ownerOf(input), input.body),
+    ),
+  );
   router.patch(
     '/cart/items/:itemId',
     owner,
-    route({ params: schema.itemParams, body: schema.quantityBody }, (input) => updateItemQuantity(deps, ownerOf(input), input.params.itemId, input.body.quantity)),
+    route(
+      { ...cart, params: schema.itemParams, body: schema.quantityBody, doc: { summary: "Change a line's quantity; 0 removes it", errors: ['ITEM_NOT_FOUND', 'QUANTITY_EXCEEDS_STOCK', 'OUT_OF_STOCK'] } },
+      (input) => updateItemQuantity(deps, ownerOf(input), input.params.itemId, input.body.quantity),
+    ),
   );
-  router.delete('/cart/items/:itemId', owner, route({ params: schema.itemParams }, (input) => removeItem(deps, ownerOf(input), input.params.itemId)));
-  router.post('/cart/items/:itemId/restore', owner, route({ params: schema.itemParams }, (input) => restoreItem(deps, ownerOf(input), input.params.itemId)));
+  router.delete(
+    '/cart/items/:itemId',
+    owner,
+    route({ ...cart, params: schema.itemParams, doc: { summary: 'Remove a line (restore undoes it within 10 minutes)', errors: ['ITEM_NOT_FOUND'] } }, (input) =>
+      removeItem(deps, ownerOf(input), input.params.itemId),
+    ),
+  );
+  router.post(
+    '/cart/items/:itemId/restore',
+    owner,
+    route(
+      {
+        ...cart,
+        params: schema.itemParams,
+        doc: { summary: 'Undo the removal of a line, within 10 minutes', errors: ['ITEM_NOT_FOUND', 'PRODUCT_NOT_FOUND', 'OUT_OF_STOCK', 'QUANTITY_EXCEEDS_STOCK', 'PRODUCT_INACTIVE'] },
+      },
+      (input) => restoreItem(deps, ownerOf(input), input.params.itemId),
+    ),
+  );
   router.post(
     '/cart/merge',
     owner,
-    route({ body: schema.mergeBody }, (input) => mergeGuestCartByToken(deps, assertCustomer(ownerOf(input) as { customerId?: string }), input.body.cartToken)),
+    route(
+      { ...cart, body: schema.mergeBody, doc: { summary: "Merge a guest's cart into mine (signed in), quantities capped to stock", errors: ['CART_NOT_FOUND'] } },
+      (input) => mergeGuestCartByToken(deps, assertCustomer(ownerOf(input) as { customerId?: string }), input.body.cartToken),
+    ),
   );
 }

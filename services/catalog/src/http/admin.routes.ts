@@ -16,20 +16,64 @@ export function adminRoutes(router: Router, deps: CatalogDeps): void {
   const admin = requireAuth(deps.verifyToken, ['admin']);
   const byId = { params: schema.productIdParams };
 
-  router.get('/admin/products', admin, route({ query: schema.adminProductsQuery }, ({ query }) => listAdminProducts(deps, query)));
-  router.post('/admin/products', admin, route({ body: schema.createProductBody, status: 201 }, (input) => createProduct(deps, principalOf(input), input.body)));
-  router.get('/admin/products/:id', admin, route(byId, ({ params }) => getAdminProduct(deps, params.id)));
+  const notFound = ['PRODUCT_NOT_FOUND'] as const;
+  const productRules = ['INVALID_PRICE', 'INVALID_PRODUCT_NAME', 'DESCRIPTION_TOO_LONG'] as const;
+
+  router.get(
+    '/admin/products',
+    admin,
+    route({ query: schema.adminProductsQuery, response: schema.adminProductListResponse, doc: { summary: 'Every product in any status (deleted ones too), paginated' } }, ({ query }) =>
+      listAdminProducts(deps, query),
+    ),
+  );
+  router.post(
+    '/admin/products',
+    admin,
+    route(
+      {
+        body: schema.createProductBody,
+        status: 201,
+        response: schema.adminProductResponse,
+        doc: {
+          summary: 'Create a product (a default variant when none is given); stock initialised per variant',
+          errors: [...productRules, 'CATEGORY_NOT_FOUND', 'SKU_TAKEN'],
+        },
+      },
+      (input) => createProduct(deps, principalOf(input), input.body),
+    ),
+  );
+  router.get('/admin/products/:id', admin, route({ ...byId, response: schema.adminProductResponse, doc: { summary: 'A product in any status', errors: notFound } }, ({ params }) => getAdminProduct(deps, params.id)));
   router.patch(
     '/admin/products/:id',
     admin,
-    route({ ...byId, body: schema.updateProductBody }, (input) => updateProduct(deps, principalOf(input), input.params.id, input.body)),
+    route(
+      { ...byId, body: schema.updateProductBody, response: schema.adminProductResponse, doc: { summary: "Change a product's name, description or price; price changes are audited", errors: [...productRules, ...notFound] } },
+      (input) => updateProduct(deps, principalOf(input), input.params.id, input.body),
+    ),
   );
-  router.delete('/admin/products/:id', admin, route(byId, (input) => deleteProduct(deps, principalOf(input), input.params.id)));
-  router.post('/admin/products/:id/activate', admin, route(byId, (input) => activateProduct(deps, principalOf(input), input.params.id)));
-  router.post('/admin/products/:id/deactivate', admin, route(byId, (input) => deactivateProduct(deps, principalOf(input), input.params.id)));
+  router.delete(
+    '/admin/products/:id',
+    admin,
+    route({ ...byId, status: 204, doc: { summary: 'Soft-delete a product: removed from carts, order history keeps it', errors: notFound } }, (input) =>
+      deleteProduct(deps, principalOf(input), input.params.id),
+    ),
+  );
+  router.post(
+    '/admin/products/:id/activate',
+    admin,
+    route({ ...byId, response: schema.adminProductResponse, doc: { summary: 'Put a product on sale', errors: notFound } }, (input) => activateProduct(deps, principalOf(input), input.params.id)),
+  );
+  router.post(
+    '/admin/products/:id/deactivate',
+    admin,
+    route({ ...byId, response: schema.adminProductResponse, doc: { summary: 'Take a product off sale', errors: notFound } }, (input) => deactivateProduct(deps, principalOf(input), input.params.id)),
+  );
   router.get(
     '/admin/products/:id/price-audit',
     admin,
-    route({ ...byId, query: schema.priceAuditQuery }, ({ params, query }) => listPriceAudit(deps, params.id, query)),
+    route(
+      { ...byId, query: schema.priceAuditQuery, response: schema.priceAuditResponse, doc: { summary: "Who changed a product's price, when, from what to what; newest first", errors: notFound } },
+      ({ params, query }) => listPriceAudit(deps, params.id, query),
+    ),
   );
 }

@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { paginationKeys } from '@shop/platform';
+import { pageOf, paginationKeys } from '@shop/platform';
 import { DESCRIPTION_MAX } from '../domain/product.js';
 
 // Shapes and types only; the catalog's rules (name length, description length, price range, the
@@ -55,3 +55,71 @@ export const browseQuery = Joi.object({
 
 /** `?after=<productId>&limit=`: the internal product feed, up to 500 products a page. */
 export const productFeedQuery = Joi.object({ after: id, limit: Joi.number().integer().min(1).max(500).default(200) });
+
+// Answers (API.md "Catalog"): what the routes return, for the API documents.
+const instant = () => Joi.string().isoDate();
+const stockStatus = () => Joi.string().valid('in_stock', 'low_stock', 'out_of_stock');
+const productStatus = () => Joi.string().valid('draft', 'active', 'inactive');
+const price = () => money.description('minor units');
+
+/** A category of the tree with its sub-categories, sorted by name. */
+const categoryNode = Joi.object({
+  id: id.required(),
+  name: Joi.string().required(),
+  parentCategoryId: id.allow(null).required(),
+  depth: Joi.number().integer().min(1).max(3).required(),
+  children: Joi.array().items(Joi.link('#categoryNode')).required(),
+}).id('categoryNode');
+
+export const categoryTreeResponse = Joi.object({ items: Joi.array().items(categoryNode).required() });
+export const categoryResponse = Joi.object({
+  id: id.required(),
+  name: Joi.string().required(),
+  parentCategoryId: id.allow(null).required(),
+  depth: Joi.number().integer().min(1).max(3).required(),
+  createdAt: instant().required(),
+});
+
+export const productListResponse = pageOf(
+  Joi.object({ id: id.required(), name: Joi.string().required(), price: price().required(), categoryId: id.required(), stockStatus: stockStatus().required(), createdAt: instant().required() }),
+);
+
+export const productDetailsResponse = Joi.object({
+  id: id.required(),
+  name: Joi.string().required(),
+  description: Joi.string().allow('').required(),
+  price: price().required(),
+  category: Joi.object({ id: id.required(), name: Joi.string().required() }).required(),
+  status: Joi.string().valid('active').required(),
+  variants: Joi.array()
+    .items(Joi.object({ id: id.required(), sku: Joi.string().required(), name: Joi.string().required(), price: price().required(), stockStatus: stockStatus().required() }))
+    .min(1)
+    .required(),
+  stockStatus: stockStatus().required(),
+  createdAt: instant().required(),
+  updatedAt: instant().required(),
+});
+
+export const adminProductResponse = Joi.object({
+  id: id.required(),
+  name: Joi.string().required(),
+  description: Joi.string().allow('').required(),
+  price: price().required(),
+  categoryId: id.required(),
+  status: productStatus().required(),
+  stockStatus: stockStatus().required(),
+  variants: Joi.array()
+    .items(Joi.object({ id: id.required(), sku: Joi.string().required(), name: Joi.string().required(), price: price().required().description("the variant's own, else the product's") }))
+    .min(1)
+    .required(),
+  createdBy: id.allow(null).required(),
+  updatedBy: id.allow(null).required(),
+  createdAt: instant().required(),
+  updatedAt: instant().required(),
+  deletedAt: instant().allow(null).required(),
+});
+export const adminProductListResponse = pageOf(adminProductResponse);
+
+export const priceAuditResponse = pageOf(
+  Joi.object({ changedBy: id.required(), changedAt: instant().required(), oldPrice: price().required(), newPrice: price().required() }),
+);

@@ -8,6 +8,18 @@ import * as schema from './catalog.schemas.js';
 /** The category tree for shoppers; new categories for admins. */
 export function categoryRoutes(router: Router, deps: CatalogDeps): void {
   const admin = requireAuth(deps.verifyToken, ['admin']);
-  router.get('/categories', route({}, () => listCategories(deps)));
-  router.post('/admin/categories', admin, route({ body: schema.categoryBody, status: 201 }, ({ body }) => createCategory(deps, body)));
+  router.get('/categories', route({ response: schema.categoryTreeResponse, doc: { summary: 'The category tree (at most three levels), sorted by name' } }, () => listCategories(deps)));
+  router.post(
+    '/admin/categories',
+    admin,
+    route(
+      {
+        body: schema.categoryBody,
+        status: 201,
+        response: schema.categoryResponse,
+        doc: { summary: 'Create a category, under a parent or at the top; depth at most 3', errors: ['CATEGORY_NAME_TAKEN', 'CATEGORY_NOT_FOUND', 'MAX_DEPTH_EXCEEDED'] },
+      },
+      ({ body }) => createCategory(deps, body),
+    ),
+  );
 }

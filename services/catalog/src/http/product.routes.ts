@@ -7,6 +7,29 @@ import * as schema from './catalog.schemas.js';
 
 /** What shoppers browse: public, no token needed. */
 export function productRoutes(router: Router, deps: CatalogDeps): void {
-  router.get('/products', route({ query: schema.browseQuery }, ({ query }) => browseProducts(deps, query)));
-  router.get('/products/:id', route({ params: schema.productIdParams }, ({ params }) => getProductDetails(deps, params.id)));
+  router.get(
+    '/products',
+    route(
+      {
+        query: schema.browseQuery,
+        response: schema.productListResponse,
+        doc: {
+          summary: 'Browse active products: a category and its sub-categories, a search, a price range (minor units), sorted, paginated',
+          description: 'Each item carries its price and stockStatus. An unknown category matches nothing.',
+        },
+      },
+      ({ query }) => browseProducts(deps, query),
+    ),
+  );
+  router.get(
+    '/products/:id',
+    route(
+      {
+        params: schema.productIdParams,
+        response: schema.productDetailsResponse,
+        doc: { summary: 'A product: description, category, variants with their own price and stock status', errors: ['PRODUCT_NOT_FOUND'] },
+      },
+      ({ params }) => getProductDetails(deps, params.id),
+    ),
+  );
 }

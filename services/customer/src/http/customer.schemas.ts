@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { paginationKeys } from '@shop/platform';
+import { pageOf, paginationKeys } from '@shop/platform';
 
 // Shapes and types only; the rules of the domain (e-mail format, password strength, postal codes)
 // are checked by the domain, which answers with its own error codes.
@@ -36,3 +36,50 @@ export const listCustomersQuery = Joi.object({
   q: Joi.string().trim().min(1).max(100),
 });
 export const invalidationsQuery = Joi.object({ since: Joi.date().iso().required() });
+
+// Answers (API.md "Customers and auth"): what the routes return, for the API documents.
+const instant = () => Joi.string().isoDate();
+const customerStatus = Joi.string().valid('unverified', 'verified', 'suspended');
+
+export const profileResponse = Joi.object({
+  id: Joi.string().uuid().required(),
+  email: Joi.string().required(),
+  firstName: Joi.string().required(),
+  lastName: Joi.string().required(),
+  status: customerStatus.required(),
+  role: Joi.string().valid('customer', 'admin', 'fulfillment').required(),
+  version: Joi.number().integer().min(1).required().description('send it back as expectedVersion to refuse a stale update'),
+  createdAt: instant().required(),
+  verifiedAt: instant().allow(null).required(),
+});
+export const registeredResponse = Joi.object({ customerId: Joi.string().uuid().required(), status: Joi.string().valid('unverified').required(), message: Joi.string().required() });
+export const verifiedResponse = Joi.object({ status: Joi.string().valid('verified').required() });
+export const messageResponse = Joi.object({ message: Joi.string().required() });
+export const tokenPairResponse = Joi.object({
+  accessToken: Joi.string().required().description('RS256 JWT, sent as `Authorization: Bearer <accessToken>`'),
+  refreshToken: Joi.string().required().description('opaque; one use, then rotated'),
+  expiresIn: Joi.number().integer().min(1).required().description("the access token's lifetime in seconds"),
+});
+export const loginResponse = tokenPairResponse.keys({ customer: profileResponse.required() });
+export const jwksResponse = Joi.object({
+  keys: Joi.array()
+    .items(Joi.object({ kty: Joi.string().required(), kid: Joi.string().required(), alg: Joi.string().valid('RS256').required(), use: Joi.string().valid('sig').required() }).unknown(true))
+    .required(),
+});
+export const addressResponse = Joi.object({
+  id: Joi.string().uuid().required(),
+  recipientName: Joi.string().required(),
+  street: Joi.string().required(),
+  city: Joi.string().required(),
+  state: Joi.string().allow('').required(),
+  postalCode: Joi.string().required(),
+  country: Joi.string().length(2).required(),
+  createdAt: instant().required(),
+});
+export const addressListResponse = Joi.object({ items: Joi.array().items(addressResponse).required() });
+export const customerPageResponse = pageOf(profileResponse);
+export const suspendedResponse = Joi.object({ status: Joi.string().valid('suspended').required(), suspendedAt: instant().allow(null).required() });
+export const reactivatedResponse = Joi.object({
+  status: customerStatus.required().description('the status it had before the suspension; unchanged when it was not suspended'),
+  reactivatedAt: instant().allow(null).required().description('null when it was not suspended'),
+});

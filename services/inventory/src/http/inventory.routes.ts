@@ -14,26 +14,44 @@ export function inventoryRoutes(router: Router, deps: InventoryDeps): void {
   const admin = requireAuth(deps.verifyToken, ['admin']);
   const base = '/admin/inventory/:variantId';
 
-  router.get(base, admin, route({ params: schema.variantIdParams }, ({ params }) => getStock(deps, params.variantId)));
+  const notFound = ['PRODUCT_NOT_FOUND'] as const;
+  const byVariant = { params: schema.variantIdParams, response: schema.stockResponse };
+
+  router.get(base, admin, route({ ...byVariant, doc: { summary: "A variant's stock: on hand, reserved, available, low-stock threshold", errors: notFound } }, ({ params }) => getStock(deps, params.variantId)));
   router.put(
     base,
     admin,
-    route({ params: schema.variantIdParams, body: schema.setQuantityBody }, (input) => setStockQuantity(deps, principalOf(input), { variantId: input.params.variantId, ...input.body })),
+    route({ ...byVariant, body: schema.setQuantityBody, doc: { summary: 'Set the quantity on hand (absolute), with a reason', errors: [...notFound, 'NEGATIVE_QUANTITY', 'NEGATIVE_STOCK'] } }, (input) =>
+      setStockQuantity(deps, principalOf(input), { variantId: input.params.variantId, ...input.body }),
+    ),
   );
   router.post(
     `${base}/adjustments`,
     admin,
-    route({ params: schema.variantIdParams, body: schema.adjustmentBody }, (input) => adjustStock(deps, principalOf(input), { variantId: input.params.variantId, ...input.body })),
+    route({ ...byVariant, body: schema.adjustmentBody, doc: { summary: 'Adjust the quantity on hand by a signed amount, with a reason', errors: [...notFound, 'NEGATIVE_STOCK'] } }, (input) =>
+      adjustStock(deps, principalOf(input), { variantId: input.params.variantId, ...input.body }),
+    ),
   );
   router.post(
     `${base}/restock`,
     admin,
-    route({ params: schema.variantIdParams, body: schema.restockBody }, (input) => restockInventory(deps, principalOf(input), { variantId: input.params.variantId, ...input.body })),
+    route({ ...byVariant, body: schema.restockBody, doc: { summary: 'Add a delivery to the quantity on hand', errors: notFound } }, (input) =>
+      restockInventory(deps, principalOf(input), { variantId: input.params.variantId, ...input.body }),
+    ),
   );
   router.put(
     `${base}/threshold`,
     admin,
-    route({ params: schema.variantIdParams, body: schema.thresholdBody }, (input) => setLowStockThreshold(deps, principalOf(input), { variantId: input.params.variantId, ...input.body })),
+    route({ ...byVariant, body: schema.thresholdBody, doc: { summary: 'Set the low-stock threshold', errors: notFound } }, (input) =>
+      setLowStockThreshold(deps, principalOf(input), { variantId: input.params.variantId, ...input.body }),
+    ),
   );
-  router.get(`${base}/audit`, admin, route({ params: schema.variantIdParams, query: schema.auditQuery }, ({ params, query }) => getStockAudit(deps, params.variantId, query)));
+  router.get(
+    `${base}/audit`,
+    admin,
+    route(
+      { params: schema.variantIdParams, query: schema.auditQuery, response: schema.stockAuditResponse, doc: { summary: "A variant's stock changes: who, what, when, why; newest first", errors: notFound } },
+      ({ params, query }) => getStockAudit(deps, params.variantId, query),
+    ),
+  );
 }

@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { paginationKeys } from '@shop/platform';
+import { pageOf, paginationKeys } from '@shop/platform';
 import { MAX_QUANTITY } from '../domain/stock.js';
 
 // Shapes and types only; the stock rules (no negative quantity, nothing below what is reserved)
@@ -34,3 +34,27 @@ export const stockQueryBody = Joi.object({ variantIds: Joi.array().items(uuid())
 
 /** `?after=<variantId>&limit=`: the internal stock feed, up to 500 rows a page. */
 export const stockFeedQuery = Joi.object({ after: uuid(), limit: Joi.number().integer().min(1).max(500).default(200) });
+
+// Answers (API.md "stock"): what the admin routes return, for the API documents.
+export const stockResponse = Joi.object({
+  variantId: uuid().required(),
+  productId: uuid().required(),
+  onHand: Joi.number().integer().min(0).required(),
+  reserved: Joi.number().integer().min(0).required().description('held for checkouts under way'),
+  available: Joi.number().integer().min(0).required().description('onHand - reserved'),
+  lowStockThreshold: Joi.number().integer().min(0).required(),
+  stockStatus: Joi.string().valid('in_stock', 'low_stock', 'out_of_stock').required(),
+});
+
+export const stockAuditResponse = pageOf(
+  Joi.object({
+    action: Joi.string().valid('initialized', 'quantity_set', 'adjusted', 'restocked', 'threshold_set', 'reserved', 'released', 'deducted').required(),
+    previous: Joi.number().integer().required(),
+    new: Joi.number().integer().required(),
+    delta: Joi.number().integer().required(),
+    reason: Joi.string().allow(null).required(),
+    userId: uuid().allow(null).required().description("the admin's id; null for a checkout's reservation, release or deduction"),
+    orderId: uuid().allow(null).required(),
+    at: Joi.string().isoDate().required(),
+  }),
+);

@@ -11,11 +11,23 @@ import * as schema from './order.schemas.js';
 export function carrierWebhookRoutes(router: Router, deps: OrderDeps): void {
   router.post(
     '/webhooks/carriers',
-    route({}, async ({ req }) => {
-      verifyWebhook(deps.config.CARRIER_WEBHOOK_SECRET, req.get(SIGNATURE_HEADER), (req as RawBodyRequest).rawBody, deps.now());
-      const update = validatePart(schema.carrierUpdateBody, req.body, 'body') as { trackingNumber: string; status: string };
-      const outcome = await recordDelivery(deps, { trackingNumber: update.trackingNumber, status: update.status });
-      return reply(outcome.accepted ? 200 : 202, { received: true, ...outcome });
-    }),
+    route(
+      {
+        response: { 200: schema.carrierUpdateResponse, 202: schema.carrierUpdateResponse },
+        doc: {
+          summary: "The carrier's signed status report: `delivered` makes the order DELIVERED; an unknown tracking number is kept for review (202)",
+          // The signature covers the raw bytes, so it is checked before the body is read.
+          body: schema.carrierUpdateBody,
+          security: [{ scheme: 'signature' }],
+          errors: ['INVALID_SIGNATURE'],
+        },
+      },
+      async ({ req }) => {
+        verifyWebhook(deps.config.CARRIER_WEBHOOK_SECRET, req.get(SIGNATURE_HEADER), (req as RawBodyRequest).rawBody, deps.now());
+        const update = validatePart(schema.carrierUpdateBody, req.body, 'body') as { trackingNumber: string; status: string };
+        const outcome = await recordDelivery(deps, { trackingNumber: update.trackingNumber, status: update.status });
+        return reply(outcome.accepted ? 200 : 202, { received: true, ...outcome });
+      },
+    ),
   );
 }

@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { paymentCardKeys } from '@shop/contracts';
-import { paginationKeys } from '@shop/platform';
+import { pageOf, paginationKeys } from '@shop/platform';
 
 // Shapes and types only; the customer service judges the address, the provider the card.
 const text = (max: number) => Joi.string().trim().min(1).max(max);
@@ -50,3 +50,91 @@ export const adminListQuery = Joi.object({
 
 /** The carrier's webhook body (API.md): other statuses are recorded, `delivered` acts. */
 export const carrierUpdateBody = Joi.object({ trackingNumber: text(100).required(), status: text(50).required() }).unknown(true);
+
+// Answers (API.md "Orders"): what the routes return, for the API documents.
+const uuid = () => Joi.string().uuid();
+const instant = () => Joi.string().isoDate();
+const money = () => Joi.object({ amount: Joi.number().integer().required(), currency: Joi.string().length(3).required() }).description('minor units');
+const orderStatus = () => Joi.string().valid('PENDING', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED');
+
+/** An order as its customer sees it. */
+export const orderResponse = Joi.object({
+  orderId: uuid().required(),
+  orderNumber: Joi.string().required().description('human-friendly and unique, e.g. ORD-2026-000123'),
+  status: orderStatus().required(),
+  lineItems: Joi.array()
+    .items(
+      Joi.object({
+        productId: uuid().required(),
+        variantId: uuid().required(),
+        productName: Joi.string().required(),
+        variantName: Joi.string().allow('').required(),
+        sku: Joi.string().allow('').required(),
+        quantity: Joi.number().integer().min(1).required(),
+        unitPrice: money().required(),
+        subtotal: money().required(),
+      }),
+    )
+    .required(),
+  subtotal: money().required(),
+  shippingCost: money().required(),
+  tax: money().required(),
+  total: money().required(),
+  shippingAddress: Joi.object({
+    recipientName: Joi.string().required(),
+    street: Joi.string().required(),
+    city: Joi.string().required(),
+    state: Joi.string().allow('').required(),
+    postalCode: Joi.string().required(),
+    country: Joi.string().length(2).required(),
+  }).required(),
+  payment: Joi.object({
+    method: Joi.string().valid('card', 'paypal').required(),
+    status: Joi.string()
+      .valid('awaiting_approval', 'authorized', 'captured', 'failed', 'voided', 'refunded', 'refund_failed')
+      .required()
+      .description('as the payment service reported it'),
+    brand: Joi.string(),
+    last4: Joi.string().pattern(/^\d{4}$/),
+    failureReason: Joi.string().description('why the payment failed (a declined capture, an approval cancelled or expired)'),
+    refund: Joi.object({ status: Joi.string().valid('pending', 'refunded', 'failed').required(), amount: money().required() }).description("a cancelled order's money on its way back"),
+  }).required(),
+  createdAt: instant().required(),
+  shipment: Joi.object({ trackingNumber: Joi.string().required(), carrier: Joi.string().allow(null).required() }).description('once shipped'),
+});
+
+const staffKeys = {
+  customerId: uuid().required(),
+  email: Joi.string().required(),
+  confirmedAt: instant().allow(null).required(),
+  shippedAt: instant().allow(null).required(),
+  deliveredAt: instant().allow(null).required(),
+  cancelledAt: instant().allow(null).required(),
+  cancelReason: Joi.string().allow(null).required(),
+};
+
+/** An order as staff see it: who ordered it, its fulfilment, and every status change. */
+export const adminOrderResponse = orderResponse.keys({
+  ...staffKeys,
+  statusHistory: Joi.array()
+    .items(
+      Joi.object({
+        from: orderStatus().allow(null).required(),
+        to: orderStatus().required(),
+        at: instant().required(),
+        by: Joi.string().required().description("a person's id, or `system`"),
+        reason: Joi.string().allow(null).required(),
+      }),
+    )
+    .required(),
+});
+
+export const orderPageResponse = pageOf(orderResponse);
+/** Staff's list: each order as staff see it, without its history. */
+export const adminOrderPageResponse = pageOf(orderResponse.keys(staffKeys));
+
+export const carrierUpdateResponse = Joi.object({
+  received: Joi.boolean().valid(true).required(),
+  accepted: Joi.boolean().required().description('false: no order has this tracking number; kept for review'),
+  status: orderStatus().description("the order's status after the update, when accepted"),
+});

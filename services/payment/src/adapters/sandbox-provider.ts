@@ -33,7 +33,7 @@ type ApprovalAnswer = { id: string; status: string; approvalUrl: string; authori
 const approvalList = Joi.object({ items: Joi.array().items(approvalAnswer).required() }).unknown(true);
 
 // A shopper's cancellation of a PayPal approval names the approval only: no authorization was made.
-const webhookEvent = Joi.object({
+export const providerWebhookEvent = Joi.object({
   id: Joi.string().max(200).required(),
   type: Joi.string().max(100).required(),
   created: Joi.number().integer().required(),
@@ -182,7 +182,7 @@ export function createSandboxProvider(options: SandboxProviderOptions): PaymentP
 
     readWebhook(rawBody, signature): ProviderEvent {
       verifyWebhook(options.webhookSecret, signature, rawBody);
-      const { value, error } = webhookEvent.validate(JSON.parse((rawBody as Buffer).toString('utf8')));
+      const { value, error } = providerWebhookEvent.validate(JSON.parse((rawBody as Buffer).toString('utf8')));
       if (error) throw new AppError('VALIDATION_ERROR', 'the webhook is not a provider event', { fields: error.details.map((d) => ({ field: d.path.join('.'), message: d.message })) });
       const event = value as {
         id: string;

@@ -24,3 +24,10 @@ export const paypalApprovalBody = Joi.object({
 });
 
 export const orderIdParams = Joi.object({ orderId: uuid().required() });
+
+// Answers (API.md "payments"): what the public routes return, for the API documents.
+export const paypalApprovalResponse = Joi.object({ redirectUrl: Joi.string().uri().required().description("the provider's approval page; the shopper approves or cancels there") });
+export const webhookReceivedResponse = Joi.object({
+  received: Joi.boolean().valid(true).required(),
+  duplicate: Joi.boolean().valid(true).description('the event was taken in before: nothing changed'),
+});

@@ -10,6 +10,17 @@ export function paypalRoutes(router: Router, deps: PaymentDeps): void {
   router.post(
     '/payments/paypal',
     signedIn,
-    route({ body: schema.paypalApprovalBody }, (input) => requestPaypalApproval(deps, { ...input.body, customerId: principalOf(input).customerId })),
+    route(
+      {
+        body: schema.paypalApprovalBody,
+        response: schema.paypalApprovalResponse,
+        doc: {
+          summary: "Where to approve my order's PayPal-style payment: the provider's page, which sends the shopper back to returnUrl or cancelUrl",
+          description: "The return and cancel pages must be on the shop's own origins.",
+          errors: ['PAYMENT_NOT_FOUND', 'CONFLICT', 'PAYMENT_PROVIDER_ERROR'],
+        },
+      },
+      (input) => requestPaypalApproval(deps, { ...input.body, customerId: principalOf(input).customerId }),
+    ),
   );
 }
