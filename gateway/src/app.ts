@@ -1,5 +1,6 @@
 import type { RequestHandler, Router } from 'express';
 import client from 'prom-client';
+import { mountApiDocuments, type ApiDocuments } from './api-documents.js';
 import { BREAKER_STATE_VALUE } from '@shop/platform';
 import type { Upstream } from './proxy.js';
 import { LOGIN_ROUTE, REGISTRATION_ROUTE, type RateLimits } from './rate-limits.js';
@@ -15,18 +16,21 @@ export interface GatewayRouteOptions {
   authenticate: RequestHandler;
   rateLimits: RateLimits;
   upstreams: ReadonlyMap<string, Upstream>;
+  /** The API documents and their viewer, served by the gateway itself. */
+  documents?: ApiDocuments;
 }
 
 /**
  * The gateway's routes on the platform's app (without a body parser: bodies stream through to the
- * services untouched): rate limits, route resolution, token checks, then the proxy of the row's
- * upstream and breaker group.
+ * services untouched): rate limits, the API documents, route resolution, token checks, then the
+ * proxy of the row's upstream and breaker group.
  */
 export function mountGatewayRoutes(router: Router, options: GatewayRouteOptions): void {
   const { upstreams } = options;
   router.use(options.rateLimits.general);
   router.post(LOGIN_ROUTE, options.rateLimits.login);
   router.post(REGISTRATION_ROUTE, options.rateLimits.registration);
+  if (options.documents) mountApiDocuments(router, options.documents);
   router.use(resolveRoutes(options.resolveRoute));
   router.use(options.authenticate);
   router.use((req, res, next) => {

@@ -1,5 +1,6 @@
 import { connectBroker, createMessagingMetrics } from '@shop/messaging';
 import { createLogger, createTokenVerifier, settledWithin, startHttp, type Logger, type ReadinessCheck } from '@shop/platform';
+import { loadApiDocuments } from './api-documents.js';
 import { mountGatewayRoutes, registerBreakerGauge, upstreamKeyOf } from './app.js';
 import { authenticate } from './auth.js';
 import type { GatewayConfig } from './config.js';
@@ -44,6 +45,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, logger: Logg
   const upstreams = createUpstreams(config, logger, revokedSessions);
   const rateLimits = createRateLimits(config, logger);
   const verify = createTokenVerifier(new URL(config.JWKS_URL));
+  const documents = await loadApiDocuments();
   // Filled once the broker exists; the operations app reads it on every probe.
   const readiness: Record<string, ReadinessCheck> = {};
   const http = await startHttp({
@@ -60,6 +62,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, logger: Logg
         authenticate: authenticate({ verify, revokedSessions, logger }),
         rateLimits,
         upstreams,
+        documents,
       }),
     readiness,
     readinessDetails: () => ({

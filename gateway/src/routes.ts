@@ -70,8 +70,6 @@ export const routeTable: readonly GatewayRoute[] = [
   { prefix: '/api/v1/webhooks/payments', upstream: 'PAYMENT_SERVICE_URL' },
 
   { prefix: '/api/v1/admin/notifications', upstream: 'NOTIFICATION_SERVICE_URL', roles: ADMIN },
-
-  { prefix: '/api/v1/admin/notifications', upstream: 'NOTIFICATION_SERVICE_URL', roles: ADMIN },
 ];
 
 /** A request path matched to its row, with the path the upstream serves it under. */

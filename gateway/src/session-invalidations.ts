@@ -6,13 +6,19 @@ import { CORRELATION_HEADER, currentContext, type Logger } from '@shop/platform'
 import type { RevokedSessions } from './revoked-sessions.js';
 
 /**
+ * The gateway's own subscription: each replica binds a queue of its own (the prefix and a random
+ * id, exclusive, gone when it disconnects), so every replica hears every invalidation.
+ */
+export const sessionInvalidationSubscription = { queuePrefix: 'gateway.sessions.', events: [customerSessionsInvalidated] } as const;
+
+/**
  * Subscribes this process to `customer.sessions-invalidated` on a queue of its own, so every
  * replica rejects the outlawed tokens at once.
  */
 export function subscribeToInvalidations(broker: Broker, revokedSessions: RevokedSessions, logger: Logger): BroadcastConsumer {
   return startBroadcastConsumer({
     broker,
-    queue: `gateway.sessions.${randomUUID()}`,
+    queue: `${sessionInvalidationSubscription.queuePrefix}${randomUUID()}`,
     logger,
     handlers: [
       {
