@@ -16,6 +16,7 @@ import { loadPaymentConfig } from '@shop/payment/src/config';
 import { startPaymentService } from '@shop/payment/src/service';
 import { loadSandboxConfig } from '@shop/payment-sandbox/src/config';
 import { startPaymentSandbox } from '@shop/payment-sandbox/src/sandbox';
+import { apiConformance } from './api-conformance';
 import { atRunEnd, freePort, httpClient, startMailSink, testAmqpUrl, testDatabaseUrl, testLogger, type HttpClient, type MailSink } from '@shop/testkit';
 
 export const ADMIN = { email: 'admin@shop.test', password: 'Admin12345' };
@@ -157,7 +158,8 @@ export async function startShop(): Promise<Shop> {
     testLogger('gateway'),
   );
   return {
-    api: httpClient(`${gateway.url}/api/v1`),
+    // Every answer is checked against the OpenAPI document: an undocumented status or body fails the test.
+    api: httpClient(`${gateway.url}/api/v1`, { check: apiConformance() }),
     mail,
     async stop() {
       await gateway.stop();
