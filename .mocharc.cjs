@@ -12,6 +12,7 @@ module.exports = {
         'infra/*/test/**/*.test.ts',
         'test/e2e/**/*.test.ts',
         'test/process/**/*.test.ts',
+        'test/replicas/**/*.test.ts',
         'test/ops/**/*.test.ts',
       ],
   require: ['packages/testkit/src/mocha-hooks.ts'],
