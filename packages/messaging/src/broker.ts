@@ -15,6 +15,8 @@ export interface Broker {
   metrics: MessagingMetrics;
   logger: Logger;
   isConnected(): boolean;
+  /** Resolves once the publisher channel is open and has declared the topology. */
+  topologyDeclared(): Promise<void>;
   /** Readiness probe. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -157,6 +159,7 @@ export function connectBroker(options: BrokerOptions): Broker {
   return {
     connection,
     publish,
+    topologyDeclared: () => publisher.waitForConnect(),
     openChannel,
     metrics,
     logger,

@@ -149,6 +149,8 @@ describe('messaging: topology, outbox, inbox, retries and parking', function () 
       const publisher = connectBroker({ url: amqpUrl, name: 'messaging-test-unroutable', logger, metrics });
       try {
         await eventually(() => publisher.isConnected(), 10_000, 'publisher connection');
+        // Its topology first, or the declaration would bring back the queues deleted below.
+        await publisher.topologyDeclared();
         const queue = subscriptions.catalogStockLevels.queue;
         const contract = subscriptions.catalogStockLevels.events[0]!;
         const before = await countMessages(publisher, UNROUTABLE_QUEUE);
