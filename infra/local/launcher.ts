@@ -260,6 +260,7 @@ async function main(): Promise<void> {
   console.log(`
   The shop is running.
     API gateway      http://localhost:${gatewayPort}/api/v1
+    API documents    http://localhost:${gatewayPort}/api/docs   (OpenAPI: /api/v1/openapi.json, events: /api/v1/asyncapi.json)
     captured e-mails http://localhost:${mail.http}/api/v1/messages   (SMTP sink on port ${mail.smtp})
     probes, metrics  http://localhost:9080/health/ready, /metrics   (each service: 9001-9007)
     payment sandbox  http://localhost:4010/v1   (X-Api-Key: sandbox-key; test cards in the README)
