@@ -1,5 +1,6 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { pipeTo } from '@shop/testkit';
 
 /**
  * A stable address in front of a service's processes, as a load balancer (a Kubernetes Service)
@@ -31,18 +32,7 @@ export async function startFrontDoor(): Promise<FrontDoor> {
     }
     handed.set(target, (handed.get(target) ?? 0) + 1);
     const [host, port] = target.split(':');
-    const upstream = net.connect(Number(port), host);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      socket.on('error', () => {
-        client.destroy();
-        upstream.destroy();
-      });
-    }
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-    client.pipe(upstream).pipe(client);
+    pipeTo(client, host ?? '127.0.0.1', Number(port), sockets);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;

@@ -19,6 +19,25 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
+/**
+ * Joins a client connection to a new one to `host:port`, both ways; either end closing or failing
+ * closes both. Both sockets stay in `sockets` while open, so a proxy can cut them all.
+ */
+export function pipeTo(client: net.Socket, host: string, port: number, sockets: Set<net.Socket>): void {
+  const upstream = net.connect(port, host);
+  for (const socket of [client, upstream]) {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {
+      client.destroy();
+      upstream.destroy();
+    });
+  }
+  client.on('close', () => upstream.destroy());
+  upstream.on('close', () => client.destroy());
+  client.pipe(upstream).pipe(client);
+}
+
 export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
   let open = true;
@@ -27,18 +46,7 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
       client.destroy();
       return;
     }
-    const upstream = net.connect(targetPort, targetHost);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      socket.on('error', () => {
-        client.destroy();
-        upstream.destroy();
-      });
-    }
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-    client.pipe(upstream).pipe(client);
+    pipeTo(client, targetHost, targetPort, sockets);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
