@@ -1,9 +1,8 @@
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
-import { createProxyMiddleware, debugProxyErrorsPlugin, proxyEventsPlugin } from 'http-proxy-middleware';
 import CircuitBreaker from 'opossum';
 import { AppError, CORRELATION_HEADER, ERROR_CODE_HEADER, type Logger, type Principal } from '@shop/platform';
+import { createForwarder } from './forward.js';
 import { resolvedRouteOf } from './route-resolution.js';
 
 /** A circuit breaker's state, as readiness and metrics report it. */
@@ -52,70 +51,44 @@ class UnavailableAnswer extends Error {}
  */
 class ClientTimeout extends Error {}
 
-interface Settle {
-  resolve(): void;
-  reject(err: Error): void;
-}
-
 /**
- * A proxy (http-proxy-middleware) wrapped in an opossum breaker: each request is one `fire()`
- * that resolves when the service answered and rejects on a refused or reset connection, a
- * timeout, or a 502/503/504. While the breaker is open, requests get 503 without a call. A
- * request whose client never finished sending it is the client's fault: 408, not a failure.
+ * A forwarder (forward.ts) wrapped in an opossum breaker: each request is one `fire()` that
+ * resolves when the service answered and rejects on a refused or reset connection, a timeout, or a
+ * 502/503/504. While the breaker is open, requests get 503 without a call. A request whose client
+ * never finished sending it is the client's fault: 408, not a failure.
  */
 export function createUpstream(options: UpstreamOptions): Upstream {
   const { name, logger } = options;
-  const pending = new WeakMap<http.IncomingMessage, Settle>();
-  const settle = (req: http.IncomingMessage, err?: Error) => {
-    const waiting = pending.get(req);
-    if (!waiting) return;
-    pending.delete(req);
-    if (err) waiting.reject(err);
-    else waiting.resolve();
-  };
-  const agent = options.target.startsWith('https:') ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
-
-  const proxy = createProxyMiddleware({
-    target: options.target,
-    changeOrigin: true,
-    xfwd: true,
-    agent,
-    proxyTimeout: options.timeoutMs,
-    pathRewrite: (_path, req) => resolvedRouteOf((req as Request).res as Response).upstreamUrl,
-    // The default plugins answer errors with text/plain 502s and log to the console.
-    ejectPlugins: true,
-    plugins: [debugProxyErrorsPlugin, proxyEventsPlugin],
-    on: {
-      proxyRes(proxyRes, req, res) {
-        proxyRes.headers[CORRELATION_HEADER] = req.headers[CORRELATION_HEADER];
-        const status = proxyRes.statusCode ?? 502;
-        const locals = (res as Response).locals;
-        const ends = resolvedRouteOf(res as Response).route.endsSession;
-        if (status < 300 && locals?.principal && ends) options.sessionEnded?.(locals.principal as Principal, ends === 'account' ? 'account' : 'session');
-        settle(req, countsAsUnavailable(status, proxyRes.headers) ? new UnavailableAnswer(`${name} answered ${status}`) : undefined);
-      },
-      error(err, req, res) {
-        settle(req, (req as http.IncomingMessage).complete ? err : new ClientTimeout('the client did not send the whole request'));
-        // Failed halfway through an answer already under way: all the client can be told is a cut.
-        if ('headersSent' in res && res.headersSent) res.destroy();
-      },
-      econnreset(_err, req) {
-        // The client went away; the service is not to blame.
-        settle(req);
-      },
-    },
-  });
+  const forwarder = createForwarder(options.target, options.timeoutMs);
 
   const exchange = (req: Request, res: Response) =>
     new Promise<void>((resolve, reject) => {
-      pending.set(req, { resolve, reject });
-      res.once('close', () => settle(req));
-      void proxy(req, res, (err?: unknown) => settle(req, err instanceof Error ? err : new Error('request was not proxied')));
+      let settled = false;
+      const settle = (err?: Error) => {
+        if (settled) return;
+        settled = true;
+        if (err) reject(err);
+        else resolve();
+      };
+      // The client went away: the service is not to blame.
+      res.once('close', () => settle());
+      const { route, upstreamUrl } = resolvedRouteOf(res);
+      forwarder.forward(req, res, upstreamUrl, {
+        onAnswer(status, headers) {
+          res.setHeader(CORRELATION_HEADER, req.headers[CORRELATION_HEADER] as string);
+          const principal = res.locals.principal as Principal | undefined;
+          if (status < 300 && principal && route.endsSession) options.sessionEnded?.(principal, route.endsSession === 'account' ? 'account' : 'session');
+          settle(countsAsUnavailable(status, headers) ? new UnavailableAnswer(`${name} answered ${status}`) : undefined);
+        },
+        onError(err) {
+          settle(req.complete ? err : new ClientTimeout('the client did not send the whole request'));
+        },
+      });
     });
 
   const breaker = new CircuitBreaker(exchange, {
     name,
-    // The proxy's own timeout ends a silent call; a second clock here would answer while the proxy still writes.
+    // The forwarder's own timeout ends a silent call; a second clock here would answer while it still writes.
     timeout: false,
     errorThresholdPercentage: options.errorThresholdPercentage,
     errorFilter: (err: unknown) => err instanceof ClientTimeout,
@@ -148,7 +121,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     breakerState: () => (breaker.opened ? 'open' : breaker.halfOpen ? 'half-open' : 'closed'),
     close() {
       breaker.shutdown();
-      agent.destroy();
+      forwarder.close();
     },
   };
 }
