@@ -1,33 +1,30 @@
 /**
- * Checkout benchmark (a script, not a test): starts the whole shop (mail sink, sandbox payment
- * provider, every service, the notification worker and the gateway) as their own processes on
- * scratch databases and a scratch vhost, prepares verified buyers with an address and products
- * with 1,000,000 units each, then has autocannon drive one connection per buyer through the
- * gateway, each repeating [POST /cart/items, POST /orders]. It waits for every order's
- * confirmation mail at the sink and for the provider's webhook to confirm every order, and writes
- * the figures into the checkout section of docs/benchmarks.md. `pnpm bench:checkout`
- * (BENCH_SECONDS, BENCH_BUYERS to change the load).
+ * Checkout benchmark (a script, not a test): starts the whole shop (bench-shop.ts: mail sink,
+ * sandbox payment provider, every service, the notification worker and the gateway, each its own
+ * process running its compiled JavaScript) on scratch databases and a scratch vhost, prepares
+ * verified buyers with an address and products with 1,000,000 units each, then has autocannon
+ * drive one connection per buyer through the gateway, each repeating [POST /cart/items,
+ * POST /orders]. It waits for every order's confirmation mail at the sink and for the provider's
+ * webhook to confirm every order, and writes the figures into the checkout section of
+ * docs/benchmarks.md. `pnpm bench:checkout` (BENCH_SECONDS, BENCH_BUYERS to change the load;
+ * BENCH_CPU_PROFILE_DIR to have every process write a CPU profile there). Another script runs the
+ * same row on a shop it started with `checkoutRow(shop)` and writes it with `checkoutSection`.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import readline from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { freePort, testAmqpUrl, testDatabaseUrl } from '@shop/testkit';
-import { cpuSnapshot, cpuUse, percentile, root, runBenchmark, startedProcesses, track, writeBenchmarkSection } from './bench-kit';
+import { cpuSnapshot, cpuUse, percentile, runBenchmark, writeBenchmarkSection } from './bench-kit';
+import { buildShop, countersPer, readCounters, shopProcessNames, startShop, type Shop } from './bench-shop';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 20);
-const buyerCount = Number(process.env.BENCH_BUYERS ?? 10);
-const warmUpSeconds = Math.min(3, seconds);
 const productCount = 3;
 const outcomeWaitMs = 60_000;
 // The sink keeps only its newest 1000 mails (packages/mail-sink MailStore).
 const sinkCapacity = 1000;
-const admin = { email: 'bench-admin@shop.local', password: 'Bench12345' };
-const webhookSecret = 'bench-payment-webhook-secret';
 const address = { recipientName: 'Ada Lovelace', street: '1 Main St', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US' };
 const card = { method: 'card', cardNumber: '4242424242424242', expMonth: 12, expYear: new Date().getUTCFullYear() + 2, cvc: '123' };
 const sectionHeading = '## Checkout through the gateway';
@@ -64,46 +61,6 @@ interface Outcomes {
   /** Orders the buyers hold that no recorded 201 names: placed by requests cut off at the end. */
   unanswered: number;
   waitedMs: number;
-}
-
-const logCounts = new Map<string, number>();
-const logSamples: string[] = [];
-let recording = false;
-
-function startProcess(name: string, entry: string, env: Record<string, string>): void {
-  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', path.join(root, entry)], {
-    cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  track(name, child);
-  // Warnings and errors are evidence for the report: counted per process while recording, and shown.
-  for (const stream of [child.stdout, child.stderr]) {
-    readline.createInterface({ input: stream }).on('line', (line) => {
-      process.stderr.write(`${name.padEnd(15)}| ${line}\n`);
-      if (!recording) return;
-      const key = `${name} ${levelOf(line)}`;
-      logCounts.set(key, (logCounts.get(key) ?? 0) + 1);
-      if (logSamples.length < 5) logSamples.push(`${name}: ${line.slice(0, 300)}`);
-    });
-  }
-}
-
-function levelOf(line: string): string {
-  try {
-    return String((JSON.parse(line) as { level?: unknown }).level ?? 'unknown');
-  } catch {
-    return 'text';
-  }
-}
-
-async function waitFor(url: string, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if ((await fetch(url).then((r) => r.ok, () => false))) return;
-    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s`);
-    await sleep(250);
-  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -326,155 +283,173 @@ function figuresOf(load: LoadResult, outcomes: Outcomes) {
   };
 }
 
-async function main(): Promise<void> {
-  const amqp = await testAmqpUrl();
-  const port = async () => String(await freePort());
-  const url = (p: string) => `http://127.0.0.1:${p}`;
-  const [mailSmtp, mailHttp] = [await port(), await port()];
-  const [customer, catalog, inventory, cart, sandbox, payment, order, notification, gateway] = [
-    await port(), await port(), await port(), await port(), await port(), await port(), await port(), await port(), await port(),
-  ];
-  const ops = { customer: await port(), catalog: await port(), inventory: await port(), cart: await port(), sandbox: await port(), payment: await port(), order: await port(), notification: await port(), gateway: await port() };
-  const jwks = `${url(customer)}/auth/jwks`;
-  const mailUrl = url(mailHttp);
-  const api = `${url(gateway)}/api/v1`;
-  const notificationDatabase = testDatabaseUrl('bench_notification');
-
-  // One at a time, each ready before the next: the cart and inventory read the catalog's feed at start.
-  startProcess('mail-sink', 'packages/mail-sink/src/main.ts', { SMTP_PORT: mailSmtp, HTTP_PORT: mailHttp });
-  await waitFor(`${mailUrl}/health/live`);
-  const services: Array<[string, string, string, Record<string, string>]> = [
-    ['customer', 'services/customer/src/main.ts', ops.customer, { PORT: customer, DATABASE_URL: testDatabaseUrl('bench_customer'), AMQP_URL: amqp, ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password }],
-    ['catalog', 'services/catalog/src/main.ts', ops.catalog, { PORT: catalog, DATABASE_URL: testDatabaseUrl('bench_catalog'), AMQP_URL: amqp, JWKS_URL: jwks }],
-    ['inventory', 'services/inventory/src/main.ts', ops.inventory, { PORT: inventory, DATABASE_URL: testDatabaseUrl('bench_inventory'), AMQP_URL: amqp, JWKS_URL: jwks, CATALOG_SERVICE_URL: url(catalog) }],
-    [
-      'cart',
-      'services/cart/src/main.ts',
-      ops.cart,
-      { PORT: cart, DATABASE_URL: testDatabaseUrl('bench_cart'), AMQP_URL: amqp, JWKS_URL: jwks, INVENTORY_SERVICE_URL: url(inventory), CATALOG_SERVICE_URL: url(catalog) },
-    ],
-    // The provider calls the shop back through the gateway, whose port is chosen already.
-    [
-      'payment-sandbox',
-      'infra/payment-sandbox/src/main.ts',
-      ops.sandbox,
-      { PORT: sandbox, DATABASE_URL: testDatabaseUrl('bench_payment_sandbox'), WEBHOOK_URL: `${api}/webhooks/payments`, WEBHOOK_SECRET: webhookSecret },
-    ],
-    ['payment', 'services/payment/src/main.ts', ops.payment, { PORT: payment, DATABASE_URL: testDatabaseUrl('bench_payment'), AMQP_URL: amqp, PAYMENT_PROVIDER_URL: url(sandbox), PAYMENT_WEBHOOK_SECRET: webhookSecret }],
-    [
-      'order',
-      'services/order/src/main.ts',
-      ops.order,
-      {
-        PORT: order,
-        DATABASE_URL: testDatabaseUrl('bench_order'),
-        AMQP_URL: amqp,
-        JWKS_URL: jwks,
-        CUSTOMER_SERVICE_URL: url(customer),
-        CART_SERVICE_URL: url(cart),
-        INVENTORY_SERVICE_URL: url(inventory),
-        PAYMENT_SERVICE_URL: url(payment),
-      },
-    ],
-    ['notification', 'services/notification/src/main.ts', ops.notification, { PORT: notification, DATABASE_URL: notificationDatabase, AMQP_URL: amqp, SMTP_HOST: '127.0.0.1', SMTP_PORT: mailSmtp }],
-    [
-      'gateway',
-      'gateway/src/main.ts',
-      ops.gateway,
-      {
-        PORT: gateway,
-        AMQP_URL: amqp,
-        CUSTOMER_SERVICE_URL: url(customer),
-        CATALOG_SERVICE_URL: url(catalog),
-        INVENTORY_SERVICE_URL: url(inventory),
-        CART_SERVICE_URL: url(cart),
-        ORDER_SERVICE_URL: url(order),
-        PAYMENT_SERVICE_URL: url(payment),
-        NOTIFICATION_SERVICE_URL: url(notification),
-        // Every buyer and the provider's webhooks come from 127.0.0.1: one client to the rate limiter.
-        RATE_LIMIT_MAX: '100000000',
-        AUTH_RATE_LIMIT_MAX: '100000000',
-      },
-    ],
-  ];
-  for (const [name, entry, opsPort, env] of services) {
-    process.stdout.write(`starting ${name} ... `);
-    startProcess(name, entry, { ...env, OPS_PORT: opsPort });
-    await waitFor(`${url(opsPort)}/health/ready`);
-    process.stdout.write('ready\n');
-  }
-
-  process.stdout.write(`preparing ${productCount} products and ${buyerCount} verified buyers ... `);
-  const adminToken = (await expectStatus(200, 'admin login', call(api, 'POST', '/auth/login', { body: admin }))).body.accessToken as string;
-  const category = await expectStatus(201, 'category', call(api, 'POST', '/admin/categories', { body: { name: 'Bench checkout' }, token: adminToken }));
-  const productIds: string[] = [];
-  for (let i = 1; i <= productCount; i += 1) {
-    const body = { name: `Bench teapot ${i}`, description: 'For the checkout benchmark.', price: { amount: 2000, currency: 'USD' }, categoryId: category.body.id, status: 'active', initialStock: 1_000_000 };
-    productIds.push((await expectStatus(201, 'product', call(api, 'POST', '/admin/products', { body, token: adminToken }))).body.id as string);
-  }
-  const buyers = await Promise.all(Array.from({ length: buyerCount }, (_, i) => verifiedBuyer(api, mailUrl, i)));
-  // The cart learns products from the catalog's events: wait until it takes each (the first order carries them).
-  for (const productId of productIds) {
-    const deadline = Date.now() + 30_000;
-    while ((await call(api, 'POST', '/cart/items', { body: { productId, quantity: 1 }, token: buyers[0]!.token })).status !== 201) {
-      if (Date.now() > deadline) throw new Error(`the cart did not learn product ${productId}`);
-      await sleep(250);
-    }
-  }
-  process.stdout.write('done\n');
-
-  // An unrecorded warm-up (JIT, pools); its orders are confirmed and mailed before the recorded run starts.
-  process.stdout.write(`warm-up, ${warmUpSeconds} s ... `);
-  const warmUp = await checkoutLoad(url(gateway), buyers, productIds, warmUpSeconds);
-  const warmed = await awaitOutcomes(api, mailUrl, buyers, warmUp.orders, new Set());
-  await sleep(2_000);
-  const known = new Set((await ordersOf(api, buyers)).keys());
-  process.stdout.write(`${warmed.confirmed} orders confirmed\n`);
-  await call(mailUrl, 'DELETE', '/api/v1/messages');
-
-  process.stdout.write(`checkout with ${buyerCount} buyers for ${seconds} s ... `);
-  recording = true;
-  const cpuBefore = await cpuSnapshot();
-  const load = await checkoutLoad(url(gateway), buyers, productIds, seconds);
-  const cpuAfter = await cpuSnapshot();
-  process.stdout.write('done; waiting for mails and confirmations ... ');
-  const outcomes = await awaitOutcomes(api, mailUrl, buyers, load.orders, known);
-  recording = false;
-  process.stdout.write('done\n');
-
-  const figures = figuresOf(load, outcomes);
-  const stages = Object.entries(await mailStages(notificationDatabase, load.orders)).map(([stage, values]) => ({ stage, p50: percentile(values, 50), p99: percentile(values, 99) }));
-  const names = new Map<number, string>(startedProcesses().map((c) => [c.child.pid!, c.name]));
-  names.set(process.pid, 'bench (autocannon)');
-  const cpu = cpuBefore && cpuAfter ? cpuUse(cpuBefore, cpuAfter, names) : undefined;
-  const refusals = [...load.refusals].map(([what, n]) => `${n} x ${what}`).join(', ') || 'none';
-  const logs = [...logCounts].map(([what, n]) => `${n} x ${what}`).join(', ') || 'none';
-  console.log(`
-orders placed (201)        ${figures.placed} in ${load.elapsedSeconds.toFixed(1)} s: ${figures.ordersPerSecond.toFixed(1)} orders/s
-POST /orders               p50 ${figures.orderP50.toFixed(0)} ms, p99 ${figures.orderP99.toFixed(0)} ms (${load.orders.length} answered)
-POST /cart/items           p50 ${figures.cartP50.toFixed(0)} ms, p99 ${figures.cartP99.toFixed(0)} ms (${load.cartLatencies.length} answered)
-not 201                    ${refusals}; autocannon errors ${load.autocannon.errors}, timeouts ${load.autocannon.timeouts}
-mail after POST /orders    p50 ${figures.mailP50.toFixed(0)} ms, p99 ${figures.mailP99.toFixed(0)} ms (${outcomes.mails.length} of ${figures.placed} mails); p50 of the first fifth ${figures.mailFirstFifthP50.toFixed(0)} ms, of the last ${figures.mailLastFifthP50.toFixed(0)} ms
-mails during the run       ${figures.mailsPerSecondDuringRun.toFixed(1)}/s; the last ${figures.lastMailAfterRunS.toFixed(1)} s after the run ended
-mail stages (p50 / p99)    ${stages.map((s) => `${s.stage} ${s.p50.toFixed(0)} / ${s.p99.toFixed(0)} ms`).join(', ')}
-orders CONFIRMED           ${outcomes.confirmed} of ${[...outcomes.statuses.values()].reduce((a, b) => a + b, 0)} (${[...outcomes.statuses].map(([s, n]) => `${s} ${n}`).join(', ')}), ${outcomes.unanswered} placed by requests cut off at the end; waited ${(outcomes.waitedMs / 1000).toFixed(1)} s
-log lines while recording  ${logs}
-${logSamples.map((s) => `  ${s}`).join('\n')}
-CPU during the run         ${cpu ? `${cpu.busyPercent.toFixed(0)}% of ${os.cpus().length} cores busy; ${cpu.groups.filter((g) => g.percent >= 1).map((g) => `${g.name} ${g.percent.toFixed(0)}%`).join(', ')}; of one core each` : 'not available'}`);
-  if (figures.placed > sinkCapacity) console.log(`note: more orders than the sink keeps (${sinkCapacity}); the oldest mails may be gone`);
-
-  await writeSection({ load, outcomes, figures, stages, cpu, refusals, logs });
+export interface CheckoutRowOptions {
+  /** Length of the recorded run (default 20 s). */
+  seconds?: number;
+  /** Buyers, each one autocannon connection (default 10). */
+  buyers?: number;
 }
 
-async function writeSection(report: {
+/** Everything a checkout run measured, for `checkoutSection` and the console. */
+export interface CheckoutRow {
+  seconds: number;
+  buyerCount: number;
+  warmUpSeconds: number;
   load: LoadResult;
   outcomes: Outcomes;
   figures: ReturnType<typeof figuresOf>;
   stages: Array<{ stage: string; p50: number; p99: number }>;
   cpu: ReturnType<typeof cpuUse> | undefined;
+  /** The groups of `cpu` that are the shop: its processes, the load generator, PostgreSQL and RabbitMQ. */
+  shopNames: ReadonlySet<string>;
+  /** HTTP requests, events, transactions and rows written per placed order. */
+  costs: ReturnType<typeof countersPer>;
   refusals: string;
   logs: string;
-}): Promise<void> {
+  logSamples: string[];
+  /** When the recorded run began and ended on the monotonic clock V8's CPU profiles use (µs). */
+  window: { startUs: number; endUs: number };
+}
+
+/**
+ * The checkout row on a started shop: prepares products and verified buyers through the gateway,
+ * runs an unrecorded warm-up (its orders confirmed and mailed before going on), then the recorded
+ * run, and waits for every order's mail and confirmation.
+ */
+export async function checkoutRow(shop: Shop, options: CheckoutRowOptions = {}): Promise<CheckoutRow> {
+  const seconds = options.seconds ?? 20;
+  const buyerCount = options.buyers ?? 10;
+  const warmUpSeconds = Math.min(3, seconds);
+  const { apiUrl: api, mailUrl } = shop;
+  const notificationDatabase = shop.processes.notification.databaseUrl!;
+
+  // Warnings and errors are evidence for the report: counted per process while recording, and shown.
+  const logCounts = new Map<string, number>();
+  const logSamples: string[] = [];
+  let recording = false;
+  const stopListening = shop.onLine((name, line) => {
+    if (!recording) return;
+    const key = `${name} ${levelOf(line)}`;
+    logCounts.set(key, (logCounts.get(key) ?? 0) + 1);
+    if (logSamples.length < 5) logSamples.push(`${name}: ${line.slice(0, 300)}`);
+  });
+
+  try {
+    process.stdout.write(`preparing ${productCount} products and ${buyerCount} verified buyers ... `);
+    const adminToken = (await expectStatus(200, 'admin login', call(api, 'POST', '/auth/login', { body: shop.admin }))).body.accessToken as string;
+    const category = await expectStatus(201, 'category', call(api, 'POST', '/admin/categories', { body: { name: `Bench checkout ${randomUUID().slice(0, 8)}` }, token: adminToken }));
+    const productIds: string[] = [];
+    for (let i = 1; i <= productCount; i += 1) {
+      const body = { name: `Bench teapot ${i}`, description: 'For the checkout benchmark.', price: { amount: 2000, currency: 'USD' }, categoryId: category.body.id, status: 'active', initialStock: 1_000_000 };
+      productIds.push((await expectStatus(201, 'product', call(api, 'POST', '/admin/products', { body, token: adminToken }))).body.id as string);
+    }
+    const buyers = await Promise.all(Array.from({ length: buyerCount }, (_, i) => verifiedBuyer(api, mailUrl, i)));
+    // The cart learns products from the catalog's events: wait until it takes each (the first order carries them).
+    for (const productId of productIds) {
+      const deadline = Date.now() + 30_000;
+      while ((await call(api, 'POST', '/cart/items', { body: { productId, quantity: 1 }, token: buyers[0]!.token })).status !== 201) {
+        if (Date.now() > deadline) throw new Error(`the cart did not learn product ${productId}`);
+        await sleep(250);
+      }
+    }
+    process.stdout.write('done\n');
+
+    // An unrecorded warm-up (JIT, pools); its orders are confirmed and mailed before the recorded run starts.
+    process.stdout.write(`warm-up, ${warmUpSeconds} s ... `);
+    const warmUp = await checkoutLoad(shop.gatewayUrl, buyers, productIds, warmUpSeconds);
+    const warmed = await awaitOutcomes(api, mailUrl, buyers, warmUp.orders, new Set());
+    await sleep(2_000);
+    const known = new Set((await ordersOf(api, buyers)).keys());
+    process.stdout.write(`${warmed.confirmed} orders confirmed\n`);
+    await call(mailUrl, 'DELETE', '/api/v1/messages');
+
+    process.stdout.write(`checkout with ${buyerCount} buyers for ${seconds} s ... `);
+    recording = true;
+    const countersBefore = await readCounters(shop);
+    const cpuBefore = await cpuSnapshot();
+    const startUs = monotonicUs();
+    const load = await checkoutLoad(shop.gatewayUrl, buyers, productIds, seconds);
+    const endUs = monotonicUs();
+    const cpuAfter = await cpuSnapshot();
+    const countersAfter = await readCounters(shop);
+    process.stdout.write('done; waiting for mails and confirmations ... ');
+    const outcomes = await awaitOutcomes(api, mailUrl, buyers, load.orders, known);
+    recording = false;
+    process.stdout.write('done\n');
+
+    const figures = figuresOf(load, outcomes);
+    const stages = Object.entries(await mailStages(notificationDatabase, load.orders)).map(([stage, values]) => ({ stage, p50: percentile(values, 50), p99: percentile(values, 99) }));
+    const names = new Map<number, string>(Object.values(shop.processes).map((p) => [p.pid, p.name]));
+    names.set(process.pid, 'bench (autocannon)');
+    return {
+      seconds,
+      buyerCount,
+      warmUpSeconds,
+      load,
+      outcomes,
+      figures,
+      stages,
+      cpu: cpuBefore && cpuAfter ? cpuUse(cpuBefore, cpuAfter, names) : undefined,
+      shopNames: new Set([...shopProcessNames, 'bench (autocannon)', 'PostgreSQL', 'RabbitMQ']),
+      costs: countersPer(countersBefore, countersAfter, Math.max(1, figures.placed)),
+      refusals: [...load.refusals].map(([what, n]) => `${n} x ${what}`).join(', ') || 'none',
+      logs: [...logCounts].map(([what, n]) => `${n} x ${what}`).join(', ') || 'none',
+      logSamples,
+      window: { startUs, endUs },
+    };
+  } finally {
+    stopListening();
+  }
+}
+
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+
+function levelOf(line: string): string {
+  try {
+    return String((JSON.parse(line) as { level?: unknown }).level ?? 'unknown');
+  } catch {
+    return 'text';
+  }
+}
+
+/** CPU milliseconds per placed order of a group that used `percent` of a core during the run. */
+function msPerOrder(row: CheckoutRow, percent: number): number {
+  return row.figures.placed > 0 ? ((percent / 100) * row.load.elapsedSeconds * 1000) / row.figures.placed : NaN;
+}
+
+function printRow(row: CheckoutRow): void {
+  const { load, outcomes, figures, cpu } = row;
+  const stages = row.stages.map((s) => `${s.stage} ${s.p50.toFixed(0)} / ${s.p99.toFixed(0)} ms`).join(', ');
+  const shopCpu = cpu?.groups.filter((g) => row.shopNames.has(g.name)) ?? [];
+  const cpuLine = cpu
+    ? `${cpu.busyPercent.toFixed(0)}% of ${os.cpus().length} cores busy; ${cpu.groups
+        .filter((g) => g.percent >= 1)
+        .map((g) => `${g.name} ${g.percent.toFixed(0)}%`)
+        .join(', ')}; of one core each`
+    : 'not available';
+  console.log(`
+orders placed (201)        ${figures.placed} in ${load.elapsedSeconds.toFixed(1)} s: ${figures.ordersPerSecond.toFixed(1)} orders/s
+POST /orders               p50 ${figures.orderP50.toFixed(0)} ms, p99 ${figures.orderP99.toFixed(0)} ms (${load.orders.length} answered)
+POST /cart/items           p50 ${figures.cartP50.toFixed(0)} ms, p99 ${figures.cartP99.toFixed(0)} ms (${load.cartLatencies.length} answered)
+not 201                    ${row.refusals}; autocannon errors ${load.autocannon.errors}, timeouts ${load.autocannon.timeouts}
+mail after POST /orders    p50 ${figures.mailP50.toFixed(0)} ms, p99 ${figures.mailP99.toFixed(0)} ms (${outcomes.mails.length} of ${figures.placed} mails); p50 of the first fifth ${figures.mailFirstFifthP50.toFixed(0)} ms, of the last ${figures.mailLastFifthP50.toFixed(0)} ms
+mails during the run       ${figures.mailsPerSecondDuringRun.toFixed(1)}/s; the last ${figures.lastMailAfterRunS.toFixed(1)} s after the run ended
+mail stages (p50 / p99)    ${stages}
+orders CONFIRMED           ${outcomes.confirmed} of ${[...outcomes.statuses.values()].reduce((a, b) => a + b, 0)} (${[...outcomes.statuses].map(([s, n]) => `${s} ${n}`).join(', ')}), ${outcomes.unanswered} placed by requests cut off at the end; waited ${(outcomes.waitedMs / 1000).toFixed(1)} s
+log lines while recording  ${row.logs}
+${row.logSamples.map((s) => `  ${s}`).join('\n')}
+CPU during the run         ${cpuLine}
+CPU ms per order           ${shopCpu.map((g) => `${g.name} ${msPerOrder(row, g.percent).toFixed(1)}`).join(', ')}; the shop ${msPerOrder(row, shopCpu.reduce((sum, g) => sum + g.percent, 0)).toFixed(1)}
+per order                  HTTP requests ${row.costs.processes.map((p) => `${p.name} ${p.requests.toFixed(1)}`).join(', ')}
+                           events published ${row.costs.processes.map((p) => `${p.name} ${p.published.toFixed(1)}`).join(', ')}
+                           events consumed ${row.costs.processes.map((p) => `${p.name} ${p.consumed.toFixed(1)}`).join(', ')}
+                           transactions ${row.costs.databases.map((d) => `${d.name} ${d.transactions.toFixed(1)}`).join(', ')}
+                           rows written ${row.costs.databases.map((d) => `${d.name} ${d.rowsWritten.toFixed(1)}`).join(', ')}`);
+  if (figures.placed > sinkCapacity) console.log(`note: more orders than the sink keeps (${sinkCapacity}); the oldest mails may be gone`);
+}
+
+/** The checkout section of docs/benchmarks.md for a run. */
+export function checkoutSection(report: CheckoutRow): string {
   const { load, outcomes, figures, cpu } = report;
   const ms = (value: number) => (Number.isNaN(value) ? 'n/a' : value.toFixed(0));
   const stage = (name: string) => {
@@ -482,20 +457,21 @@ async function writeSection(report: {
     return found ? `${ms(found.p50)} / ${ms(found.p99)} ms` : 'n/a';
   };
   const held = [...outcomes.statuses.values()].reduce((a, b) => a + b, 0);
+  // Only the shop's rows get a figure per order: what other work took is no cost of an order.
+  const perOrder = (group: { name: string; percent: number }) => (report.shopNames.has(group.name) ? msPerOrder(report, group.percent).toFixed(1) : '');
   const small = cpu ? cpu.groups.filter((g) => g.percent < 1) : [];
   const cpuRows = cpu
     ? [
-        ...cpu.groups.filter((g) => g.percent >= 1).map((g) => `| ${g.name} | ${g.percent.toFixed(0)} |`),
-        `| ${small.length} other processes, each under 1% | ${small.reduce((sum, g) => sum + g.percent, 0).toFixed(0)} |`,
+        ...cpu.groups.filter((g) => g.percent >= 1).map((g) => `| ${g.name} | ${g.percent.toFixed(0)} | ${perOrder(g)} |`),
+        `| ${small.length} other processes, each under 1% | ${small.reduce((sum, g) => sum + g.percent, 0).toFixed(0)} | |`,
         // /proc keeps no record of a process that ended, so what such processes used shows only here.
-        `| unattributed: processes that ended before the run did | ${Math.max(0, cpu.busyPercent * os.cpus().length - cpu.groups.reduce((sum, g) => sum + g.percent, 0)).toFixed(0)} |`,
-        `| the whole machine (busy share of all cores x ${os.cpus().length}) | ${(cpu.busyPercent * os.cpus().length).toFixed(0)} |`,
+        `| unattributed: processes that ended before the run did | ${Math.max(0, cpu.busyPercent * os.cpus().length - cpu.groups.reduce((sum, g) => sum + g.percent, 0)).toFixed(0)} | |`,
+        `| the whole machine (busy share of all cores x ${os.cpus().length}) | ${(cpu.busyPercent * os.cpus().length).toFixed(0)} | |`,
       ]
     : [];
   // The shop's own share: this run's processes, PostgreSQL and RabbitMQ (which serve anything else running too).
-  const shopNames = new Set([...startedProcesses().map((c) => c.name), 'bench (autocannon)', 'PostgreSQL', 'RabbitMQ']);
-  const shopPercent = cpu ? cpu.groups.filter((g) => shopNames.has(g.name)).reduce((sum, g) => sum + g.percent, 0) : NaN;
-  const cpuPerOrder = figures.placed > 0 ? (shopPercent / 100) * load.elapsedSeconds * 1000 / figures.placed : NaN;
+  const shopPercent = cpu ? cpu.groups.filter((g) => report.shopNames.has(g.name)).reduce((sum, g) => sum + g.percent, 0) : NaN;
+  const cpuPerOrder = msPerOrder(report, shopPercent);
   // Everything busy that is not the shop: other processes, kernel threads, and processes that ended within the run.
   const othersPercent = cpu ? cpu.busyPercent * os.cpus().length - shopPercent : 0;
   const elsewhere =
@@ -539,12 +515,13 @@ Measured by \`pnpm bench:checkout\` (scripts/bench-checkout.ts) on ${new Date().
 (${os.cpus()[0]?.model.trim() ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}. Everything shares those cores:
 autocannon, the gateway, the customer, catalog, inventory, cart, payment and order services, the
 notification worker, the sandbox payment provider, the mail sink, PostgreSQL and RabbitMQ, each
-service one process.
+service one process running its compiled JavaScript (\`pnpm run build\`, then \`node dist/main.js\`, as
+in production; scripts/bench-shop.ts starts them).
 
-${buyerCount} buyers (registered, verified through the mailed link, an address saved) and ${productCount} products with
-1,000,000 units each. autocannon keeps ${buyerCount} connections to the gateway, one buyer each; each
+${report.buyerCount} buyers (registered, verified through the mailed link, an address saved) and ${productCount} products with
+1,000,000 units each. autocannon keeps ${report.buyerCount} connections to the gateway, one buyer each; each
 connection repeats \`POST /cart/items\` (one unit of the next product) then \`POST /orders\` (the saved
-address, the sandbox's card 4242…, a fresh Idempotency-Key) for ${seconds} s, after an unrecorded ${warmUpSeconds} s
+address, the sandbox's card 4242…, a fresh Idempotency-Key) for ${report.seconds} s, after an unrecorded ${report.warmUpSeconds} s
 warm-up whose orders were confirmed and mailed before the recorded run began. Each answer of
 \`POST /orders\` is timed from when autocannon writes the request to when it has read the answer:
 autocannon's own histogram mixes both requests of the sequence, and \`POST /orders\` cannot run alone
@@ -577,15 +554,49 @@ divided by the run's length; latencies count every answer.
 
 CPU during the recorded run (from /proc; 100% is one core, ${os.cpus().length * 100}% the whole machine):
 
-| process | CPU % |
-| --- | ---: |
+| process | CPU % | CPU ms per order |
+| --- | ---: | ---: |
 ${cpuRows.join('\n')}
 
 ${bound}
 
+What each placed order took, counted during the recorded run and divided by the 201s: HTTP requests
+each process answered, events its outbox relay published and its consumers took (each process's
+\`/metrics\`), transactions and rows written in its database (\`pg_stat_database\`, which backends
+update about once a second):
+
+| process | HTTP requests answered | events published | events consumed | database transactions | rows written |
+| --- | ---: | ---: | ---: | ---: | ---: |
+${costRows(report).join('\n')}
+
 ${mailPace}
 `;
-  await writeBenchmarkSection(sectionHeading, section);
+  return section;
 }
 
-runBenchmark(main);
+/** One row per process, in the order they start. */
+function costRows(report: CheckoutRow): string[] {
+  return shopProcessNames.flatMap((name) => {
+    const p = report.costs.processes.find((c) => c.name === name);
+    const d = report.costs.databases.find((c) => c.name === name);
+    if (!p && !d) return [];
+    const cell = (value: number | undefined) => (value === undefined ? '' : value.toFixed(1));
+    return [`| ${name} | ${cell(p?.requests)} | ${cell(p?.published)} | ${cell(p?.consumed)} | ${cell(d?.transactions)} | ${cell(d?.rowsWritten)} |`];
+  });
+}
+
+
+async function main(): Promise<void> {
+  const profiles = process.env.BENCH_CPU_PROFILE_DIR && path.resolve(process.env.BENCH_CPU_PROFILE_DIR);
+  buildShop();
+  const shop = await startShop({ ...(profiles && { cpuProfileDir: profiles }) });
+  const row = await checkoutRow(shop, { seconds: Number(process.env.BENCH_SECONDS ?? 20), buyers: Number(process.env.BENCH_BUYERS ?? 10) });
+  printRow(row);
+  // The profiles cover each process's whole life; this says which part of them is the recorded run.
+  if (profiles) await mkdir(profiles, { recursive: true });
+  if (profiles) await writeFile(path.join(profiles, 'recorded-run.json'), JSON.stringify({ ...row.window, orders: row.figures.placed }));
+  await writeBenchmarkSection(sectionHeading, checkoutSection(row));
+}
+
+// Run as a script; imported (by a script running every row), it only lends its row.
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) runBenchmark(main);

@@ -7,6 +7,12 @@ import { eventually, httpClient, publishedEvents, startTokenIssuer, tapEvents, t
 import { loadCatalogConfig } from '../src/config';
 import { startCatalogService, type RunningCatalogService } from '../src/service';
 
+/** Another replica of the service under test: the same database and vhost. */
+export interface CatalogReplica {
+  service: RunningCatalogService;
+  api: HttpClient;
+}
+
 export interface CatalogFixture {
   service: RunningCatalogService;
   api: HttpClient;
@@ -26,6 +32,8 @@ export interface CatalogFixture {
   events(type: string): Promise<Array<{ id: string; data: Record<string, any> }>>;
   /** Publishes envelopes to the broker, as the inventory service's relay would. */
   publish(...envelopes: EventEnvelope[]): Promise<void>;
+  /** Starts one more replica on the same database and vhost (stopped with the fixture). */
+  startReplica(): Promise<CatalogReplica>;
   stop(): Promise<void>;
 }
 
@@ -74,6 +82,7 @@ export async function startCatalogFixture(env: Record<string, string> = {}): Pro
   const admin = { token: await issuer.token({ role: 'admin', customerId: adminId }), customerId: adminId };
   const customerToken = await issuer.token({ role: 'customer' });
   let broker: Broker | undefined;
+  const replicas: RunningCatalogService[] = [];
 
   async function createCategory(overrides: { name?: string; parentCategoryId?: string } = {}) {
     const response = await api.post('/admin/categories', { name: uniqueName('Category'), ...overrides }, { token: admin.token });
@@ -107,7 +116,13 @@ export async function startCatalogFixture(env: Record<string, string> = {}): Pro
       await eventually(() => connected.isConnected(), 10_000, 'test broker connection');
       await connected.publish(envelopes.map((envelope) => ({ routingKey: routingKeyOf(envelope), envelope })));
     },
+    async startReplica() {
+      const replica = await startCatalogService(config, testLogger('catalog-replica'));
+      replicas.push(replica);
+      return { service: replica, api: httpClient(replica.url) };
+    },
     async stop() {
+      for (const replica of replicas) await replica.stop();
       await broker?.close();
       await tap.close();
       await service.stop();

@@ -2,10 +2,12 @@ import type { Kysely, Outbox, RunInTransaction } from '@shop/db';
 import type { Logger, TokenVerifier } from '@shop/platform';
 import type { CatalogConfig } from '../config.js';
 import type { CatalogDatabase } from '../db/schema.js';
+import type { AnswerCache } from '../http/answer-cache.js';
 
 /** What the catalog use cases need, built once in service.ts. */
 export interface CatalogDeps {
   db: Kysely<CatalogDatabase>;
+  /** Runs work in one transaction; once it commits, this replica's kept answers are dropped. */
   transaction: RunInTransaction<CatalogDatabase>;
   outbox: Outbox;
   config: Readonly<CatalogConfig>;
@@ -13,4 +15,6 @@ export interface CatalogDeps {
   verifyToken: TokenVerifier;
   logger: Logger;
   now: () => Date;
+  /** The shopper answers this replica keeps in memory. */
+  answers: AnswerCache;
 }

@@ -3,12 +3,16 @@ import { requireAuth, route } from '@shop/platform';
 import { createCategory } from '../app/create-category.use-case.js';
 import type { CatalogDeps } from '../app/deps.js';
 import { listCategories } from '../app/list-categories.use-case.js';
+import { cachedRoute } from './cached-route.js';
 import * as schema from './catalog.schemas.js';
 
-/** The category tree for shoppers; new categories for admins. */
+/** The category tree for shoppers (from the replica's answer cache); new categories for admins. */
 export function categoryRoutes(router: Router, deps: CatalogDeps): void {
   const admin = requireAuth(deps.verifyToken, ['admin']);
-  router.get('/categories', route({ response: schema.categoryTreeResponse, doc: { summary: 'The category tree (at most three levels), sorted by name' } }, () => listCategories(deps)));
+  router.get(
+    '/categories',
+    cachedRoute(() => deps.answers, { response: schema.categoryTreeResponse, doc: { summary: 'The category tree (at most three levels), sorted by name' }, key: () => 'categories' }, () => listCategories(deps)),
+  );
   router.post(
     '/admin/categories',
     admin,

@@ -7,7 +7,9 @@ import type { CatalogDatabase } from '../db/schema.js';
 /**
  * Consumes `catalog.stock-levels`: `inventory.stock-changed` into `variant_stock` and the
  * products' stock status. The inbox makes a redelivered event a no-op; the stock version makes an
- * older one arriving late a no-op.
+ * older one arriving late a no-op. A changed stock status reaches the answer cache of this replica
+ * and every other through the database's change notification, sent only when a status changed:
+ * most stock changes alter no answer, so the answers are not dropped after every event.
  */
 export function startStockLevelConsumer(deps: CatalogDeps, backbone: Backbone<CatalogDatabase>): Consumer {
   return startConsumer<CatalogDatabase>({

@@ -10,6 +10,9 @@ describe('catalog config', () => {
       JWKS_URL: 'http://127.0.0.1:3001/auth/jwks',
       SHOP_CURRENCY: 'USD',
       OUTBOX_POLL_INTERVAL_MS: 1000,
+      CACHE_MAX_ENTRIES: 10_000,
+      CACHE_MAX_MB: 64,
+      CACHE_MAX_STALENESS_MS: 900,
     });
     expect(config.CONSUMER_RETRY_DELAYS_MS).to.deep.equal([1000, 5000, 25000, 60000]);
     expect(Object.isFrozen(config)).to.equal(true);
@@ -24,11 +27,12 @@ describe('catalog config', () => {
   it('when a value is bad, then start-up fails naming every offending key', () => {
     let message = '';
     try {
-      loadCatalogConfig({ SHOP_CURRENCY: 'dollars', CONSUMER_RETRY_DELAYS_MS: '1000,,5', JWKS_URL: 'not a url' });
+      loadCatalogConfig({ SHOP_CURRENCY: 'dollars', CONSUMER_RETRY_DELAYS_MS: '1000,,5', JWKS_URL: 'not a url', CACHE_MAX_STALENESS_MS: '1500', CACHE_MAX_ENTRIES: '-1' });
     } catch (err) {
       message = (err as Error).message;
     }
-    for (const key of ['SHOP_CURRENCY', 'CONSUMER_RETRY_DELAYS_MS', 'JWKS_URL']) expect(message).to.contain(key);
+    // A staleness above a second would break the catalog's freshness promise.
+    for (const key of ['SHOP_CURRENCY', 'CONSUMER_RETRY_DELAYS_MS', 'JWKS_URL', 'CACHE_MAX_STALENESS_MS', 'CACHE_MAX_ENTRIES']) expect(message).to.contain(key);
   });
 
   it('then every key is described', () => {
