@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { sql, type Kysely } from 'kysely';
 import type { EventEnvelope } from '@shop/contracts';
 import type { Logger } from '@shop/platform';
-import type { OutboxTables } from './outbox.js';
+import type { Committed, OutboxTables } from './outbox.js';
 
 export interface OutgoingMessage {
   routingKey: string;
@@ -30,8 +31,11 @@ export interface OutboxRelayOptions {
 
 export interface OutboxRelay {
   start(): void;
-  /** Publish now rather than at the next poll (called after a commit). */
-  wake(): void;
+  /**
+   * Publish now rather than at the next poll (called after a commit). Told that the commit wrote
+   * no events, it does nothing: what other processes wrote comes at the next poll, as ever.
+   */
+  wake(committed?: Committed): void;
   /** Publishes what is pending, for tests: resolves with the number of rows sent. */
   drain(): Promise<number>;
   /** Finishes the batch under way, then gives up the lease so another replica can take over at once. */
@@ -45,7 +49,8 @@ const LEASE_NAME = 'outbox';
  * rows, publishes them with confirms, then marks them sent, each step on its own (no transaction
  * stays open while the broker is asked). If the broker is down nothing is marked and the same rows
  * go out, in the same order, once it is back. A crash between publish and mark publishes a row
- * twice, which consumers' inboxes absorb.
+ * twice, which consumers' inboxes absorb. The lease is renewed once half of it has passed, not on
+ * every batch: a busy relay asks for it a few times a minute instead of once per commit.
  */
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { publish, logger } = options;
@@ -54,6 +59,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const batchSize = options.batchSize ?? 200;
   const leaseMs = options.leaseMs ?? 10_000;
   const holder = randomUUID();
+  // Until when (this process's monotonic clock) the lease is surely ours without asking again.
+  let surelyHeldUntil = 0;
   let timer: NodeJS.Timeout | undefined;
   // Drain and the poll cycle share one chain, so this process never publishes a row twice at once.
   let chain: Promise<unknown> = Promise.resolve();
@@ -63,13 +70,21 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let failing = false;
   let lastPrune = 0;
 
+  /**
+   * Takes or renews the lease, unless it was renewed less than half a lease ago: PostgreSQL set it
+   * to expire a whole lease after it was asked (on its own clock), so for half of that no other
+   * replica can have taken it, whatever the two clocks' small disagreement.
+   */
   async function holdLease(): Promise<boolean> {
+    const askedAt = performance.now();
+    if (askedAt < surelyHeldUntil) return true;
     const { rows } = await sql<{ holder: string }>`
       INSERT INTO outbox_relay_lease (name, holder, expires_at)
       VALUES (${LEASE_NAME}, ${holder}, now() + make_interval(secs => ${leaseMs / 1000}::double precision))
       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
         WHERE outbox_relay_lease.holder = excluded.holder OR outbox_relay_lease.expires_at < now()
       RETURNING holder`.execute(db);
+    surelyHeldUntil = rows.length > 0 ? askedAt + leaseMs / 2 : 0;
     return rows.length > 0;
   }
 
@@ -150,7 +165,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       stopped = false;
       tick();
     },
-    wake() {
+    wake(committed) {
+      if (committed?.wroteEvents === false) return;
       if (!failing) tick();
     },
     drain: () => serialized(drainNow),
@@ -158,6 +174,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       stopped = true;
       clearTimeout(timer);
       await chain;
+      surelyHeldUntil = 0;
       await sql`DELETE FROM outbox_relay_lease WHERE name = ${LEASE_NAME} AND holder = ${holder}`.execute(db).catch(() => undefined);
     },
   };

@@ -31,9 +31,24 @@ export function createOutbox(source: string): Outbox {
         .insertInto('outbox')
         .values({ event_id: envelope.id, routing_key: routingKeyOf(envelope), envelope: JSON.stringify(envelope) as never })
         .execute();
+      withEvents.add(tx);
       return envelope;
     },
   };
+}
+
+// Transactions that wrote outbox rows; weak, so a finished transaction is forgotten with it.
+const withEvents = new WeakSet<object>();
+
+/** Whether the transaction wrote outbox rows (so there is something for the relay once it commits). */
+export function wroteEvents(tx: Transaction<any>): boolean {
+  return withEvents.has(tx);
+}
+
+/** What a commit tells those who wait for it (the outbox relay above all). */
+export interface Committed {
+  /** The transaction wrote outbox rows; false: the relay has nothing new to publish from it. */
+  wroteEvents: boolean;
 }
 
 /**

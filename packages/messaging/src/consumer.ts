@@ -1,6 +1,7 @@
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { Channel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { wroteEvents, type Committed } from '@shop/db';
 import { envelopeSchema, findContract, routingKeyOf, type EventContract, type EventEnvelope, type Subscription } from '@shop/contracts';
 import { isTransientError, runInContext, withTimeout, type Logger, type Stoppable } from '@shop/platform';
 import type { Broker } from './broker.js';
@@ -54,8 +55,11 @@ export interface ConsumerOptions<DB> {
   /** A handler running longer fails transiently, so one hung handler cannot stall its queue. */
   handlerTimeoutMs?: number;
   prefetch?: number;
-  /** Called after a handler's transaction commits: wakes the outbox relay for events it wrote. */
-  afterCommit?: () => void;
+  /**
+   * Called after a handler's transaction commits, with the event and whether the handler wrote
+   * outbox rows: wakes the outbox relay for them (`relay.wake` does nothing for a commit without).
+   */
+  afterCommit?: (committed: Committed & { event: EventEnvelope }) => void;
 }
 
 /** A running consumer: `stop()` takes no more messages, lets the one in hand finish, closes the channel. */
@@ -140,12 +144,12 @@ export function startConsumer<DB>(options: ConsumerOptions<DB>): Consumer {
     }
     const parsed = event;
     try {
-      const outcome = await withTimeout(
+      const { outcome, wroteEvents } = await withTimeout(
         runInContext({ correlationId: parsed.correlationId, causationId: parsed.id }, () => apply(parsed, handler)),
         handlerTimeoutMs,
         `handler of ${parsed.type}`,
       );
-      if (outcome === 'applied') options.afterCommit?.();
+      if (outcome === 'applied') options.afterCommit?.({ event: parsed, wroteEvents });
       count(outcome);
       observeLag(parsed);
       logger.debug('event handled', { queue, eventId: parsed.id, type: parsed.type, outcome, correlationId: parsed.correlationId });
@@ -156,31 +160,45 @@ export function startConsumer<DB>(options: ConsumerOptions<DB>): Consumer {
     }
   }
 
-  async function apply(event: EventEnvelope, handler: EventHandler<any, DB>): Promise<'applied' | 'duplicate' | 'stale'> {
+  async function apply(event: EventEnvelope, handler: EventHandler<any, DB>): Promise<{ outcome: 'applied' | 'duplicate' | 'stale'; wroteEvents: boolean }> {
     return db.transaction().execute(async (tx) => {
-      // An attempt that timed out may still hold this event's inbox row: wait for its lock only
-      // briefly (a transient failure, retried later), and let PostgreSQL end a transaction its
-      // handler left idle past the timeout, so its locks do not outlive it.
-      await sql`SELECT set_config('lock_timeout', ${`${Math.ceil(handlerTimeoutMs / 2)}ms`}, true),
-        set_config('idle_in_transaction_session_timeout', ${`${handlerTimeoutMs}ms`}, true)`.execute(tx);
-      const inserted = await sql`INSERT INTO inbox (consumer, event_id, event_type) VALUES (${queue}, ${event.id}, ${event.type})
-        ON CONFLICT DO NOTHING`.execute(tx);
-      if (Number(inserted.numAffectedRows ?? 0) === 0) return 'duplicate';
-      const stale = event.aggregate !== undefined && !(await isCurrent(tx, event));
-      if (stale && handler.whenStale === 'skip') return 'stale';
+      const { recorded, current } = await recordInInbox(tx, event);
+      if (!recorded) return { outcome: 'duplicate', wroteEvents: false };
+      const stale = event.aggregate !== undefined && !current;
+      if (stale && handler.whenStale === 'skip') return { outcome: 'stale', wroteEvents: false };
       await handler.handle(event, tx, { stale });
-      return 'applied';
+      return { outcome: 'applied', wroteEvents: wroteEvents(tx) };
     });
   }
 
-  /** Records the aggregate's version unless a newer one was applied already (then the event is stale). */
-  async function isCurrent(tx: Transaction<DB>, event: EventEnvelope): Promise<boolean> {
-    const { type, id, version } = event.aggregate;
-    const { rows } = await sql`INSERT INTO inbox_aggregates (consumer, aggregate_type, aggregate_id, version) VALUES (${queue}, ${type}, ${id}, ${version})
-      ON CONFLICT (consumer, aggregate_type, aggregate_id) DO UPDATE SET version = excluded.version
-        WHERE inbox_aggregates.version <= excluded.version
-      RETURNING version`.execute(tx);
-    return rows.length > 0;
+  /**
+   * One round trip before the handler: the event id goes into the inbox (none inserted: a
+   * duplicate), and, for a new event, its aggregate's version into `inbox_aggregates` unless a newer
+   * one was applied already (then the event is stale: `current` false). First, the transaction's
+   * limits: an attempt that timed out may still hold this event's inbox row, so its lock is waited
+   * for only briefly (a transient failure, retried later), and PostgreSQL ends a transaction its
+   * handler left idle past the timeout, so its locks do not outlive it. The inbox insert reads its
+   * row from `limits`, so the limits are set before it can wait for a lock.
+   */
+  async function recordInInbox(tx: Transaction<DB>, event: EventEnvelope): Promise<{ recorded: boolean; current: boolean }> {
+    const aggregate = event.aggregate ?? { type: null, id: null, version: null };
+    const { rows } = await sql<{ recorded: boolean; current: boolean }>`
+      WITH limits AS (
+        SELECT set_config('lock_timeout', ${`${Math.ceil(handlerTimeoutMs / 2)}ms`}, true),
+          set_config('idle_in_transaction_session_timeout', ${`${handlerTimeoutMs}ms`}, true)
+      ), recorded AS (
+        INSERT INTO inbox (consumer, event_id, event_type) SELECT ${queue}, ${event.id}::uuid, ${event.type} FROM limits
+        ON CONFLICT DO NOTHING
+        RETURNING 1
+      ), newest AS (
+        INSERT INTO inbox_aggregates (consumer, aggregate_type, aggregate_id, version)
+        SELECT ${queue}, ${aggregate.type}::text, ${aggregate.id}::text, ${aggregate.version}::integer FROM recorded WHERE ${aggregate.type}::text IS NOT NULL
+        ON CONFLICT (consumer, aggregate_type, aggregate_id) DO UPDATE SET version = excluded.version
+          WHERE inbox_aggregates.version <= excluded.version
+        RETURNING 1
+      )
+      SELECT EXISTS (SELECT 1 FROM recorded) AS recorded, EXISTS (SELECT 1 FROM newest) AS current`.execute(tx);
+    return rows[0]!;
   }
 
   function ack(channel: ConfirmChannel, message: ConsumeMessage): void {

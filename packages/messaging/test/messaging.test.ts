@@ -15,7 +15,7 @@ import {
   type ProductCreatedV1,
   type Subscription,
 } from '@shop/contracts';
-import { buildEnvelope, connectDatabase, countUnsent, createOutbox, createOutboxRelay, migrate, platformMigrations, sql, type Kysely } from '@shop/db';
+import { buildEnvelope, connectDatabase, countUnsent, createOutbox, createOutboxRelay, migrate, platformMigrations, sql, transactionRunner, type Committed, type Kysely } from '@shop/db';
 import {
   connectBroker,
   countMessages,
@@ -85,6 +85,13 @@ describe('messaging: topology, outbox, inbox, retries and parking', function () 
     });
     consumers.push(consumer);
     return consumer;
+  }
+
+  /** Publishes what the tests left in the outbox, and gives the lease up again. */
+  async function drainOutbox(): Promise<void> {
+    const relay = createOutboxRelay({ db, publish: broker.publish, logger, pollIntervalMs: 100_000 });
+    await relay.drain();
+    await relay.stop();
   }
 
   async function inboxCount(queue: string): Promise<number> {
@@ -273,6 +280,72 @@ describe('messaging: topology, outbox, inbox, retries and parking', function () 
       expect(published[1]).to.have.length(1);
       await relays[1]!.stop();
     });
+    it('when the relay renewed its lease less than half a lease ago, then it publishes without asking for it again; once the lease ran out and another relay took it, the first publishes nothing', async () => {
+      const published: string[][] = [[], []];
+      const relays = [0, 1].map((i) =>
+        createOutboxRelay({
+          db,
+          logger,
+          pollIntervalMs: 100_000,
+          leaseMs: 1_000,
+          publish: async (messages) => {
+            published[i]!.push(...messages.map((m) => m.envelope.id));
+            await broker.publish(messages);
+          },
+        }),
+      );
+      const outbox = createOutbox('messaging-test');
+      const add = () => db.transaction().execute((tx) => outbox.add(tx, customerProfileUpdated, profileUpdated('lease'), { type: 'customer', id: randomUUID(), version: 1 }));
+      const leaseExpiry = async () => (await sql<{ expires_at: Date }>`SELECT expires_at FROM outbox_relay_lease WHERE name = 'outbox'`.execute(db)).rows[0]?.expires_at.getTime();
+
+      const first = await add();
+      expect(await relays[0]!.drain()).to.equal(1);
+      const renewedAt = await leaseExpiry();
+      const second = await add();
+      expect(await relays[0]!.drain(), 'published within the lease it holds').to.equal(1);
+      expect(await leaseExpiry(), 'the lease was not asked for again').to.equal(renewedAt);
+
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      const third = await add();
+      expect(await relays[1]!.drain(), 'the other relay takes the lease that ran out').to.equal(1);
+      const fourth = await add();
+      expect(await relays[0]!.drain(), 'the first relay asks again, and is refused').to.equal(0);
+      expect(await relays[1]!.drain()).to.equal(1);
+      expect(published[0]).to.deep.equal([first.id, second.id]);
+      expect(published[1]).to.deep.equal([third.id, fourth.id]);
+      for (const relay of relays) await relay.stop();
+    });
+
+    it('when a commit wrote no events, then waking the relay looks at nothing; rows written without a wake (another process) go out at the next poll', async () => {
+      const published: string[] = [];
+      const relay = createOutboxRelay({
+        db,
+        logger,
+        pollIntervalMs: 1_000,
+        publish: async (messages) => {
+          published.push(...messages.map((m) => m.envelope.id));
+          await broker.publish(messages);
+        },
+      });
+      relay.start();
+      await relay.drain();
+      const event = await db.transaction().execute((tx) => createOutbox('messaging-test').add(tx, customerProfileUpdated, profileUpdated('no wake'), { type: 'customer', id: randomUUID(), version: 1 }));
+      relay.wake({ wroteEvents: false });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(published, 'a commit without events woke nothing').not.to.include(event.id);
+      await eventually(() => published.includes(event.id), 5_000, 'the row published by the poll');
+      await relay.stop();
+    });
+
+    it('when a transaction of the runner writes events, then the relay is told so after the commit; one that writes none tells it so too', async () => {
+      const told: Committed[] = [];
+      const run = transactionRunner(db, (committed) => told.push(committed));
+      const outbox = createOutbox('messaging-test');
+      await run((tx) => outbox.add(tx, customerProfileUpdated, profileUpdated('told'), { type: 'customer', id: randomUUID(), version: 1 }));
+      await run((tx) => sql`SELECT 1`.execute(tx));
+      expect(told).to.deep.equal([{ wroteEvents: true }, { wroteEvents: false }]);
+      await drainOutbox();
+    });
   });
 
   describe('consumer', () => {
@@ -305,6 +378,58 @@ describe('messaging: topology, outbox, inbox, retries and parking', function () 
       await eventually(() => applied.length === 3, 5_000, 'v3 and v4 applied');
       expect(applied).to.deep.equal(['v3', 'v3 again, another event', 'v4']);
       expect(await inboxCount(queue), 'the stale event is in the inbox all the same').to.equal(4);
+    });
+
+    it('when an event carries no aggregate (published before events named one), then it is applied once all the same', async () => {
+      const queue = `test.no-aggregate-${randomUUID()}`;
+      let applied = 0;
+      consume(queue, async () => {
+        applied += 1;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const { aggregate: _dropped, ...old } = profileEvent('old');
+      const message = { routingKey: routingKeyOf(old), envelope: old as EventEnvelope };
+      await broker.publish([message]);
+      await broker.publish([message]);
+      await eventually(async () => (await inboxCount(queue)) === 1, 5_000, 'inbox row');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(applied).to.equal(1);
+    });
+
+    it("when a handler runs, then its transaction has the consumer's limits (a lock waited for half the handler timeout, idle ended at it) and afterCommit hears whether it wrote events", async () => {
+      const queue = `test.limits-${randomUUID()}`;
+      const limits: Array<[string, string]> = [];
+      const committed: Array<[string, boolean]> = [];
+      const outbox = createOutbox('messaging-test');
+      const consumer = startConsumer({
+        broker,
+        db,
+        logger,
+        subscription: testSubscription(queue),
+        retry: FAST_RETRY,
+        handlerTimeoutMs: 4_000,
+        afterCommit: ({ event, wroteEvents }) => committed.push([(event.data as CustomerProfileUpdatedV1).firstName, wroteEvents]),
+        handlers: [
+          on(customerProfileUpdated, async (event, tx) => {
+            const { rows } = await sql<{ lock: string; idle: string }>`SELECT current_setting('lock_timeout') AS lock, current_setting('idle_in_transaction_session_timeout') AS idle`.execute(tx);
+            limits.push([rows[0]!.lock, rows[0]!.idle]);
+            if (event.data.firstName === 'writes') await outbox.add(tx, customerProfileUpdated, profileUpdated('follow-up'), { type: 'customer', id: randomUUID(), version: 1 });
+          }),
+        ],
+      });
+      consumers.push(consumer);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await broker.publish([asMessage(profileEvent('writes')), asMessage(profileEvent('quiet'))]);
+      await eventually(() => committed.length === 2, 5_000, 'both handled');
+      expect(limits).to.deep.equal([
+        ['2s', '4s'],
+        ['2s', '4s'],
+      ]);
+      expect(committed).to.deep.equal([
+        ['writes', true],
+        ['quiet', false],
+      ]);
+      await drainOutbox();
     });
 
     it('when a handler fails for a permanent reason (a bug), then the event is parked at once, with no retry and no inbox row', async () => {
