@@ -40,6 +40,18 @@ describe('order service: POST /orders (checkout)', function () {
       expect((await f.checkout(order.orderId))?.status).to.equal('completed');
     });
 
+    it('when a checkout completes, then its journal lists every step started and done, and keeps the answer it gave for the key', async () => {
+      const buyer = await f.buyer();
+
+      const response = await place(buyer.token, buyer.order(), { 'idempotency-key': randomUUID() });
+
+      const steps = ['validate-customer', 'read-cart', 'price', 'reserve-stock', 'authorize-payment', 'commit-reservation', 'create-order', 'clear-cart'];
+      const journal = await f.checkout(response.body.orderId);
+      expect(journal).to.deep.include({ status: 'completed', steps_started: steps, steps_done: steps, steps_compensated: [], answer_status: 201 });
+      expect(journal?.answer_body).to.deep.equal(response.body);
+      expect(journal?.context).to.include.keys('customer', 'cart', 'totals', 'payment', 'order');
+    });
+
     it('when the order is placed, then order.placed carries the number, the e-mail, the lines, the totals and the address', async () => {
       const buyer = await f.buyer({ prices: [1500], quantities: [2] });
 
@@ -205,6 +217,22 @@ describe('order service: POST /orders (checkout)', function () {
       expect(callsFor(orderId)).to.deep.equal(['reserve', 'authorize', 'commit', 'void', 'release']);
       expect(f.fake.payments.get(orderId)?.status).to.equal('voided');
       expect(f.fake.stock.get(buyer.lines[0]!.variantId)).to.equal(5);
+    });
+
+    it('when a checkout fails after the payment, then its journal lists what started, what was done and what was undone', async () => {
+      const buyer = await f.buyer();
+      f.fake.failing.set('commit', 503);
+
+      const response = await place(buyer.token, buyer.order());
+
+      expect(response.status).to.equal(503);
+      const orderId = f.fake.callsOf('commit').at(-1)!.split(' ')[1]!;
+      expect(await f.checkout(orderId)).to.deep.include({
+        status: 'compensated',
+        steps_started: ['validate-customer', 'read-cart', 'price', 'reserve-stock', 'authorize-payment', 'commit-reservation'],
+        steps_done: ['validate-customer', 'read-cart', 'price', 'reserve-stock', 'authorize-payment'],
+        steps_compensated: ['commit-reservation', 'authorize-payment', 'reserve-stock', 'price', 'read-cart', 'validate-customer'],
+      });
     });
   });
 

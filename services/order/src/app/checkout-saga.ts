@@ -3,13 +3,13 @@ import { AppError, type Saga, type SagaStep } from '@shop/platform';
 import type { AuthorizedPayment } from '../adapters/payment.client.js';
 import type { CheckoutCustomer, ShippingChoice } from '../adapters/customer.client.js';
 import { isUniqueViolation } from '@shop/db';
-import { cartVersionOrdered, ONE_ORDER_PER_CART_VERSION } from '../db/checkout.repository.js';
+import { cartVersionOrdered, ONE_ORDER_PER_CART_VERSION, writeJournal } from '../db/checkout.repository.js';
 import { insertOrder, nextOrderSequence, recordStatusChange } from '../db/order.repository.js';
 import { assertNotEmpty, assertOnSale, type CartLine } from '../domain/checkout.js';
-import { formatOrderNumber, orderAggregate, toEventLine, type OrderLine } from '../domain/order.js';
+import { formatOrderNumber, orderAggregate, toEventLine, type Order, type OrderLine } from '../domain/order.js';
 import { assertDomestic, priceOrder, type OrderTotals } from '../domain/pricing.js';
 import type { OrderDeps } from './deps.js';
-import { lockOwnedCheckout, markPivotDone } from './checkout-journal.js';
+import { CheckoutTakenOver, pivotEntry } from './checkout-journal.js';
 
 /** What the checkout's steps know and the journal keeps (never the card). */
 export interface CheckoutContext {
@@ -34,8 +34,9 @@ export type PaymentChoice = ({ method: 'card' } & PaymentCard) | { method: 'payp
  * pivot: from there the checkout only goes forward), clear the cart. Every call across services is
  * keyed by the order id, so a step run or undone twice does the work once. The card is only known
  * to the request that placed the order: recovery never authorizes, it undoes or finishes.
+ * `placed` is told the order once it exists (the request answers with it).
  */
-export function checkoutSaga(deps: OrderDeps, owner: string, payment?: PaymentChoice): Saga<CheckoutContext> {
+export function checkoutSaga(deps: OrderDeps, owner: string, payment?: PaymentChoice, placed?: (order: Order) => void): Saga<CheckoutContext> {
   const steps: SagaStep<CheckoutContext>[] = [
     {
       name: 'validate-customer',
@@ -84,33 +85,38 @@ export function checkoutSaga(deps: OrderDeps, owner: string, payment?: PaymentCh
     },
     {
       name: PIVOT,
-      run: (c) => createOrder(deps, owner, c),
+      async run(c) {
+        const order = await createOrder(deps, owner, saga, c);
+        placed?.(order);
+        return { order: { orderNumber: order.orderNumber, createdAt: order.createdAt.toISOString() } };
+      },
     },
     {
       name: 'clear-cart',
       run: async (c) => deps.carts.clearForOrder(required(c.cart).cartId, c.orderId, required(c.cart).version),
     },
   ];
-  return { steps, pivot: PIVOT };
+  const saga = { steps, pivot: PIVOT };
+  return saga;
 }
 
 /**
- * The pivot, in one transaction: the order PENDING with its number, its first status, `order.placed`
- * and the journal's mark that it exists. Only while this runner still owns the checkout: recovery
- * that took it over may be undoing it.
+ * The pivot, in one transaction: the journal's mark that the order exists (only while this runner
+ * still owns the checkout: recovery that took it over may be undoing it), the order PENDING with
+ * its number, its first status and `order.placed`.
  */
-async function createOrder(deps: OrderDeps, owner: string, c: CheckoutContext): Promise<Partial<CheckoutContext>> {
+async function createOrder(deps: OrderDeps, owner: string, saga: Saga<CheckoutContext>, c: CheckoutContext): Promise<Order> {
   const customer = required(c.customer);
   const cart = required(c.cart);
   const totals = required(c.totals);
   const payment = required(c.payment);
   return deps.transaction(async (tx) => {
-    await lockOwnedCheckout(tx, c.orderId, owner);
-    await markPivotDone(deps, tx, c.orderId, owner, PIVOT, c, { cartId: cart.cartId, version: cart.version }).catch((err: unknown) => {
+    const at = deps.now();
+    const owned = await writeJournal(tx, c.orderId, owner, pivotEntry(deps, saga, c, { cartId: cart.cartId, version: cart.version }, at), at).catch((err: unknown) => {
       if (isUniqueViolation(err, ONE_ORDER_PER_CART_VERSION)) throw new AppError('CONFLICT', 'this cart has just been ordered; it is being emptied', { cartId: cart.cartId });
       throw err;
     });
-    const at = deps.now();
+    if (!owned) throw new CheckoutTakenOver(c.orderId);
     const orderNumber = formatOrderNumber(at.getUTCFullYear(), await nextOrderSequence(tx));
     const lineItems = cart.lines.map(toOrderLine);
     const shippingAddress: Address = customer.shippingAddress;
@@ -146,7 +152,7 @@ async function createOrder(deps: OrderDeps, owner: string, c: CheckoutContext): 
       orderAggregate(order),
     );
     deps.logger.info('order placed', { orderId: order.id, orderNumber, total: totals.total.amount });
-    return { order: { orderNumber, createdAt: at.toISOString() } };
+    return order;
   });
 }
 

@@ -14,6 +14,7 @@ import {
   type Checkout,
 } from '../db/checkout.repository.js';
 import { findOrder } from '../db/order.repository.js';
+import type { Order } from '../domain/order.js';
 import { checkoutJournal } from './checkout-journal.js';
 import { checkoutSaga, type CheckoutContext, type PaymentChoice } from './checkout-saga.js';
 import type { OrderDeps } from './deps.js';
@@ -45,18 +46,21 @@ export async function placeOrder(deps: OrderDeps, input: PlaceOrderInput): Promi
   if ('replay' in started) return started.replay;
 
   const { checkout } = started;
-  const saga = checkoutSaga(deps, owner, paymentOf(input.payment));
-  const outcome = await runSaga(saga, checkout.context, checkoutJournal(deps, checkout.id, owner));
-  return settle(deps, checkout, owner, outcome);
+  // The order as the pivot created it: the answer, with no second read of it.
+  let placed: Order | undefined;
+  const answer = () => placed && { status: 201, body: toOrderView(placed) };
+  const saga = checkoutSaga(deps, owner, paymentOf(input.payment), (order) => (placed = order));
+  const outcome = await runSaga(saga, checkout.context, checkoutJournal(deps, checkout.id, owner, saga, { answer }));
+  return settle(deps, checkout, owner, outcome, answer());
 }
 
-/** A new checkout, or the answer an earlier one with the same key gave. */
+/**
+ * A new checkout, or the answer an earlier one with the same key gave. A key is looked up only
+ * when the new checkout is refused (the key is taken, or another checkout of the customer runs):
+ * a fresh key, the usual case, costs no read.
+ */
 async function startCheckout(deps: OrderDeps, input: PlaceOrderInput, owner: string): Promise<{ checkout: Checkout<CheckoutContext> } | { replay: CheckoutAnswer }> {
   const requestHash = fingerprint(input);
-  if (input.idempotencyKey) {
-    const earlier = await findCheckoutByKey<CheckoutContext>(deps.db, input.customerId, input.idempotencyKey);
-    if (earlier) return { replay: await replay(deps, earlier, requestHash) };
-  }
   const orderId = randomUUID();
   const at = deps.now();
   try {
@@ -75,11 +79,12 @@ async function startCheckout(deps: OrderDeps, input: PlaceOrderInput, owner: str
     );
     return { checkout };
   } catch (err) {
-    if (isUniqueViolation(err, ONE_PER_IDEMPOTENCY_KEY)) {
-      const earlier = await findCheckoutByKey<CheckoutContext>(deps.db, input.customerId, input.idempotencyKey as string);
+    const refused = isUniqueViolation(err, ONE_RUNNING_PER_CUSTOMER) || isUniqueViolation(err, ONE_PER_IDEMPOTENCY_KEY);
+    if (refused && input.idempotencyKey) {
+      const earlier = await findCheckoutByKey<CheckoutContext>(deps.db, input.customerId, input.idempotencyKey);
       if (earlier) return { replay: await replay(deps, earlier, requestHash) };
     }
-    if (isUniqueViolation(err, ONE_RUNNING_PER_CUSTOMER) || isUniqueViolation(err, ONE_PER_IDEMPOTENCY_KEY)) {
+    if (refused) {
       throw new AppError('CONFLICT', 'another checkout of yours is in progress; wait for its answer');
     }
     throw err;
@@ -99,15 +104,19 @@ async function replay(deps: OrderDeps, earlier: Checkout<CheckoutContext>, reque
   throw new AppError('CONFLICT', 'a checkout with this Idempotency-Key is still in progress', { orderId: earlier.id });
 }
 
-/** Turns the saga's outcome into the answer, keeps it for the key, and leaves what is unfinished to recovery. */
-async function settle(deps: OrderDeps, checkout: Checkout<CheckoutContext>, owner: string, outcome: SagaOutcome<CheckoutContext>): Promise<CheckoutAnswer> {
+/**
+ * Turns the saga's outcome into the answer, keeps it for the key, and leaves what is unfinished to
+ * recovery. A completed checkout's journal kept its answer already (`placed`: the order it created).
+ */
+async function settle(deps: OrderDeps, checkout: Checkout<CheckoutContext>, owner: string, outcome: SagaOutcome<CheckoutContext>, placed: CheckoutAnswer | undefined): Promise<CheckoutAnswer> {
   const at = deps.now();
   if (outcome.status === 'completing' || outcome.status === 'compensating') {
     deps.logger.warn('checkout left for recovery to finish', { orderId: checkout.id, status: outcome.status, pending: outcome.pending, error: String(outcome.error) });
     await setCheckoutStatus(deps.db, checkout.id, owner, { status: outcome.status, leaseUntil: at, lastError: String(outcome.error) }, at);
   }
+  if (outcome.status === 'completed' && placed) return placed;
   if (outcome.status === 'completed' || outcome.status === 'completing') {
-    const answer = await orderAnswer(deps, checkout.id);
+    const answer = placed ?? (await orderAnswer(deps, checkout.id));
     await saveAnswer(deps.db, checkout.id, answer);
     return answer;
   }

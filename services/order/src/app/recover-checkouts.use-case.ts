@@ -25,7 +25,8 @@ export async function recoverCheckouts(deps: OrderDeps): Promise<{ completed: nu
 async function recover(deps: OrderDeps, checkout: Checkout<CheckoutContext>, owner: string): Promise<'completed' | 'compensated' | 'unfinished'> {
   const progress = { context: checkout.context, started: checkout.stepsStarted, done: checkout.stepsDone, compensated: checkout.stepsCompensated };
   try {
-    const outcome = await resumeSaga(checkoutSaga(deps, owner), progress, checkoutJournal(deps, checkout.id, owner));
+    const saga = checkoutSaga(deps, owner);
+    const outcome = await resumeSaga(saga, progress, checkoutJournal(deps, checkout.id, owner, saga, { progress }));
     if (outcome.status === 'completed') {
       if (!checkout.answer) await saveAnswer(deps.db, checkout.id, await orderAnswer(deps, checkout.id));
       deps.logger.info('checkout completed by recovery', { orderId: checkout.id });

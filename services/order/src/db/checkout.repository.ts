@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from '@shop/db';
+import type { Kysely, Selectable } from '@shop/db';
 import type { CheckoutStatus } from '../domain/checkout.js';
 import type { OrderDatabase } from './schema.js';
 
@@ -89,20 +89,40 @@ export async function cartVersionOrdered(db: Db, cartId: string, version: number
   return row !== undefined;
 }
 
-type StepList = 'steps_started' | 'steps_done' | 'steps_compensated';
+/** The journal of a checkout as its runner holds it, written whole, with a renewed lease. */
+export interface JournalEntry {
+  stepsStarted: readonly string[];
+  stepsDone: readonly string[];
+  stepsCompensated: readonly string[];
+  context: Record<string, unknown>;
+  leaseUntil: Date;
+  status?: CheckoutStatus;
+  /** The cart version the order is placed from (with the status `completing`). */
+  cart?: { cartId: string; version: number };
+  lastError?: string | null;
+  /** The answer the request gets, kept for its Idempotency-Key. */
+  answer?: { status: number; body: unknown };
+}
 
 /**
- * Records a step in one of the journal's lists (once), with the context and a renewed lease, as
- * long as `owner` still runs the checkout. False when another runner took it over.
+ * Writes the journal (its step lists, the context, the lease, and a status, the cart or the answer
+ * when given), as long as `owner` still runs the checkout. False when another runner took it over.
+ * A unique violation of ONE_ORDER_PER_CART_VERSION means the cart version was ordered already.
  */
-export async function recordStep(db: Db, id: string, owner: string, list: StepList, step: string, progress: { context?: Record<string, unknown>; leaseUntil: Date; at: Date }): Promise<boolean> {
+export async function writeJournal(db: Db, id: string, owner: string, entry: JournalEntry, at: Date): Promise<boolean> {
   const result = await db
     .updateTable('checkouts')
     .set({
-      [list]: sql<string[]>`CASE WHEN ${step} = ANY(${sql.ref(list)}) THEN ${sql.ref(list)} ELSE array_append(${sql.ref(list)}, ${step}) END`,
-      ...(progress.context && { context: JSON.stringify(progress.context) }),
-      lease_until: progress.leaseUntil,
-      updated_at: progress.at,
+      steps_started: [...entry.stepsStarted],
+      steps_done: [...entry.stepsDone],
+      steps_compensated: [...entry.stepsCompensated],
+      context: JSON.stringify(entry.context),
+      lease_until: entry.leaseUntil,
+      ...(entry.status && { status: entry.status }),
+      ...(entry.cart && { cart_id: entry.cart.cartId, cart_version: entry.cart.version }),
+      ...(entry.lastError !== undefined && { last_error: entry.lastError }),
+      ...(entry.answer && { answer_status: entry.answer.status, answer_body: JSON.stringify(entry.answer.body) }),
+      updated_at: at,
     })
     .where('id', '=', id)
     .where('owner', '=', owner)

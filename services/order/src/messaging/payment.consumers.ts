@@ -18,9 +18,10 @@ export function startPaymentConsumer(deps: OrderDeps, backbone: Backbone<OrderDa
     subscription: subscriptions.orderPaymentEvents,
     retry: backbone.retry,
     handlerTimeoutMs: backbone.handlerTimeoutMs,
-    afterCommit: () => {
-      backbone.relay.wake();
-      deps.wakeAbandonedOrders();
+    afterCommit: (committed) => {
+      backbone.relay.wake(committed);
+      // A failed payment may leave an abandoned PayPal order to cancel; nothing else does.
+      if (committed.event.type === paymentFailed.type) deps.wakeAbandonedOrders();
     },
     handlers: [
       on(paymentCaptured, (event, tx) => confirmPaidOrder(deps, tx, event.data)),
