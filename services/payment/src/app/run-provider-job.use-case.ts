@@ -10,7 +10,7 @@ import { settleVoid } from './void-payment.use-case.js';
 
 /** How long a claimed payment is left to one worker; a worker that died gives it back after that. */
 const LEASE_MS = 60_000;
-const BATCH = 20;
+const BATCH = 50;
 
 /**
  * One round of the provider job: captures to ask for (or to check on, when the provider's webhook
@@ -19,12 +19,10 @@ const BATCH = 20;
  * waiting longer, up to PROVIDER_RETRY_MAX_DELAY_MS.
  */
 export async function runProviderJob(deps: PaymentDeps): Promise<{ captures: number; voids: number; refunds: number; expiries: number }> {
-  const at = deps.now();
-  const captures = await claimDue(deps.db, 'capture_requested', at, LEASE_MS, BATCH);
-  const voids = await claimDue(deps.db, 'voiding', at, LEASE_MS, BATCH);
-  const refunds = await claimDue(deps.db, 'refunding', at, LEASE_MS, BATCH);
-  // An awaiting approval's next attempt is its deadline.
-  const expiries = await claimDue(deps.db, 'awaiting_approval', at, LEASE_MS, BATCH);
+  // One claim for every kind of work (an awaiting approval's next attempt is its deadline).
+  const claimed = await claimDue(deps.db, ['capture_requested', 'voiding', 'refunding', 'awaiting_approval'], deps.now(), LEASE_MS, BATCH);
+  const of = (status: Payment['status']) => claimed.filter((payment) => payment.status === status);
+  const [captures, voids, refunds, expiries] = [of('capture_requested'), of('voiding'), of('refunding'), of('awaiting_approval')];
   for (const payment of captures) await attempt(deps, payment, () => advanceCapture(deps, payment));
   for (const payment of voids) await attempt(deps, payment, () => settleVoid(deps, payment));
   for (const payment of refunds) await attempt(deps, payment, () => settleRefund(deps, payment));

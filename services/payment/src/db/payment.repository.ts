@@ -111,17 +111,29 @@ export async function deferAttempt(db: Db, id: string, status: Payment['status']
     .execute();
 }
 
+/** The statuses the provider job has work for, each once its next attempt is due. */
+export type DueStatus = 'awaiting_approval' | 'capture_requested' | 'voiding' | 'refunding';
+
 /**
- * Takes up to `limit` payments of a status whose next attempt is due, oldest first, and moves their
- * next attempt `leaseMs` on: another replica's job does not take them meanwhile, and one whose
- * worker died is taken again once the lease is over. No lock is held while the provider is asked.
+ * Claims up to `limit` payments in any of these statuses whose next attempt is due, the longest
+ * due first, in one statement: each gets its next attempt `leaseMs` on, so another replica's job
+ * does not take them meanwhile, and one whose worker died is taken again once the lease is over.
+ * No lock is held while the provider is asked.
  */
-export async function claimDue(db: Db, status: 'awaiting_approval' | 'capture_requested' | 'voiding' | 'refunding', at: Date, leaseMs: number, limit: number): Promise<Payment[]> {
+export async function claimDue(db: Db, statuses: readonly DueStatus[], at: Date, leaseMs: number, limit: number): Promise<Payment[]> {
   const rows = await db
     .updateTable('payments')
     .set({ next_attempt_at: new Date(at.getTime() + leaseMs) })
     .where('id', 'in', (eb) =>
-      eb.selectFrom('payments').select('id').where('status', '=', status).where('next_attempt_at', '<=', at).orderBy('next_attempt_at').limit(limit).forUpdate().skipLocked(),
+      eb
+        .selectFrom('payments')
+        .select('id')
+        .where('status', 'in', [...statuses])
+        .where('next_attempt_at', '<=', at)
+        .orderBy('next_attempt_at')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
     )
     .returningAll()
     .execute();

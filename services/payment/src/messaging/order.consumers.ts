@@ -19,8 +19,8 @@ export function startOrderConsumer(deps: PaymentDeps, backbone: Backbone<Payment
     subscription: subscriptions.paymentOrderEvents,
     retry: backbone.retry,
     handlerTimeoutMs: backbone.handlerTimeoutMs,
-    afterCommit: () => {
-      backbone.relay.wake();
+    afterCommit: (committed) => {
+      backbone.relay.wake(committed);
       deps.wakeProviderJob();
     },
     handlers: [on(orderPlaced, (event, tx) => requestCapture(deps, tx, event.data)), on(orderCancelled, (event, tx) => requestCancellation(deps, tx, event.data))],
