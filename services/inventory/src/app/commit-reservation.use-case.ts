@@ -1,5 +1,5 @@
 import { assertFound } from '@shop/platform';
-import { findReservation, markCommitted } from '../db/reservation.repository.js';
+import { commitRunningHold, findReservation, markCommitted } from '../db/reservation.repository.js';
 import { assertCommittable, EXPIRED_REASON, isExpired, reservationExpired } from '../domain/reservation.js';
 import type { InventoryDeps } from './deps.js';
 import { giveBackStock } from './give-back-stock.js';
@@ -9,8 +9,14 @@ import { toReservationView } from './reservation-view.js';
  * The order behind a hold now exists: the stock stays held until the order ships or is cancelled,
  * however long that takes. Committing again changes nothing. A hold whose time ran out is released
  * here if the sweep has not got to it yet, and either way the answer is 409 RESERVATION_EXPIRED.
+ * The usual case, a hold still running, is one statement; every other goes the careful way.
  */
 export async function commitReservation(deps: InventoryDeps, orderId: string) {
+  const running = await commitRunningHold(deps.db, orderId, deps.now());
+  if (running) {
+    deps.logger.info('reservation committed', { orderId });
+    return toReservationView(running);
+  }
   const outcome = await deps.transaction(async (tx) => {
     const reservation = await findReservation(tx, orderId, { forUpdate: true });
     assertFound(reservation, 'NOT_FOUND', 'this order has no reservation', { orderId });

@@ -70,6 +70,23 @@ export async function lockExpiredHolds(db: Db, now: Date, limit: number): Promis
   return rows.map((r) => r.order_id);
 }
 
+/**
+ * Commits the order's hold if it is still running (reserved, its time not up at `at`), in one
+ * statement that locks, checks and changes the row; undefined when it is not (expired, committed
+ * or released already, or no hold at all), for the caller to look at it.
+ */
+export async function commitRunningHold(db: Db, orderId: string, at: Date): Promise<Reservation | undefined> {
+  const row = await db
+    .updateTable('reservations')
+    .set({ status: 'committed', committed_at: at, expires_at: null, version: sql`version + 1` })
+    .where('order_id', '=', orderId)
+    .where('status', '=', 'reserved')
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', at)]))
+    .returningAll()
+    .executeTakeFirst();
+  return row && toReservation(row);
+}
+
 export async function markCommitted(db: Db, orderId: string, at: Date): Promise<Reservation> {
   return markStatus(db, orderId, 'committed', { committed_at: at, expires_at: null });
 }
