@@ -21,8 +21,10 @@ export interface CartLine {
 
 const toCart = (row: CartRow): Cart => ({ id: row.id, customerId: row.customer_id, version: row.version, updatedAt: row.updated_at });
 
-/** A customer's cart; created (once, whatever races) when they have none yet. */
+/** A customer's cart; created (once, whatever races) when they have none yet. Read first: almost every customer has one. */
 export async function ensureCustomerCart(db: Db, id: string, customerId: string): Promise<Cart> {
+  const existing = await findCartByCustomer(db, customerId);
+  if (existing) return existing;
   await db.insertInto('carts').values({ id, customer_id: customerId, token_hash: null }).onConflict((oc) => oc.column('customer_id').doNothing()).execute();
   return toCart(await db.selectFrom('carts').selectAll().where('customer_id', '=', customerId).executeTakeFirstOrThrow());
 }

@@ -10,18 +10,25 @@ export interface ProductSnapshot extends CatalogProduct {
   version: number;
 }
 
+/** The product with its variants in position order, in one query (a row per variant, one without any). */
 export async function findProduct(db: Db, productId: string): Promise<CatalogProduct | undefined> {
-  const [product, variants] = await Promise.all([
-    db.selectFrom('catalog_products').selectAll().where('product_id', '=', productId).executeTakeFirst(),
-    db.selectFrom('catalog_variants').selectAll().where('product_id', '=', productId).orderBy('position').execute(),
-  ]);
+  const rows = await db
+    .selectFrom('catalog_products as p')
+    .leftJoin('catalog_variants as v', 'v.product_id', 'p.product_id')
+    .select(['p.product_id', 'p.name', 'p.status', 'p.deleted', 'v.variant_id', 'v.sku', 'v.name as variant_name', 'v.price_amount', 'v.price_currency'])
+    .where('p.product_id', '=', productId)
+    .orderBy('v.position')
+    .execute();
+  const product = rows[0];
   if (!product) return undefined;
   return {
     productId: product.product_id,
     name: product.name,
     status: product.status,
     deleted: product.deleted,
-    variants: variants.map((v) => ({ variantId: v.variant_id, sku: v.sku, name: v.name, price: { amount: v.price_amount, currency: v.price_currency } })),
+    variants: rows.flatMap((v) =>
+      v.variant_id === null ? [] : [{ variantId: v.variant_id, sku: v.sku!, name: v.variant_name!, price: { amount: v.price_amount!, currency: v.price_currency! } }],
+    ),
   };
 }
 
