@@ -97,8 +97,8 @@ export function startNotificationService(
           renderer: deps.renderer,
           alertEmail: config.ALERT_EMAIL,
           seal: (plaintext) => sealSecret(config.MAIL_SEAL_KEY, plaintext),
-          mailQueued: () => {
-            backbone.relay.wake();
+          mailQueued: (committed) => {
+            backbone.relay.wake(committed);
             wakeDispatcher();
           },
         },

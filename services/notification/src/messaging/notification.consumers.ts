@@ -18,6 +18,7 @@ import {
   paymentRefundFailed,
   subscriptions,
 } from '@shop/contracts';
+import type { Committed } from '@shop/db';
 import { on, startConsumer, type Backbone, type Consumer } from '@shop/messaging';
 import { onCartExpired } from '../app/cart-mails.js';
 import { onEmailChanged, onProfileUpdated, onRegistered, onSuspended, onVerificationRequested } from '../app/customer-mails.js';
@@ -29,8 +30,8 @@ import { onLowStock, onOutOfStock, onUnmatchedTracking } from '../app/staff-aler
 import type { NotificationDatabase } from '../db/schema.js';
 
 export interface NotificationConsumerOptions extends MailingDeps {
-  /** Called after a mail is queued: the dispatcher sends it now instead of at its next poll. */
-  mailQueued: () => void;
+  /** Called after an event's mails are queued: the dispatcher sends them now instead of at its next poll. */
+  mailQueued: (committed: Committed) => void;
 }
 
 /**
