@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import CircuitBreaker from 'opossum';
 import { AppError, statusOf, type ErrorCode } from '../errors.js';
 import { currentContext } from '../context.js';
@@ -55,26 +57,61 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
   const { name, logger } = options;
   const base = options.baseUrl.replace(/\/+$/, '');
 
-  async function call(method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<ServiceResponse> {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        ...headers,
-        accept: 'application/json',
-        [CORRELATION_HEADER]: currentContext().correlationId,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(options.timeoutMs),
+  // node:http over keep-alive connections rather than fetch: a call costs a fraction of the CPU
+  // (no web streams). An idle connection is closed before the server's announced keep-alive
+  // timeout runs out (the agent reads its Keep-Alive header), so a call never takes one the server
+  // is closing; the agent's own timeout only caps how long an idle connection is kept.
+  const secure = base.startsWith('https:');
+  const agent = new (secure ? https : http).Agent({ keepAlive: true, timeout: 60_000 });
+  const transport = secure ? https : http;
+
+  function call(method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<ServiceResponse> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const request = transport.request(`${base}${path}`, {
+        method,
+        agent,
+        headers: {
+          ...headers,
+          accept: 'application/json',
+          [CORRELATION_HEADER]: currentContext().correlationId,
+          ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+        },
+      });
+      // The whole call, answer included, has `timeoutMs`; a silent one is cut and fails.
+      const timer = setTimeout(() => request.destroy(new Error(`${name} did not answer within ${options.timeoutMs} ms`)), options.timeoutMs).unref();
+      const fail = (err: Error) => {
+        clearTimeout(timer);
+        reject(err);
+      };
+      request.on('error', fail);
+      request.once('response', (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('error', fail);
+        // The connection ended before the whole answer came (the server died, or the timer cut it).
+        response.once('close', () => {
+          if (!response.complete) fail(new Error(`${name} closed the connection before answering in full`));
+        });
+        response.once('end', () => {
+          clearTimeout(timer);
+          const status = response.statusCode ?? 0;
+          if (status >= 500) return reject(new ServerFailure(`${name} answered ${status}`));
+          try {
+            resolve({ status, body: text ? JSON.parse(text) : undefined });
+          } catch (err) {
+            reject(err as Error);
+          }
+        });
+      });
+      request.end(payload);
     });
-    const text = await response.text();
-    if (response.status >= 500) throw new ServerFailure(`${name} answered ${response.status}`);
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
   }
 
   const breaker = new CircuitBreaker(call, {
     name,
-    // fetch's own signal ends a silent call.
+    // The call's own timer ends a silent call.
     timeout: false,
     errorThresholdPercentage: options.errorThresholdPercentage ?? 50,
     volumeThreshold: options.volumeThreshold ?? 5,
@@ -100,6 +137,7 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
     close() {
       openClients.delete(tracked);
       breaker.shutdown();
+      agent.destroy();
     },
   };
 }
