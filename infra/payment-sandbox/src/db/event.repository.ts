@@ -42,8 +42,17 @@ const toEvent = (row: EventRow): StoredEvent => ({
   lastError: row.last_error,
 });
 
+// Transactions that stored events; weak, so a finished transaction is forgotten with it.
+const withEvents = new WeakSet<object>();
+
+/** Whether the transaction stored events (so the delivery job has something to send once it commits). */
+export function storedEvents(tx: Db): boolean {
+  return withEvents.has(tx);
+}
+
 /** Stores an event; called in the transaction of the change it tells of, so neither exists without the other. */
 export async function insertEvent(db: Db, event: NewEvent): Promise<void> {
+  withEvents.add(db);
   await db
     .insertInto('events')
     .values({

@@ -11,6 +11,6 @@ export interface ApiDeps {
   /** Where a shopper's browser reaches the sandbox (PUBLIC_URL): approval pages are under it. */
   publicUrl: string;
   now: () => Date;
-  /** Called after a change committed: the delivery job sends its events at once. */
+  /** Called after a change that stored webhook events committed: the delivery job sends them at once. */
   afterCommit: () => void;
 }

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Kysely } from '@shop/db';
 import type { UseCaseContext } from '../app/deps.js';
+import { storedEvents } from '../db/event.repository.js';
 import { claimKey, findKey, saveAnswer } from '../db/idempotency.repository.js';
 import type { SandboxDatabase } from '../db/schema.js';
 import { errorBody, ProviderError } from '../errors.js';
@@ -65,9 +66,15 @@ export async function idempotently(deps: ApiDeps, req: Request, res: Response, w
   const key = req.get(IDEMPOTENCY_HEADER)!;
   const route = `${req.method} ${req.baseUrl}${req.path}`;
   const hash = requestHash(deps.apiKey, req.body);
-  const outcome = await deps.db.transaction().execute((tx) => runOnce(tx, deps.now(), route, key, hash, work));
+  let stored = false;
+  const outcome = await deps.db.transaction().execute(async (tx) => {
+    const done = await runOnce(tx, deps.now(), route, key, hash, work);
+    stored = storedEvents(tx);
+    return done;
+  });
   if (outcome.replayed) res.set('Idempotent-Replayed', 'true');
-  else deps.afterCommit();
+  // Only a change that stored webhook events gives the delivery job work.
+  else if (stored) deps.afterCommit();
   const { status, body } = outcome.answer;
   deps.logger.info('request answered', { route, status, code: (body as { error?: { code?: string } }).error?.code, replayed: outcome.replayed });
   return outcome.answer;
