@@ -1,111 +1,85 @@
 /**
- * Benchmark (a script, not a test): starts the customer, catalog, inventory and cart services and
- * the gateway as their own processes on scratch databases and a scratch vhost, fills the catalog
- * with 10,000 products (and the cart's and inventory's copies of 500 of them), loads them with
- * autocannon, and writes the figures and the query plans of the shopper queries to
- * docs/benchmarks.md. `pnpm bench` (BENCH_SECONDS, BENCH_CONNECTIONS,
- * BENCH_PRODUCTS to change the load).
+ * `npm run bench`: every performance row of the shop in one run, written to docs/benchmarks.md.
+ *
+ * 1. References: a bare `node:http` server answering a canned body, a bare keep-alive `node:http`
+ *    proxy in front of it, and the gateway (compiled, every check on) in front of the same server.
+ * 2. The whole shop, compiled, on scratch databases and a scratch vhost, with 10,000 products:
+ *    browsing through the gateway (category page, text query, sort, product details), each beside
+ *    the bare server answering a body of the same size; `GET /cart`; checkout with 10 buyers.
+ * 3. `npm start` itself, as a newcomer runs it on a warm install: how long until the gateway
+ *    answers, and what every process of the idle shop holds in memory.
+ *
+ * Each load row is autocannon with 20 connections (BENCH_CONNECTIONS) for 10 s (BENCH_SECONDS)
+ * after a 3 s warm-up. BENCH_PROFILE=<dir> writes a V8 CPU profile of each process there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
-import net, { type AddressInfo } from 'node:net';
+import { readFile, readdir } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { deleteTestVhost, dropTestDatabases, testAmqpUrl, testDatabaseUrl } from '@shop/testkit';
 import { findListedProduct, browseProducts } from '../services/catalog/src/db/product.repository';
 import { subtreeIds } from '../services/catalog/src/db/category.repository';
 import type { CatalogDatabase } from '../services/catalog/src/db/schema';
+import { cpuSnapshot, cpuUse, root, runBenchmark, startedProcesses, stopProcess, writeBenchmarkSection } from './bench-kit';
+import { startReferences } from './bench-hop';
+import { buildShop, startShop, type Shop } from './bench-shop';
+import { checkoutRow, checkoutSection } from './bench-checkout';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const productCount = Number(process.env.BENCH_PRODUCTS ?? 10_000);
-const admin = { email: 'bench-admin@shop.local', password: 'Bench12345' };
-const children: ChildProcess[] = [];
+const warmUpSeconds = 3;
+const goalsHeading = '## Performance goals';
 
-interface Scenario {
+/** One measured load. */
+interface LoadRow {
   name: string;
-  method: 'GET' | 'POST';
-  /** Path under the service; a list is cycled through, one path per request. */
-  path: string | string[];
-  body?: unknown;
-  /** Bodies and headers cycled through, one pair per request (instead of `body`). */
-  cycle?: Array<{ body: unknown; headers: Record<string, string> }>;
-  token?: boolean;
-  /** The service that answers it directly. */
-  direct: string;
-}
-
-interface Result {
-  scenario: string;
-  target: 'direct' | 'gateway';
   requestsPerSecond: number;
   p50: number;
   p99: number;
   non2xx: number;
+  /** Bytes of the answer's body. */
+  bytes?: number;
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+interface LoadSpec {
+  base: string;
+  /** Paths under `base`, one request each in turn. */
+  paths: string[];
+  headers?: Record<string, string>;
 }
 
-function startProcess(entry: string, env: Record<string, string>): void {
-  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', path.join(root, entry)], {
-    cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  children.push(child);
-}
-
-async function waitReady(url: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/health/ready`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not become ready`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-async function run(base: string, scenario: Scenario, token: string, duration = seconds): Promise<autocannon.Result> {
-  const paths = Array.isArray(scenario.path) ? scenario.path : [scenario.path];
-  const cycle = scenario.cycle?.map((c) => ({ body: JSON.stringify(c.body), headers: c.headers }));
-  const prefix = new URL(base).pathname.replace(/\/$/, '');
+/** autocannon on `spec` for `duration` seconds, cycling through its paths. */
+async function load(spec: LoadSpec, duration: number): Promise<autocannon.Result> {
+  const prefix = new URL(spec.base).pathname.replace(/\/$/, '');
   let next = 0;
-  let nextBody = 0;
   return autocannon({
-    url: base,
+    url: spec.base,
     connections,
     duration,
+    headers: spec.headers,
     requests: [
       {
-        method: scenario.method,
-        headers: { 'content-type': 'application/json', ...(scenario.token ? { authorization: `Bearer ${token}` } : {}) },
-        body: scenario.body === undefined ? undefined : JSON.stringify(scenario.body),
         setupRequest: (request) => {
-          next = (next + 1) % paths.length;
-          if (!cycle) return { ...request, path: `${prefix}${paths[next]}` };
-          nextBody = (nextBody + 1) % cycle.length;
-          const { body, headers } = cycle[nextBody]!;
-          return { ...request, path: `${prefix}${paths[next]}`, body, headers: { ...request.headers, ...headers } };
+          next = (next + 1) % spec.paths.length;
+          return { ...request, path: `${prefix}${spec.paths[next]}` };
         },
       },
     ],
   });
 }
 
+/** A warm-up, then the recorded run. */
+async function measure(name: string, spec: LoadSpec, bytes?: number): Promise<LoadRow> {
+  await load(spec, warmUpSeconds);
+  process.stdout.write(`${name} ... `);
+  const r = await load(spec, seconds);
+  const row = { name, requestsPerSecond: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx + r.errors + r.timeouts, ...(bytes !== undefined && { bytes }) };
+  process.stdout.write(`${row.requestsPerSecond.toFixed(0)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, non-2xx/errors ${row.non2xx}\n`);
+  return row;
+}
 /**
  * Fills the catalog's database the way an import would: a three-level tree (3 x 4 x 4) and the
  * products spread over its leaves, one to three variants each, all active, most in stock.
@@ -194,15 +168,6 @@ async function seedCartAndStock(catalogUrl: string, cartUrl: string, inventoryUr
   }
 }
 
-/** 200 guest carts, and for each of 10 variants a request adding one of it to each cart. */
-async function guestCartAdds(cartUrl: string, variants: Array<{ productId: string; variantId: string }>) {
-  const tokens: string[] = [];
-  for (let i = 0; i < 200; i += 1) {
-    const response = await fetch(`${cartUrl}/carts/guest`, { method: 'POST' });
-    tokens.push(((await response.json()) as { cartToken: string }).cartToken);
-  }
-  return variants.flatMap((v) => tokens.map((token) => ({ body: { productId: v.productId, variantId: v.variantId, quantity: 1 }, headers: { 'x-cart-token': token } })));
-}
 
 /** EXPLAIN (ANALYZE) of every statement a piece of repository code runs, with its real parameters. */
 async function plansOf(url: string, work: (db: Kysely<CatalogDatabase>) => Promise<unknown>): Promise<string[]> {
@@ -227,194 +192,303 @@ async function plansOf(url: string, work: (db: Kysely<CatalogDatabase>) => Promi
   }
 }
 
-async function main(): Promise<void> {
-  const amqp = await testAmqpUrl();
-  const [customerPort, catalogPort, inventoryPort, cartPort, gatewayPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
-  // Probes answer on each process's operations port.
-  const [customerOps, catalogOps, inventoryOps, cartOps, gatewayOps] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
-  const opsUrl = (port: number) => `http://127.0.0.1:${port}`;
-  const customerUrl = `http://127.0.0.1:${customerPort}`;
-  const catalogUrl = `http://127.0.0.1:${catalogPort}`;
-  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  const inventoryUrl = `http://127.0.0.1:${inventoryPort}`;
-  const cartUrl = `http://127.0.0.1:${cartPort}`;
-  const catalogDatabase = testDatabaseUrl('bench_catalog');
-  const inventoryDatabase = testDatabaseUrl('bench_inventory');
-  const cartDatabase = testDatabaseUrl('bench_cart');
-  startProcess('services/customer/src/main.ts', {
-    PORT: String(customerPort),
-    OPS_PORT: String(customerOps),
-    DATABASE_URL: testDatabaseUrl('bench_customer'),
-    AMQP_URL: amqp,
-    ADMIN_EMAIL: admin.email,
-    ADMIN_PASSWORD: admin.password,
-  });
-  startProcess('services/catalog/src/main.ts', {
-    PORT: String(catalogPort),
-    OPS_PORT: String(catalogOps),
-    DATABASE_URL: catalogDatabase,
-    AMQP_URL: amqp,
-    JWKS_URL: `${customerUrl}/auth/jwks`,
-  });
-  startProcess('services/inventory/src/main.ts', {
-    PORT: String(inventoryPort),
-    OPS_PORT: String(inventoryOps),
-    DATABASE_URL: inventoryDatabase,
-    AMQP_URL: amqp,
-    JWKS_URL: `${customerUrl}/auth/jwks`,
-    CATALOG_BACKFILL: 'false',
-  });
-  startProcess('services/cart/src/main.ts', {
-    PORT: String(cartPort),
-    OPS_PORT: String(cartOps),
-    DATABASE_URL: cartDatabase,
-    AMQP_URL: amqp,
-    JWKS_URL: `${customerUrl}/auth/jwks`,
-    INVENTORY_SERVICE_URL: inventoryUrl,
-    CATALOG_BACKFILL: 'false',
-  });
-  for (const ops of [customerOps, catalogOps, inventoryOps, cartOps]) await waitReady(opsUrl(ops));
-  startProcess('gateway/src/main.ts', {
-    PORT: String(gatewayPort),
-    OPS_PORT: String(gatewayOps),
-    AMQP_URL: amqp,
-    CUSTOMER_SERVICE_URL: customerUrl,
-    CATALOG_SERVICE_URL: catalogUrl,
-    INVENTORY_SERVICE_URL: inventoryUrl,
-    CART_SERVICE_URL: cartUrl,
-    RATE_LIMIT_MAX: '100000000',
-    AUTH_RATE_LIMIT_MAX: '100000000',
-  });
-  await waitReady(opsUrl(gatewayOps));
 
-  process.stdout.write(`seeding ${productCount} products ... `);
-  const seedPool = new pg.Pool({ connectionString: catalogDatabase, max: 1 });
-  const seedDb = new Kysely<CatalogDatabase>({ dialect: new PostgresDialect({ pool: seedPool }) });
-  const { midCategory, productIds } = await seedCatalog(seedDb).finally(() => seedDb.destroy());
-  process.stdout.write('done\n');
-
-  const login = await fetch(`${customerUrl}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(admin) });
-  const { accessToken, customer } = (await login.json()) as { accessToken: string; customer: { id: string } };
-  process.stdout.write('copying 500 products into the cart and inventory, and a cart of 10 lines ... ');
-  const cartVariants = await seedCartAndStock(catalogDatabase, cartDatabase, inventoryDatabase, productIds, customer.id);
-  process.stdout.write('done\n');
-
-  const scenarios: Scenario[] = [
-    { name: 'POST /auth/login', method: 'POST', path: '/auth/login', body: admin, direct: customerUrl },
-    { name: 'GET /customers/me', method: 'GET', path: '/customers/me', token: true, direct: customerUrl },
-    { name: 'GET /products?pageSize=20&categoryId=…', method: 'GET', path: `/products?pageSize=20&categoryId=${midCategory}`, direct: catalogUrl },
-    { name: 'GET /products?pageSize=20&q=ceramic', method: 'GET', path: '/products?pageSize=20&q=ceramic', direct: catalogUrl },
-    { name: 'GET /products/:id (500 ids in turn)', method: 'GET', path: productIds.map((id) => `/products/${id}`), direct: catalogUrl },
-    { name: 'GET /cart (10 lines)', method: 'GET', path: '/cart', token: true, direct: cartUrl },
-    // Each request adds one of one of 10 variants to one of 200 guest carts in turn: carts stay small, as
-    // shoppers' are (a stock query to the inventory, then one transaction with its outbox row).
-    { name: 'POST /cart/items (200 guest carts)', method: 'POST', path: '/cart/items', cycle: await guestCartAdds(cartUrl, cartVariants.slice(10, 20)), direct: cartUrl },
-  ];
-  const results: Result[] = [];
-  // BENCH_ONLY=customers runs the scenarios whose name contains it (for a quick look, no report).
-  const only = process.env.BENCH_ONLY;
-  for (const scenario of scenarios.filter((s) => !only || s.name.includes(only))) {
-    const targets = [['direct', scenario.direct], ['gateway', `${gatewayUrl}/api/v1`]] as const;
-    // An unrecorded warm-up through the gateway warms both processes, so neither row pays for JIT.
-    await run(targets[1][1], scenario, accessToken, Math.min(3, seconds));
-    for (const [target, base] of targets) {
-      process.stdout.write(`${scenario.name} (${target}) ... `);
-      const r = await run(base, scenario, accessToken);
-      const result = { scenario: scenario.name, target, requestsPerSecond: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx + r.errors };
-      process.stdout.write(`${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, non-2xx ${result.non2xx}\n`);
-      results.push(result);
-    }
-  }
-
-  if (only) return;
-  const base = { sort: '-createdAt' as const, page: 1, pageSize: 20 };
-  const plans = {
-    'category filter (a level-2 category and its sub-categories), newest first': await plansOf(catalogDatabase, async (db) =>
-      browseProducts(db, { ...base, categoryIds: await subtreeIds(db, midCategory) }),
-    ),
-    'text query "ceramic", newest first': await plansOf(catalogDatabase, (db) => browseProducts(db, { ...base, q: 'ceramic' })),
-    'product details': await plansOf(catalogDatabase, (db) => findListedProduct(db, productIds[0] as string)),
-  };
-  await writeReport(results, plans);
+/** The length of a route's body, as the gateway answers it. */
+async function bodyBytes(url: string, headers: Record<string, string> = {}): Promise<number> {
+  const response = await fetch(url, { headers });
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  return (await response.arrayBuffer()).byteLength;
 }
 
-async function writeReport(results: Result[], plans: Record<string, string[]>): Promise<void> {
-  const rows = results.map((r) => `| ${r.scenario} | ${r.target} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} |`);
-  const overhead = [...new Set(results.map((r) => r.scenario))].map((scenario) => {
-    const direct = results.find((r) => r.scenario === scenario && r.target === 'direct');
-    const gateway = results.find((r) => r.scenario === scenario && r.target === 'gateway');
-    if (!direct || !gateway) return '';
-    const ratio = gateway.requestsPerSecond / direct.requestsPerSecond;
-    return `| ${scenario} | ${ratio.toFixed(2)} | ${((1 - ratio) * 100).toFixed(1)}% |`;
+/** Resident memory of a process in MiB (VmRSS), or undefined once it is gone. */
+async function rssMiB(pid: number): Promise<number | undefined> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
+  return kb ? Number(kb) / 1024 : undefined;
+}
+
+/** The descendants of a process, from /proc (Linux), with their command lines. */
+async function descendants(pid: number): Promise<Array<{ pid: number; command: string }>> {
+  const parents = new Map<number, number[]>();
+  const commands = new Map<number, string>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    if (!stat) continue;
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+    commands.set(Number(entry), (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0').join(' ').trim());
+  }
+  const found: Array<{ pid: number; command: string }> = [];
+  const visit = (p: number) => {
+    for (const child of parents.get(p) ?? []) {
+      found.push({ pid: child, command: commands.get(child) ?? '' });
+      visit(child);
+    }
+  };
+  visit(pid);
+  return found;
+}
+
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
   });
-  const planText = Object.entries(plans)
+}
+
+/** What `npm start` took and held. */
+interface StartRow {
+  /** From running `npm start` to the gateway's first 200 on `GET /api/v1/products`. */
+  gatewayAnswersSeconds: number;
+  /** Until the launcher said every process was ready. */
+  allReadySeconds: number;
+  /** Each process of the shop idle 10 s after start, by name. */
+  rss: Array<{ name: string; mib: number }>;
+  /** The processes that start the shop rather than being it (npm, the bootstrap, the launcher). */
+  starters: Array<{ name: string; mib: number }>;
+}
+
+/** The ports `npm start` listens on; the measurement is skipped when one of them is taken. */
+const startPorts = [8080, 9080, 1025, 8025, 4010, 9010, ...[1, 2, 3, 4, 5, 6, 7].flatMap((n) => [3000 + n, 9000 + n])];
+
+/**
+ * Runs `npm start` as a newcomer would on a warm install (dependencies installed, built once,
+ * databases created by an earlier start): time to the gateway's first answer, then RSS per process
+ * once the shop has idled for 10 s. Stops it with SIGTERM, as Ctrl-C would.
+ */
+async function measureNpmStart(): Promise<StartRow> {
+  const started = Date.now();
+  // A process group of its own, so stopping it reaches npm's children too.
+  const npm = spawn('npm', ['start'], { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  const exited = new Promise((resolve) => npm.once('exit', resolve));
+  let output = '';
+  npm.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  try {
+    let gatewayAnswersSeconds = NaN;
+    for (;;) {
+      if (npm.exitCode !== null) throw new Error(`npm start exited (${npm.exitCode}):\n${output.slice(-2000)}`);
+      const ok = await fetch('http://127.0.0.1:8080/api/v1/products?pageSize=1').then((r) => r.ok, () => false);
+      if (ok) {
+        gatewayAnswersSeconds = (Date.now() - started) / 1000;
+        break;
+      }
+      if (Date.now() - started > 180_000) throw new Error('the gateway did not answer within 180 s of npm start');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    while (!output.includes('The shop is running')) {
+      if (npm.exitCode !== null) throw new Error(`npm start exited (${npm.exitCode}):\n${output.slice(-2000)}`);
+      if (Date.now() - started > 180_000) throw new Error('npm start did not report the shop running within 180 s');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const allReadySeconds = Number(/every process ready ([\d.]+) s/.exec(output)?.[1] ?? NaN);
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    const rss: StartRow['rss'] = [];
+    const starters: StartRow['starters'] = [];
+    starters.push({ name: 'npm', mib: (await rssMiB(npm.pid!)) ?? 0 });
+    for (const { pid, command } of await descendants(npm.pid!)) {
+      const mib = await rssMiB(pid);
+      if (mib === undefined) continue;
+      const shopProcess = /\/(services|gateway|infra|packages)\/([\w-]+)\/(?:[\w-]+\/)?dist\/main\.js/.exec(command);
+      if (shopProcess) rss.push({ name: shopProcess[2]!, mib });
+      else starters.push({ name: /launcher/.test(command) ? 'launcher (tsx)' : /bootstrap/.test(command) ? 'bootstrap' : /esbuild/.test(command) ? 'esbuild (tsx)' : command.split(' ')[0]!, mib });
+    }
+    return { gatewayAnswersSeconds, allReadySeconds, rss, starters };
+  } finally {
+    // As Ctrl-C in a terminal would: SIGTERM to the whole group, each process stops its own way.
+    process.kill(-npm.pid!, 'SIGTERM');
+    const force = setTimeout(() => process.kill(-npm.pid!, 'SIGKILL'), 20_000);
+    await exited;
+    while ((await descendantsGone(npm.pid!)) === false) await new Promise((resolve) => setTimeout(resolve, 200));
+    clearTimeout(force);
+  }
+}
+
+/** Whether no process of the group `pgid` is left (Linux: field 5 of /proc/<pid>/stat). */
+async function descendantsGone(pgid: number): Promise<boolean> {
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    if (stat && Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) === pgid) return false;
+  }
+  return true;
+}
+
+/** The shop's products and a customer's cart, as an import would fill them. */
+async function seedShop(shop: Shop) {
+  process.stdout.write(`seeding ${productCount.toLocaleString('en-US')} products ... `);
+  const catalogUrl = shop.processes.catalog.databaseUrl!;
+  const seedPool = new pg.Pool({ connectionString: catalogUrl, max: 1 });
+  const seedDb = new Kysely<CatalogDatabase>({ dialect: new PostgresDialect({ pool: seedPool }) });
+  const { midCategory, productIds } = await seedCatalog(seedDb).finally(() => seedDb.destroy());
+  const login = await fetch(`${shop.apiUrl}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(shop.admin) });
+  const { accessToken, customer } = (await login.json()) as { accessToken: string; customer: { id: string } };
+  await seedCartAndStock(catalogUrl, shop.processes.cart.databaseUrl!, shop.processes.inventory.databaseUrl!, productIds, customer.id);
+  process.stdout.write('done\n');
+  return { midCategory, productIds, accessToken };
+}
+
+/** A ratio against its goal, as a table cell. */
+const verdict = (met: boolean) => (met ? 'met' : '**not met**');
+const ratio = (a: LoadRow, b: LoadRow) => a.requestsPerSecond / b.requestsPerSecond;
+const loadCells = (r: LoadRow) => `${r.requestsPerSecond.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx}`;
+
+async function main(): Promise<void> {
+  const profileDir = process.env.BENCH_PROFILE;
+  const at = new Date();
+  const loadAverage = os.loadavg().map((l) => l.toFixed(2)).join(', ');
+  buildShop();
+
+  // 1. The references and the gateway's hop.
+  const refs = await startReferences();
+  const canned = (bytes: number): LoadSpec => ({ base: refs.server.url, paths: [`/api/v1/products?bytes=${bytes}`] });
+  const hopBytes = 4_700;
+  const bareServer = await measure(`bare server, ${hopBytes} B`, canned(hopBytes), hopBytes);
+  const bareProxy = await measure('bare proxy -> bare server', { base: refs.proxy.url, paths: [`/api/v1/products?bytes=${hopBytes}`] }, hopBytes);
+  const gatewayHop = await measure('gateway -> bare server', { base: refs.gateway.url, paths: [`/api/v1/products?bytes=${hopBytes}`], headers: { authorization: `Bearer ${refs.token}` } }, hopBytes);
+
+  // 2. The whole shop.
+  const shop = await startShop({ echo: false, ...(profileDir && { cpuProfileDir: profileDir }) });
+  const { midCategory, productIds, accessToken } = await seedShop(shop);
+  const api = shop.apiUrl;
+  const browsing: Array<{ name: string; paths: string[] }> = [
+    { name: 'GET /products?categoryId=…&pageSize=20 (category page)', paths: [`/products?categoryId=${midCategory}&pageSize=20`] },
+    { name: 'GET /products?q=ceramic&pageSize=20 (text query)', paths: ['/products?q=ceramic&pageSize=20'] },
+    { name: 'GET /products?sort=price&pageSize=20 (sorted)', paths: ['/products?sort=price&pageSize=20'] },
+    { name: 'GET /products/:id (500 ids in turn)', paths: productIds.map((id) => `/products/${id}`) },
+  ];
+  const browseRows: Array<{ row: LoadRow; reference: LoadRow }> = [];
+  for (const { name, paths } of browsing) {
+    // A body the size of the route's own (the product pages differ a little: their mean).
+    const sizes = await Promise.all(paths.slice(0, 20).map((p) => bodyBytes(`${api}${p}`)));
+    const bytes = Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length);
+    const row = await measure(name, { base: api, paths }, bytes);
+    const reference = await measure(`bare server, ${bytes} B`, canned(bytes), bytes);
+    browseRows.push({ row, reference });
+  }
+  const auth = { authorization: `Bearer ${accessToken}` };
+  const cart = await measure('GET /cart (10 lines)', { base: api, paths: ['/cart'], headers: auth }, await bodyBytes(`${api}/cart`, auth));
+  const productDetails = browseRows[3]!.row;
+
+  process.stdout.write('checkout, 10 buyers ... ');
+  const checkout = await checkoutRow(shop, { seconds: Number(process.env.BENCH_CHECKOUT_SECONDS ?? 20), buyers: 10 });
+  process.stdout.write(`${checkout.figures.ordersPerSecond.toFixed(1)} orders/s, POST /orders p99 ${checkout.figures.orderP99.toFixed(0)} ms\n`);
+
+  const plans = {
+    'category page (a level-2 category and its sub-categories), newest first': await plansOf(shop.processes.catalog.databaseUrl!, async (db) =>
+      browseProducts(db, { sort: '-createdAt', page: 1, pageSize: 20, categoryIds: await subtreeIds(db, midCategory) }),
+    ),
+    'text query "ceramic", newest first': await plansOf(shop.processes.catalog.databaseUrl!, (db) => browseProducts(db, { sort: '-createdAt', page: 1, pageSize: 20, q: 'ceramic' })),
+    'sorted by price': await plansOf(shop.processes.catalog.databaseUrl!, (db) => browseProducts(db, { sort: 'price', page: 1, pageSize: 20 })),
+    'product details': await plansOf(shop.processes.catalog.databaseUrl!, (db) => findListedProduct(db, productIds[0] as string)),
+  };
+
+  // 3. `npm start`, on a quiet machine: everything this script started is stopped first.
+  for (const { child } of [...startedProcesses()].reverse()) await stopProcess(child as ChildProcess);
+  let start: StartRow | string;
+  const taken = [];
+  for (const port of startPorts) if (await portAnswers(port)) taken.push(port);
+  if (taken.length) start = `not measured: ports ${taken.join(', ')} of \`npm start\` are in use`;
+  else {
+    process.stdout.write('npm start (an unrecorded first start creates its databases) ... ');
+    await measureNpmStart();
+    start = await measureNpmStart();
+    process.stdout.write(`gateway answered after ${start.gatewayAnswersSeconds.toFixed(1)} s; idle shop ${start.rss.reduce((a, r) => a + r.mib, 0).toFixed(0)} MiB\n`);
+  }
+
+  await writeReport({ at, loadAverage, bareServer, bareProxy, gatewayHop, browseRows, cart, productDetails, checkout, start, plans });
+  await writeBenchmarkSection('## Checkout through the gateway', checkoutSection(checkout));
+}
+
+interface Report {
+  at: Date;
+  loadAverage: string;
+  bareServer: LoadRow;
+  bareProxy: LoadRow;
+  gatewayHop: LoadRow;
+  browseRows: Array<{ row: LoadRow; reference: LoadRow }>;
+  cart: LoadRow;
+  productDetails: LoadRow;
+  checkout: Awaited<ReturnType<typeof checkoutRow>>;
+  start: StartRow | string;
+  plans: Record<string, string[]>;
+}
+
+async function writeReport(r: Report): Promise<void> {
+  const hop = ratio(r.gatewayHop, r.bareProxy);
+  const shopRss = typeof r.start === 'string' ? NaN : r.start.rss.reduce((a, p) => a + p.mib, 0);
+  const goals = [
+    `| gateway hop: gateway / bare proxy, requests/s | >= 0.60 | ${hop.toFixed(2)} | ${verdict(hop >= 0.6)} |`,
+    ...r.browseRows.map(({ row, reference }) => {
+      const share = ratio(row, reference);
+      return `| ${row.name}: share of the bare server (${row.bytes} B), p99 | >= 0.25, < 20 ms | ${share.toFixed(2)}, ${row.p99} ms | ${verdict(share >= 0.25 && row.p99 < 20 && row.non2xx === 0)} |`;
+    }),
+    `| GET /cart / GET /products/:id, requests/s | >= 1.00 | ${ratio(r.cart, r.productDetails).toFixed(2)} | ${verdict(ratio(r.cart, r.productDetails) >= 1)} |`,
+    `| checkout, 10 buyers: orders/s, POST /orders p99 | >= 50, < 300 ms | ${r.checkout.figures.ordersPerSecond.toFixed(1)}, ${r.checkout.figures.orderP99.toFixed(0)} ms | ${verdict(r.checkout.figures.ordersPerSecond >= 50 && r.checkout.figures.orderP99 < 300)} |`,
+    typeof r.start === 'string'
+      ? `| footprint and start-up | < 1 GiB, < 15 s | ${r.start} | not measured |`
+      : `| idle shop (10 processes), resident memory | < 1 GiB | ${shopRss.toFixed(0)} MiB | ${verdict(shopRss < 1024)} |\n| \`npm start\` to the gateway's first answer (warm install) | < 15 s | ${r.start.gatewayAnswersSeconds.toFixed(1)} s | ${verdict(r.start.gatewayAnswersSeconds < 15)} |`,
+  ];
+  const loads = [
+    `| bare server (canned ${r.bareServer.bytes} B) | ${loadCells(r.bareServer)} |`,
+    `| bare keep-alive proxy -> bare server | ${loadCells(r.bareProxy)} |`,
+    `| gateway -> bare server (token check, rate limit, correlation id, breaker, metrics) | ${loadCells(r.gatewayHop)} |`,
+    ...r.browseRows.flatMap(({ row, reference }) => [`| ${row.name}, ${row.bytes} B, through the gateway | ${loadCells(row)} |`, `| bare server, ${reference.bytes} B | ${loadCells(reference)} |`]),
+    `| GET /cart (10 lines), ${r.cart.bytes} B, through the gateway | ${loadCells(r.cart)} |`,
+  ];
+  const memory =
+    typeof r.start === 'string'
+      ? r.start
+      : `| process | RSS MiB |
+| --- | ---: |
+${[...r.start.rss].sort((a, b) => b.mib - a.mib).map((p) => `| ${p.name} | ${p.mib.toFixed(0)} |`).join('\n')}
+| **the shop, ${r.start.rss.length} processes** | **${shopRss.toFixed(0)}** |
+${r.start.starters.map((p) => `| (starting it: ${p.name}) | ${p.mib.toFixed(0)} |`).join('\n')}
+
+\`npm start\` (dependency check, incremental build, every process started at once): the gateway
+answered \`GET /api/v1/products\` ${r.start.gatewayAnswersSeconds.toFixed(1)} s after the command, and every process was ready ${r.start.allReadySeconds.toFixed(1)} s after the launch.`;
+  const planText = Object.entries(r.plans)
     .map(([label, statements]) => `### ${label}\n\n${statements.map((p) => '```\n' + p + '\n```').join('\n\n')}`)
     .join('\n\n');
-  const text = `# Benchmarks
+  const section = `${goalsHeading}
 
-Measured by \`pnpm bench\` (scripts/bench.ts) on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} CPU cores,
-${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}. autocannon with ${connections} connections for ${seconds} s per row,
-on the same machine as the services (PostgreSQL and RabbitMQ local too), so the load generator competes with
-them for the cores: compare rows with each other rather than with other machines.
+Measured by \`npm run bench\` (scripts/bench.ts) on ${r.at.toISOString().slice(0, 16).replace('T', ' ')} UTC: ${os.cpus().length} CPU cores
+(${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; load average ${r.loadAverage} when it began.
+Every process shares those cores: autocannon (${connections} connections, ${warmUpSeconds} s warm-up, then ${seconds} s per row), the references,
+the shop's processes (compiled JavaScript), PostgreSQL and RabbitMQ. Compare rows of one run with each other.
 
-The customer, catalog, inventory and cart services and the gateway run as their own processes
-(one each). \`GET /cart\` reads a cart of 10 lines with their names, current prices and stock status
-from the cart's own read models in one query; \`POST /cart/items\` (to 200 small guest carts in
-turn) asks the inventory for the variant's available stock, then adds the line in one transaction
-with its outbox row and answers the whole cart.
-Login is dominated by argon2id (19 MiB, 2 passes) by design. \`GET /customers/me\` verifies the
-RS256 token (once per token; then from memory) and reads the customer with the session's state in
-one query. The catalog holds ${productCount.toLocaleString('en-US')} active products (one to three variants each) in
-a 3 x 4 x 4 category tree; its listing reads the stock status from its own read model.
+| goal | target | this run | |
+| --- | --- | --- | --- |
+${goals.join('\n')}
 
-| route | target | requests/s | p50 ms | p99 ms | non-2xx |
-| --- | --- | ---: | ---: | ---: | ---: |
-${rows.join('\n')}
+| load | requests/s | p50 ms | p99 ms | non-2xx or errors |
+| --- | ---: | ---: | ---: | ---: |
+${loads.join('\n')}
 
-Gateway throughput as a share of direct throughput (the gateway verifies the token too, applies
-rate limits and the circuit breaker, and proxies over a keep-alive connection):
+The references run as processes of their own: scripts/bench/canned-upstream.mjs answers every request
+with a canned JSON body of the asked size, scripts/bench/bare-proxy.mjs forwards over keep-alive
+connections and does nothing else. The gateway in front of the canned server checks a customer's
+RS256 token (verified once, then remembered), counts the rate limit, makes a correlation id,
+goes through the upstream's breaker and records its metrics, as for any request. The shop's catalog
+holds ${productCount.toLocaleString('en-US')} active products (one to three variants each) in a 3 x 4 x 4 category tree.
+Checkout: 10 buyers, each one connection repeating \`POST /cart/items\` and \`POST /orders\` (its own section below).
 
-| route | gateway / direct | gateway overhead |
-| --- | ---: | ---: |
-${overhead.join('\n')}
+### Memory of the idle shop and its start
 
-Reading these figures: on this machine the load generator, the gateway, the service and
-PostgreSQL share two cores, so every CPU millisecond the gateway spends on a request (Express
-routing, the rate limiter, and the proxy's second HTTP exchange, whose socket writes lead a CPU
-profile of it; the token check is cached per token) is taken from the service behind it. The
-cheaper the service's own work, the larger that share: \`GET /customers/me\` shows it most,
-browsing least. With the gateway on cores of its own, as in a deployment, the same hop costs
-latency (the p50 columns) rather than throughput.
+${memory}
 
-## Query plans of the shopper queries
+### Query plans of the shopper queries
 
-\`EXPLAIN (ANALYZE)\` of every statement the catalog runs for the routes above, with the real
-parameters, on the ${productCount.toLocaleString('en-US')}-product catalog. None scans the whole products table: the
-page and its count walk the partial indexes of listed products (\`products_listed_*\`), the text
-query the GIN index on the search vector (or, for a common word, the newest-first index it
-filters), the details the primary keys. The categories table (a few dozen rows) is read whole,
-which is what PostgreSQL should do with a table that small.
+\`EXPLAIN (ANALYZE)\` of every statement the catalog runs for the browsing rows when its memory
+does not hold the answer, with the real parameters, on the ${productCount.toLocaleString('en-US')}-product catalog.
 
 ${planText}
 `;
-  // Sections other scripts own (from `bench:checkout` on) stay as they are.
-  const file = path.join(root, 'docs/benchmarks.md');
-  const previous = await readFile(file, 'utf8').catch(() => '');
-  const kept = previous.indexOf('\n## Checkout through the gateway');
-  await writeFile(file, kept === -1 ? text : `${text.trimEnd()}\n${previous.slice(kept)}`);
-  process.stdout.write('\nwritten to docs/benchmarks.md\n');
+  await writeBenchmarkSection(goalsHeading, section);
 }
 
-async function stop(): Promise<void> {
-  for (const child of children) child.kill('SIGTERM');
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((resolve) => c.once('exit', resolve)) : undefined)));
-  await dropTestDatabases();
-  await deleteTestVhost();
-}
-
-main()
-  .then(stop, async (err) => {
-    console.error(err);
-    await stop();
-    process.exitCode = 1;
-  });
+runBenchmark(main);

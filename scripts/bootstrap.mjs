@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The two commands of the README (`npm start`, `npm test`) on a machine with only Node and npm:
+// The commands of the README (`npm start`, `npm test`, `npm run bench`) on a machine with only Node and npm:
 // installs the pinned pnpm locally if it is missing, installs dependencies from the lockfile,
 // then runs the workspace script.
 import { spawn, spawnSync } from 'node:child_process';
@@ -15,6 +15,8 @@ const localPnpm = path.join(root, '.tools', 'node_modules', '.bin', 'pnpm');
 const tasks = {
   start: { before: ['run', '--silent', 'build'], run: [process.execPath, ['--conditions=development', '--import', 'tsx', 'infra/local/launcher.ts']] },
   test: { run: [null, ['run', '--silent', 'test:all']] },
+  // The benchmark builds the shop itself and runs its compiled processes.
+  bench: { run: [process.execPath, ['--conditions=development', '--import', 'tsx', 'scripts/bench.ts']] },
 };
 const task = tasks[process.argv[2]];
 if (!task) {

@@ -247,18 +247,21 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   }
-  for (const [index, spec] of services.entries()) {
+  for (const spec of services) {
     for (const port of [spec.port, spec.opsPort].filter((p): p is string => p !== undefined)) {
       if (await answers(Number(port))) throw new Error(`port ${port} for ${spec.name} is already in use`);
     }
-    start(spec, index);
-    if (spec.opsPort) await waitForReady(Number(spec.opsPort), spec.name);
-    else await waitForPort(Number(spec.port), spec.name);
   }
+  // All at once: each process waits for what it needs (its database, the broker) and calls the
+  // others only when a request or an event asks it to, so none depends on another being up first.
+  const started = Date.now();
+  services.forEach((spec, index) => start(spec, index));
+  await Promise.all(services.map((spec) => (spec.opsPort ? waitForReady(Number(spec.opsPort), spec.name) : waitForPort(Number(spec.port), spec.name))));
+  const startSeconds = ((Date.now() - started) / 1000).toFixed(1);
   const demo = await seedDemoCatalog(`http://127.0.0.1:${gatewayPort}/api/v1`, admin);
   const demoLine = demo.seeded ? `demo catalog loaded: ${demo.categories} categories, ${demo.products} products` : 'catalog already has data: demo catalog left out';
   console.log(`
-  The shop is running.
+  The shop is running (every process ready ${startSeconds} s after the launch).
     API gateway      http://localhost:${gatewayPort}/api/v1
     API documents    http://localhost:${gatewayPort}/api/docs   (OpenAPI: /api/v1/openapi.json, events: /api/v1/asyncapi.json)
     captured e-mails http://localhost:${mail.http}/api/v1/messages   (SMTP sink on port ${mail.smtp})
