@@ -33,9 +33,9 @@ export interface BrokerOptions {
 /**
  * One connection per process that reconnects by itself (amqp-connection-manager re-runs every
  * channel's setup, so topology and consumers come back after a broker restart). The publisher
- * channel declares the shop's whole topology before anything is published, and publishes with
- * `mandatory`: an event no queue took comes back, and is kept in `shop.events.unroutable` for
- * replay when a subscription expects it.
+ * channel declares the shop's whole topology before anything is published, and publishes an event
+ * a subscription expects with `mandatory`: if no queue took it, it comes back and is kept in
+ * `shop.events.unroutable` for replay. An event no subscription wants is counted and sent without.
  */
 export function connectBroker(options: BrokerOptions): Broker {
   const { logger } = options;
@@ -122,10 +122,6 @@ export function connectBroker(options: BrokerOptions): Broker {
       const message = returned.get(envelope.id);
       if (!message) continue;
       returned.delete(envelope.id);
-      if (!hasSubscribers(envelope)) {
-        metrics.unroutable.inc({ type: envelope.type, outcome: 'no-subscriber' });
-        continue;
-      }
       // The row is marked sent only after this copy is confirmed: nothing a subscriber expects is lost.
       await publisher.sendToQueue(UNROUTABLE_QUEUE, message.content, {
         ...message.properties,
@@ -137,21 +133,31 @@ export function connectBroker(options: BrokerOptions): Broker {
     }
   }
 
+  // Whether a subscription expects an event, by routing key: the topology is fixed at build time.
+  const expectedByKey = new Map<string, boolean>();
+  const isExpected = ({ routingKey, envelope }: OutgoingMessage) => {
+    let expected = expectedByKey.get(routingKey);
+    if (expected === undefined) expectedByKey.set(routingKey, (expected = hasSubscribers(envelope)));
+    return expected;
+  };
+
   async function publish(messages: OutgoingMessage[]): Promise<void> {
     if (!connection.isConnected()) throw new Error('broker is not connected');
     await Promise.all(
-      messages.map(({ routingKey, envelope }) =>
-        publisher.publish(EVENTS_EXCHANGE, routingKey, Buffer.from(JSON.stringify(envelope)), {
+      messages.map((message) =>
+        publisher.publish(EVENTS_EXCHANGE, message.routingKey, Buffer.from(JSON.stringify(message.envelope)), {
           persistent: true,
-          mandatory: true,
+          // An event no subscription wants would only come back to be dropped: it goes without.
+          mandatory: isExpected(message),
           contentType: 'application/json',
-          messageId: envelope.id,
-          type: envelope.type,
-          timestamp: Math.floor(Date.parse(envelope.occurredAt) / 1000),
-          headers: { 'x-correlation-id': envelope.correlationId },
+          messageId: message.envelope.id,
+          type: message.envelope.type,
+          timestamp: Math.floor(Date.parse(message.envelope.occurredAt) / 1000),
+          headers: { 'x-correlation-id': message.envelope.correlationId },
         }),
       ),
     );
+    for (const message of messages) if (!isExpected(message)) metrics.unroutable.inc({ type: message.envelope.type, outcome: 'no-subscriber' });
     // RabbitMQ returns an unroutable message before it confirms it, so every return is in by now.
     if (returned.size > 0) await keepUnroutable(messages);
   }

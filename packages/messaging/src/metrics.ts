@@ -9,7 +9,7 @@ export interface MessagingMetrics {
   consumed: client.Counter<'queue' | 'outcome'>;
   /** Seconds from an event's `occurredAt` to the moment a consumer finished with it (applied, duplicate or stale). */
   lag: client.Histogram<'queue'>;
-  /** Returned by the broker: no queue took it. `kept` in the unroutable queue, or `no-subscriber` by design. */
+  /** Returned by the broker (no queue took it) and `kept` in the unroutable queue, or published with `no-subscriber` by design. */
   unroutable: client.Counter<'type' | 'outcome'>;
 }
 
