@@ -1,14 +1,16 @@
 import type { Money } from '@shop/contracts';
 
-const formatters = new Map<string, Intl.NumberFormat>();
+// A formatter per currency, with the currency's minor digits: both cost an ICU look-up to make.
+const formatters = new Map<string, { formatter: Intl.NumberFormat; minorDigits: number }>();
 
-function formatterFor(currency: string): Intl.NumberFormat {
-  let formatter = formatters.get(currency);
-  if (!formatter) {
-    formatter = new Intl.NumberFormat('en-US', { style: 'currency', currency });
-    formatters.set(currency, formatter);
+function formatterFor(currency: string): { formatter: Intl.NumberFormat; minorDigits: number } {
+  let entry = formatters.get(currency);
+  if (!entry) {
+    const formatter = new Intl.NumberFormat('en-US', { style: 'currency', currency });
+    entry = { formatter, minorDigits: formatter.resolvedOptions().maximumFractionDigits ?? 2 };
+    formatters.set(currency, entry);
   }
-  return formatter;
+  return entry;
 }
 
 /**
@@ -17,7 +19,6 @@ function formatterFor(currency: string): Intl.NumberFormat {
  * comes from the currency (100 for USD and EUR, 1 for JPY, 1000 for KWD), not from a fixed 100.
  */
 export function formatMoney(money: Money): string {
-  const formatter = formatterFor(money.currency);
-  const minorDigits = formatter.resolvedOptions().maximumFractionDigits ?? 2;
+  const { formatter, minorDigits } = formatterFor(money.currency);
   return formatter.format(money.amount / 10 ** minorDigits);
 }
