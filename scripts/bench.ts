@@ -22,7 +22,7 @@ import pg from 'pg';
 import { findListedProduct, browseProducts } from '../services/catalog/src/db/product.repository';
 import { subtreeIds } from '../services/catalog/src/db/category.repository';
 import type { CatalogDatabase } from '../services/catalog/src/db/schema';
-import { cpuSnapshot, cpuUse, root, runBenchmark, startedProcesses, stopProcess, writeBenchmarkSection } from './bench-kit';
+import { root, runBenchmark, startedProcesses, stopProcess, writeBenchmarkSection } from './bench-kit';
 import { startReferences } from './bench-hop';
 import { buildShop, startShop, type Shop } from './bench-shop';
 import { checkoutRow, checkoutSection } from './bench-checkout';
