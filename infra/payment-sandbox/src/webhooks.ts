@@ -2,6 +2,7 @@ import type { Kysely } from '@shop/db';
 import { backoffDelay, runInContext, signWebhook, startPeriodicJob, type Logger, type Stoppable } from '@shop/platform';
 import { claimNextDueEvent, markAttemptFailed, markDelivered, type StoredEvent } from './db/event.repository.js';
 import type { SandboxDatabase } from './db/schema.js';
+import { createWebhookPoster } from './webhook-post.js';
 
 /** A webhook's body as the receiver gets it. */
 export function webhookPayload(event: StoredEvent) {
@@ -44,6 +45,7 @@ export function startWebhookDelivery(options: WebhookDeliveryOptions): WebhookDe
   }
   const stopping = new AbortController();
   const retryTimers = new Set<NodeJS.Timeout>();
+  const poster = createWebhookPoster(url);
 
   async function deliverDue(): Promise<void> {
     while (!stopping.signal.aborted && (await deliverNext())) {
@@ -57,7 +59,7 @@ export function startWebhookDelivery(options: WebhookDeliveryOptions): WebhookDe
         const event = await claimNextDueEvent(tx);
         if (!event) return false;
         await runInContext({ correlationId: event.correlationId ?? event.id, causationId: event.id }, async () => {
-          const failure = await send(url!, event);
+          const failure = await send(event);
           if (failure === undefined) {
             await markDelivered(tx, event.id, new Date());
             logger.info('webhook delivered', { eventId: event.id, type: event.type, attempts: event.attempts + 1 });
@@ -78,22 +80,15 @@ export function startWebhookDelivery(options: WebhookDeliveryOptions): WebhookDe
   }
 
   /** One attempt: undefined when the receiver answered 2xx, else what went wrong. */
-  async function send(target: string, event: StoredEvent): Promise<string | undefined> {
+  async function send(event: StoredEvent): Promise<string | undefined> {
     const body = JSON.stringify(webhookPayload(event));
     try {
-      const response = await fetch(target, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-signature': signWebhook(options.secret, body) },
-        body,
-        // A redirect is not an acknowledgement: the event goes again to the configured URL.
-        redirect: 'manual',
-        signal: AbortSignal.any([AbortSignal.timeout(options.timeoutMs), stopping.signal]),
-      });
-      await response.body?.cancel().catch(() => undefined);
-      return response.ok ? undefined : `answered ${response.status}`;
+      const status = await poster.post(body, { 'content-type': 'application/json', 'x-signature': signWebhook(options.secret, body) }, { timeoutMs: options.timeoutMs, signal: stopping.signal });
+      // A redirect is not an acknowledgement: the event goes again to the configured URL.
+      return status >= 200 && status < 300 ? undefined : `answered ${status}`;
     } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      return cause?.code ?? cause?.message ?? (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+      const { code, name, message } = err as { code?: string; name?: string; message?: string };
+      return code ?? (name && message ? `${name}: ${message}` : String(err));
     }
   }
 
@@ -116,6 +111,7 @@ export function startWebhookDelivery(options: WebhookDeliveryOptions): WebhookDe
       stopping.abort();
       for (const timer of retryTimers) clearTimeout(timer);
       await job.stop();
+      poster.close();
     },
   };
 }
