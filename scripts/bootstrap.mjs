@@ -46,7 +46,12 @@ function findPnpm() {
 const pnpm = findPnpm();
 // Workspace scripts call pnpm themselves.
 if (pnpm !== 'pnpm') process.env.PATH = `${path.dirname(pnpm)}${path.delimiter}${process.env.PATH}`;
-run(pnpm, ['install', '--frozen-lockfile', '--reporter=append-only', '--config.confirmModulesPurge=false']);
+// pnpm keeps a copy of the lockfile it installed; when it is the lockfile of the checkout, the
+// install is the one asked for and checking it again would only cost seconds.
+const installed = path.join(root, 'node_modules', '.pnpm', 'lock.yaml');
+const lockfile = path.join(root, 'pnpm-lock.yaml');
+if (existsSync(installed) && readFileSync(installed, 'utf8') === readFileSync(lockfile, 'utf8')) console.log('dependencies up to date (node_modules holds pnpm-lock.yaml)');
+else run(pnpm, ['install', '--frozen-lockfile', '--reporter=append-only', '--config.confirmModulesPurge=false']);
 
 if (task.before) run(pnpm, task.before);
 const [command, args] = task.run;

@@ -3,14 +3,14 @@
 // dist/, by `tsc -b tsconfig.build.json`), then copies what the code reads at run time beside
 // it: SQL migrations and mail templates, from src/ to dist/ at the same relative place.
 import { spawnSync } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const tsc = path.join(root, 'node_modules', '.bin', 'tsc');
-const built = spawnSync(tsc, ['-b', 'tsconfig.build.json', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
-if (built.status !== 0) process.exit(built.status ?? 1);
+// Written after each complete build: a later start with nothing newer skips loading the compiler.
+const stamp = path.join(root, 'node_modules', '.cache', 'shop-build-stamp');
 
 // The packages tsc built: every reference of the root build, and theirs.
 const packages = new Set();
@@ -24,6 +24,33 @@ function collect(config) {
 }
 collect(path.join(root, 'tsconfig.build.json'));
 
+/** The newest modification time of what a build reads: sources, build configs, manifests. */
+function newestInput() {
+  let newest = 0;
+  const consider = (file) => {
+    if (existsSync(file)) newest = Math.max(newest, statSync(file).mtimeMs);
+  };
+  for (const file of ['tsconfig.base.json', 'tsconfig.build.json', 'pnpm-lock.yaml']) consider(path.join(root, file));
+  for (const dir of packages) {
+    for (const file of ['package.json', 'tsconfig.json', 'tsconfig.build.json']) consider(path.join(dir, file));
+    for (const entry of readdirSync(path.join(dir, 'src'), { recursive: true, withFileTypes: true })) {
+      if (entry.isFile()) consider(path.join(entry.parentPath, entry.name));
+    }
+  }
+  return newest;
+}
+
+const upToDate =
+  process.argv.length === 2 && existsSync(stamp) && statSync(stamp).mtimeMs > newestInput() && [...packages].every((dir) => existsSync(path.join(dir, 'dist')));
+if (upToDate) {
+  console.log(`build up to date: ${packages.size} packages, nothing changed since the last build`);
+  process.exit(0);
+}
+
+const startedAt = new Date();
+const built = spawnSync(tsc, ['-b', 'tsconfig.build.json', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+if (built.status !== 0) process.exit(built.status ?? 1);
+
 let copied = 0;
 for (const dir of packages) {
   const src = path.join(dir, 'src');
@@ -34,4 +61,8 @@ for (const dir of packages) {
     copied += 1;
   }
 }
+mkdirSync(path.dirname(stamp), { recursive: true });
+writeFileSync(stamp, `${startedAt.toISOString()}\n`);
+// Dated when the build began: a file saved while it ran counts as newer next time.
+utimesSync(stamp, startedAt, startedAt);
 console.log(`built ${packages.size} packages; ${copied} files copied beside the JavaScript`);
