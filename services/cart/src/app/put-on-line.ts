@@ -16,17 +16,18 @@ export interface LineAddition {
 }
 
 /**
- * Adds to the cart's line of the variant, or starts one, in the caller's transaction on the
- * locked cart: the line's new total must be 1-99 and within the stock available; the cart's
- * version grows and cart.item-added tells what was added.
+ * Adds to the cart's line of the variant, or starts one, in the caller's transaction: the cart's
+ * version grows first, which also locks it (concurrent adds take turns, and all count); the line's
+ * new total must be 1-99 and within the stock available, or the transaction and its version go
+ * back; cart.item-added tells what was added.
  */
 export async function putOnLine(deps: CartDeps, tx: Transaction<CartDatabase>, cart: Cart, addition: LineAddition, available: number): Promise<Cart> {
+  const now = deps.now();
+  const touched = await touchCart(tx, cart.id, now);
   const line = await findLineOfVariant(tx, cart.id, addition.variantId);
   const quantity = (line?.quantity ?? 0) + addition.quantity;
   assertLineQuantity(quantity);
   assertWithinStock(quantity, available, addition.variantId);
-  const now = deps.now();
-  const touched = await touchCart(tx, cart.id, now);
   const lineId = line?.id ?? addition.lineId ?? randomUUID();
   if (line) await setLineQuantity(tx, line.id, quantity, touched.version);
   else await insertLine(tx, cart.id, { id: lineId, productId: addition.productId, variantId: addition.variantId, quantity }, touched.version, now);
