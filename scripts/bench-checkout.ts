@@ -19,9 +19,10 @@ import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { cpuSnapshot, cpuUse, percentile, runBenchmark, writeBenchmarkSection } from './bench-kit';
-import { buildShop, countersPer, readCounters, shopProcessNames, startShop, type Shop } from './bench-shop';
+import { buildShop, countersPer, postgresBackendsOf, readCounters, shopProcessNames, startShop, type Shop } from './bench-shop';
 
 const productCount = 3;
+const idleSeconds = 5;
 const outcomeWaitMs = 60_000;
 // The sink keeps only its newest 1000 mails (packages/mail-sink MailStore).
 const sinkCapacity = 1000;
@@ -294,13 +295,20 @@ export interface CheckoutRowOptions {
 export interface CheckoutRow {
   seconds: number;
   buyerCount: number;
+  idleSeconds: number;
   warmUpSeconds: number;
   load: LoadResult;
   outcomes: Outcomes;
   figures: ReturnType<typeof figuresOf>;
   stages: Array<{ stage: string; p50: number; p99: number }>;
   cpu: ReturnType<typeof cpuUse> | undefined;
-  /** The groups of `cpu` that are the shop: its processes, the load generator, PostgreSQL and RabbitMQ. */
+  /** CPU use of the same processes at rest, just before the recorded run. */
+  idle: ReturnType<typeof cpuUse> | undefined;
+  /**
+   * The groups of `cpu` that are the shop: its processes, the load generator, the PostgreSQL
+   * connections to its databases and RabbitMQ (one process for every vhost: what it did for other
+   * work on the machine counts too). PostgreSQL's other processes are not: they serve every database.
+   */
   shopNames: ReadonlySet<string>;
   /** HTTP requests, events, transactions and rows written per placed order. */
   costs: ReturnType<typeof countersPer>;
@@ -363,15 +371,24 @@ export async function checkoutRow(shop: Shop, options: CheckoutRowOptions = {}):
     process.stdout.write(`${warmed.confirmed} orders confirmed\n`);
     await call(mailUrl, 'DELETE', '/api/v1/messages');
 
+    // What the shop costs at rest (polls, timers, probes): a cost per second, not per order.
+    process.stdout.write(`the shop at rest, ${idleSeconds} s ... `);
+    const idleBefore = await cpuSnapshot();
+    await sleep(idleSeconds * 1000);
+    const idleAfter = await cpuSnapshot();
+    process.stdout.write('done\n');
+
     process.stdout.write(`checkout with ${buyerCount} buyers for ${seconds} s ... `);
     recording = true;
     const countersBefore = await readCounters(shop);
+    const backendsBefore = await postgresBackendsOf(shop);
     const cpuBefore = await cpuSnapshot();
     const startUs = monotonicUs();
     const load = await checkoutLoad(shop.gatewayUrl, buyers, productIds, seconds);
     const endUs = monotonicUs();
     const cpuAfter = await cpuSnapshot();
     const countersAfter = await readCounters(shop);
+    const backends = new Map([...backendsBefore, ...(await postgresBackendsOf(shop))]);
     process.stdout.write('done; waiting for mails and confirmations ... ');
     const outcomes = await awaitOutcomes(api, mailUrl, buyers, load.orders, known);
     recording = false;
@@ -381,16 +398,20 @@ export async function checkoutRow(shop: Shop, options: CheckoutRowOptions = {}):
     const stages = Object.entries(await mailStages(notificationDatabase, load.orders)).map(([stage, values]) => ({ stage, p50: percentile(values, 50), p99: percentile(values, 99) }));
     const names = new Map<number, string>(Object.values(shop.processes).map((p) => [p.pid, p.name]));
     names.set(process.pid, 'bench (autocannon)');
+    // A connection is a PostgreSQL process of its own: each database's share of the server's CPU.
+    for (const [pid, name] of backends) names.set(pid, postgresOf(name));
     return {
       seconds,
       buyerCount,
+      idleSeconds,
       warmUpSeconds,
       load,
       outcomes,
       figures,
       stages,
       cpu: cpuBefore && cpuAfter ? cpuUse(cpuBefore, cpuAfter, names) : undefined,
-      shopNames: new Set([...shopProcessNames, 'bench (autocannon)', 'PostgreSQL', 'RabbitMQ']),
+      idle: idleBefore && idleAfter ? cpuUse(idleBefore, idleAfter, names) : undefined,
+      shopNames: new Set([...shopProcessNames, ...shopProcessNames.map(postgresOf), 'bench (autocannon)', 'RabbitMQ']),
       costs: countersPer(countersBefore, countersAfter, Math.max(1, figures.placed)),
       refusals: [...load.refusals].map(([what, n]) => `${n} x ${what}`).join(', ') || 'none',
       logs: [...logCounts].map(([what, n]) => `${n} x ${what}`).join(', ') || 'none',
@@ -401,6 +422,9 @@ export async function checkoutRow(shop: Shop, options: CheckoutRowOptions = {}):
     stopListening();
   }
 }
+
+/** The name a database's PostgreSQL connections go by in the CPU table. */
+const postgresOf = (name: string) => `PostgreSQL: ${name}'s database`;
 
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
@@ -421,6 +445,7 @@ function printRow(row: CheckoutRow): void {
   const { load, outcomes, figures, cpu } = row;
   const stages = row.stages.map((s) => `${s.stage} ${s.p50.toFixed(0)} / ${s.p99.toFixed(0)} ms`).join(', ');
   const shopCpu = cpu?.groups.filter((g) => row.shopNames.has(g.name)) ?? [];
+  const restCpu = row.idle?.groups.filter((g) => row.shopNames.has(g.name)) ?? [];
   const cpuLine = cpu
     ? `${cpu.busyPercent.toFixed(0)}% of ${os.cpus().length} cores busy; ${cpu.groups
         .filter((g) => g.percent >= 1)
@@ -440,6 +465,7 @@ log lines while recording  ${row.logs}
 ${row.logSamples.map((s) => `  ${s}`).join('\n')}
 CPU during the run         ${cpuLine}
 CPU ms per order           ${shopCpu.map((g) => `${g.name} ${msPerOrder(row, g.percent).toFixed(1)}`).join(', ')}; the shop ${msPerOrder(row, shopCpu.reduce((sum, g) => sum + g.percent, 0)).toFixed(1)}
+CPU % at rest (${row.idleSeconds} s)       ${restCpu.map((g) => `${g.name} ${g.percent.toFixed(1)}`).join(', ')}; the shop ${restCpu.reduce((sum, g) => sum + g.percent, 0).toFixed(1)}; the machine ${row.idle ? (row.idle.busyPercent * os.cpus().length).toFixed(0) : 'n/a'}
 per order                  HTTP requests ${row.costs.processes.map((p) => `${p.name} ${p.requests.toFixed(1)}`).join(', ')}
                            events published ${row.costs.processes.map((p) => `${p.name} ${p.published.toFixed(1)}`).join(', ')}
                            events consumed ${row.costs.processes.map((p) => `${p.name} ${p.consumed.toFixed(1)}`).join(', ')}
@@ -460,16 +486,17 @@ export function checkoutSection(report: CheckoutRow): string {
   // Only the shop's rows get a figure per order: what other work took is no cost of an order.
   const perOrder = (group: { name: string; percent: number }) => (report.shopNames.has(group.name) ? msPerOrder(report, group.percent).toFixed(1) : '');
   const small = cpu ? cpu.groups.filter((g) => g.percent < 1) : [];
+  const atRest = (name: string) => (report.shopNames.has(name) ? (report.idle?.groups.find((g) => g.name === name)?.percent ?? 0).toFixed(1) : '');
   const cpuRows = cpu
     ? [
-        ...cpu.groups.filter((g) => g.percent >= 1).map((g) => `| ${g.name} | ${g.percent.toFixed(0)} | ${perOrder(g)} |`),
-        `| ${small.length} other processes, each under 1% | ${small.reduce((sum, g) => sum + g.percent, 0).toFixed(0)} | |`,
+        ...cpu.groups.filter((g) => g.percent >= 1).map((g) => `| ${g.name} | ${g.percent.toFixed(0)} | ${perOrder(g)} | ${atRest(g.name)} |`),
+        `| ${small.length} other processes, each under 1% | ${small.reduce((sum, g) => sum + g.percent, 0).toFixed(0)} | | |`,
         // /proc keeps no record of a process that ended, so what such processes used shows only here.
-        `| unattributed: processes that ended before the run did | ${Math.max(0, cpu.busyPercent * os.cpus().length - cpu.groups.reduce((sum, g) => sum + g.percent, 0)).toFixed(0)} | |`,
-        `| the whole machine (busy share of all cores x ${os.cpus().length}) | ${(cpu.busyPercent * os.cpus().length).toFixed(0)} | |`,
+        `| unattributed: processes that ended before the run did | ${Math.max(0, cpu.busyPercent * os.cpus().length - cpu.groups.reduce((sum, g) => sum + g.percent, 0)).toFixed(0)} | | |`,
+        `| the whole machine (busy share of all cores x ${os.cpus().length}) | ${(cpu.busyPercent * os.cpus().length).toFixed(0)} | | ${report.idle ? (report.idle.busyPercent * os.cpus().length).toFixed(0) : ''} |`,
       ]
     : [];
-  // The shop's own share: this run's processes, PostgreSQL and RabbitMQ (which serve anything else running too).
+  // The shop's own share: this run's processes, its PostgreSQL connections and RabbitMQ.
   const shopPercent = cpu ? cpu.groups.filter((g) => report.shopNames.has(g.name)).reduce((sum, g) => sum + g.percent, 0) : NaN;
   const cpuPerOrder = msPerOrder(report, shopPercent);
   // Everything busy that is not the shop: other processes, kernel threads, and processes that ended within the run.
@@ -483,12 +510,15 @@ shop and the unattributed row), so the shop's figures are lower than on a quiet 
     ? 'CPU use was not sampled (no /proc on this machine).'
     : cpu.busyPercent >= 90
       ? `The cores were ${cpu.busyPercent.toFixed(0)}% busy during the run, so the throughput is bounded by CPU: each placed order cost
-about ${cpuPerOrder.toFixed(0)} ms of CPU in the shop's processes, PostgreSQL and RabbitMQ together (their CPU time divided by the
-201s). The table shows where that time went; on two shared cores, what one process takes the
-others wait for.${elsewhere}`
+about ${cpuPerOrder.toFixed(0)} ms of CPU in the shop's processes, the PostgreSQL connections to its databases and RabbitMQ
+together (their CPU time divided by the 201s). The table shows where that time went; on two shared cores, what one
+process takes the others wait for. PostgreSQL serves each connection with a process of its own, so
+the rows \`PostgreSQL: <service>'s database\` are that database's share of the server; the row
+\`PostgreSQL\` is the server's other processes (its background writers, and the connections to
+any other database on the machine), not counted as the shop's.${elsewhere}`
       : `The cores were ${cpu.busyPercent.toFixed(0)}% busy during the run, not saturated, so something other than CPU bounds the
 throughput, which this run does not identify; each placed order cost about ${cpuPerOrder.toFixed(0)} ms of CPU in the shop's
-processes, PostgreSQL and RabbitMQ together.${elsewhere}`;
+processes, the PostgreSQL connections to its databases and RabbitMQ together.${elsewhere}`;
   const notificationPercent = cpu?.groups.find((g) => g.name === 'notification')?.percent ?? NaN;
   // An upper bound: the worker's CPU also went to taking the events and queueing the mails.
   const cpuPerMail = ((notificationPercent / 100) * load.elapsedSeconds * 1000) / (figures.mailsPerSecondDuringRun * load.elapsedSeconds);
@@ -552,10 +582,12 @@ divided by the run's length; latencies count every answer.
 | waited after the run for mails and confirmations | ${(outcomes.waitedMs / 1000).toFixed(1)} s |
 | log lines at warn or above during the run | ${report.logs} |
 
-CPU during the recorded run (from /proc; 100% is one core, ${os.cpus().length * 100}% the whole machine):
+CPU during the recorded run (from /proc; 100% is one core, ${os.cpus().length * 100}% the whole machine), and of the
+shop's processes at rest for ${report.idleSeconds} s just before it (after the warm-up's orders were done): what they
+spend whether or not there are orders (timers, polls, probes).${restNote(report)}
 
-| process | CPU % | CPU ms per order |
-| --- | ---: | ---: |
+| process | CPU % | CPU ms per order | CPU % at rest |
+| --- | ---: | ---: | ---: |
 ${cpuRows.join('\n')}
 
 ${bound}
@@ -572,6 +604,13 @@ ${costRows(report).join('\n')}
 ${mailPace}
 `;
   return section;
+}
+
+/** What the shop spent at rest, as a share of the CPU per order above. */
+function restNote(report: CheckoutRow): string {
+  if (!report.idle || !report.cpu) return '';
+  const rest = report.idle.groups.filter((g) => report.shopNames.has(g.name)).reduce((sum, g) => sum + g.percent, 0);
+  return ` At rest the shop used ${rest.toFixed(0)}% of a core: at ${report.figures.ordersPerSecond.toFixed(1)} orders/s, ${msPerOrder(report, rest).toFixed(0)} ms of each order's CPU below.`;
 }
 
 /** One row per process, in the order they start. */

@@ -192,6 +192,28 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   };
 }
 
+/**
+ * The PostgreSQL backends serving this shop's databases, by PID (each connection is a process of
+ * its own): their CPU is the shop's, unlike that of the server's other processes, which serve any
+ * other database on the machine too.
+ */
+export async function postgresBackendsOf(shop: Shop): Promise<Map<number, ShopProcessName>> {
+  const byDatabase = databasesOf(shop);
+  const client = new pg.Client({ connectionString: `${POSTGRES_URL}/postgres` });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number; datname: string }>(`SELECT pid, datname FROM pg_stat_activity WHERE datname = ANY($1)`, [[...byDatabase.keys()]]);
+    return new Map(rows.map((row) => [row.pid, byDatabase.get(row.datname)!]));
+  } finally {
+    await client.end();
+  }
+}
+
+/** Each database of the shop by name, with the process it belongs to. */
+function databasesOf(shop: Shop): Map<string, ShopProcessName> {
+  return new Map(Object.values(shop.processes).flatMap((p) => (p.databaseUrl ? [[new URL(p.databaseUrl).pathname.slice(1), p.name] as const] : [])));
+}
+
 /** What a shop has done so far, counted per process and per database. */
 export interface ShopCounters {
   /** Per process, from its /metrics: HTTP requests answered, events its relay published, events its consumers took. */
@@ -222,7 +244,7 @@ export async function readCounters(shop: Shop): Promise<ShopCounters> {
     }),
   );
 
-  const byDatabase = new Map(Object.values(shop.processes).flatMap((p) => (p.databaseUrl ? [[new URL(p.databaseUrl).pathname.slice(1), p.name] as const] : [])));
+  const byDatabase = databasesOf(shop);
   const databases: ShopCounters['databases'] = new Map();
   const client = new pg.Client({ connectionString: `${POSTGRES_URL}/postgres` });
   await client.connect();
