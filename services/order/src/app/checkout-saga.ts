@@ -4,7 +4,7 @@ import type { AuthorizedPayment } from '../adapters/payment.client.js';
 import type { CheckoutCustomer, ShippingChoice } from '../adapters/customer.client.js';
 import { isUniqueViolation } from '@shop/db';
 import { cartVersionOrdered, ONE_ORDER_PER_CART_VERSION, writeJournal } from '../db/checkout.repository.js';
-import { insertOrder, nextOrderSequence, recordStatusChange } from '../db/order.repository.js';
+import { insertOrder, nextOrderSequence } from '../db/order.repository.js';
 import { assertNotEmpty, assertOnSale, type CartLine } from '../domain/checkout.js';
 import { formatOrderNumber, orderAggregate, toEventLine, type Order, type OrderLine } from '../domain/order.js';
 import { assertDomestic, priceOrder, type OrderTotals } from '../domain/pricing.js';
@@ -120,19 +120,23 @@ async function createOrder(deps: OrderDeps, owner: string, saga: Saga<CheckoutCo
     const orderNumber = formatOrderNumber(at.getUTCFullYear(), await nextOrderSequence(tx));
     const lineItems = cart.lines.map(toOrderLine);
     const shippingAddress: Address = customer.shippingAddress;
-    const order = await insertOrder(tx, {
-      id: c.orderId,
-      orderNumber,
-      customerId: c.customerId,
-      email: customer.email,
-      status: 'PENDING',
-      lineItems,
-      ...totals,
-      shippingAddress,
-      payment: { method: payment.method, status: payment.status, ...(payment.brand && { brand: payment.brand }), ...(payment.last4 && { last4: payment.last4 }) },
-      createdAt: at,
-    });
-    await recordStatusChange(tx, order.id, { from: null, to: 'PENDING', at, by: c.customerId, reason: 'placed' });
+    const firstStatus = { to: 'PENDING', by: c.customerId, reason: 'placed' } as const;
+    const order = await insertOrder(
+      tx,
+      {
+        id: c.orderId,
+        orderNumber,
+        customerId: c.customerId,
+        email: customer.email,
+        status: 'PENDING',
+        lineItems,
+        ...totals,
+        shippingAddress,
+        payment: { method: payment.method, status: payment.status, ...(payment.brand && { brand: payment.brand }), ...(payment.last4 && { last4: payment.last4 }) },
+        createdAt: at,
+      },
+      firstStatus,
+    );
     await deps.outbox.add(
       tx,
       orderPlaced,

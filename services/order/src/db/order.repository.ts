@@ -1,3 +1,4 @@
+import type { QueryCreator } from 'kysely';
 import { paginate, sql, type Kysely, type PageQuery, type Selectable } from '@shop/db';
 import type { Order, OrderStatus } from '../domain/order.js';
 import type { OrderDatabase } from './schema.js';
@@ -38,8 +39,13 @@ export async function nextOrderSequence(db: Db): Promise<number> {
   return Number(rows[0]!.n);
 }
 
-export async function insertOrder(db: Db, order: Omit<Order, 'version' | 'confirmedAt' | 'trackingNumber' | 'carrier' | 'shippedAt' | 'deliveredAt' | 'cancelledAt' | 'cancelReason'>): Promise<Order> {
-  const row = await db
+/** Inserts a new order with its first status change, in one statement. */
+export async function insertOrder(
+  db: Db,
+  order: Omit<Order, 'version' | 'confirmedAt' | 'trackingNumber' | 'carrier' | 'shippedAt' | 'deliveredAt' | 'cancelledAt' | 'cancelReason'>,
+  first: Omit<StatusChange, 'from' | 'at'>,
+): Promise<Order> {
+  const inserted = db
     .insertInto('orders')
     .values({
       id: order.id,
@@ -58,9 +64,14 @@ export async function insertOrder(db: Db, order: Omit<Order, 'version' | 'confir
       created_at: order.createdAt,
       updated_at: order.createdAt,
     })
-    .returningAll()
+    .returningAll();
+  const row = await db
+    .with('changed', () => inserted)
+    .with('noted', (qb) => noteStatusChange(qb, { ...first, from: null, at: order.createdAt }))
+    .selectFrom('changed')
+    .selectAll()
     .executeTakeFirstOrThrow();
-  return toOrder(row);
+  return toOrder(row as OrderRow);
 }
 
 export async function findOrder(db: Db, id: string, options: { forUpdate?: boolean } = {}): Promise<Order | undefined> {
@@ -97,9 +108,9 @@ export interface OrderChanges {
   cancellation?: { cancelledAt: Date; reason: string };
 }
 
-/** Changes an order (its status, payment or fulfilment), bumping its version, and records a status change. */
+/** Changes an order (its status, payment or fulfilment), bumping its version, and records a status change, in one statement. */
 export async function updateOrder(db: Db, order: Order, changes: OrderChanges, at: Date, history?: Omit<StatusChange, 'at'>): Promise<Order> {
-  const row = await db
+  const changed = db
     .updateTable('orders')
     .set((eb) => ({
       ...(changes.status && { status: changes.status }),
@@ -112,10 +123,37 @@ export async function updateOrder(db: Db, order: Order, changes: OrderChanges, a
       updated_at: at,
     }))
     .where('id', '=', order.id)
-    .returningAll()
+    .returningAll();
+  if (!history) return toOrder(await changed.executeTakeFirstOrThrow());
+  const row = await db
+    .with('changed', () => changed)
+    .with('noted', (qb) => noteStatusChange(qb, { ...history, at }))
+    .selectFrom('changed')
+    .selectAll()
     .executeTakeFirstOrThrow();
-  if (history) await recordStatusChange(db, order.id, { ...history, at });
-  return toOrder(row);
+  return toOrder(row as OrderRow);
+}
+
+/**
+ * The history entry of the order a `changed` CTE (an insert or update of orders, RETURNING *)
+ * wrote, as a CTE of the same statement: the change and its entry go together or not at all.
+ */
+function noteStatusChange(qb: QueryCreator<OrderDatabase & { changed: OrderRow }>, change: StatusChange) {
+  return qb
+    .insertInto('order_status_history')
+    .columns(['order_id', 'from_status', 'to_status', 'at', 'by', 'reason'])
+    .expression((eb) =>
+      eb
+        .selectFrom('changed')
+        .select([
+          'changed.id',
+          sql<string | null>`${change.from}::text`.as('from_status'),
+          sql<string>`${change.to}::text`.as('to_status'),
+          sql<Date>`${change.at}::timestamptz`.as('at'),
+          sql<string | null>`${change.by}::uuid`.as('by'),
+          sql<string | null>`${change.reason}::text`.as('reason'),
+        ]),
+    );
 }
 
 export async function findOrderByTrackingNumber(db: Db, trackingNumber: string, options: { forUpdate?: boolean } = {}): Promise<Order | undefined> {
@@ -185,10 +223,6 @@ export async function noteUnmatchedTrackingNumber(db: Db, trackingNumber: string
     .returning('tracking_number')
     .executeTakeFirst();
   return inserted !== undefined;
-}
-
-export async function recordStatusChange(db: Db, orderId: string, change: StatusChange): Promise<void> {
-  await db.insertInto('order_status_history').values({ order_id: orderId, from_status: change.from, to_status: change.to, at: change.at, by: change.by, reason: change.reason }).execute();
 }
 
 /** The ids and shipping addresses of a customer's orders, locked: erasure rewrites them. */
