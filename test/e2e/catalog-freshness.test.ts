@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { eventually } from '@shop/testkit';
-import { judgeFreshness, startPolling, type Sample } from '@shop/catalog/test/freshness';
+import { eventually, judgeFreshness, startPolling, type Sample } from '@shop/testkit';
 import { ADMIN, sharedShop, type Shop } from './shop.fixture';
 
 const usd = (amount: number) => ({ amount, currency: 'USD' });

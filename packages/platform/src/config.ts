@@ -36,6 +36,34 @@ export const databaseUrl = () =>
 export const amqpUrl = () =>
   Joi.string().uri({ scheme: ['amqp', 'amqps'] }).default('amqp://guest:guest@127.0.0.1:5672').description('RabbitMQ connection URL (vhost in the path)');
 
+/**
+ * The settings of a service's answer cache (`createAnswerCache`); `kept` says what it keeps. The
+ * staleness bound is at most a second, the shop's freshness promise.
+ */
+export const answerCacheConfigKeys = (kept: string) => ({
+  CACHE_MAX_ENTRIES: Joi.number()
+    .integer()
+    .min(0)
+    .default(10_000)
+    .description(`${kept} kept in memory, least recently used dropped first; 0 turns the cache off`),
+  CACHE_MAX_MB: Joi.number().min(1).default(64).description('memory the kept answers may take, in MB (their bodies)'),
+  CACHE_MAX_STALENESS_MS: Joi.number()
+    .integer()
+    .min(100)
+    .max(1000)
+    .default(900)
+    .description(
+      "a kept answer is served only while every change committed more than this long ago is known to be in it (the database's change notifications confirmed within this time, or the answer read within it); at most 1000, the shop's freshness promise",
+    ),
+});
+
+/** The settings behind `answerCacheConfigKeys`. */
+export interface AnswerCacheConfig {
+  CACHE_MAX_ENTRIES: number;
+  CACHE_MAX_MB: number;
+  CACHE_MAX_STALENESS_MS: number;
+}
+
 /** The settings behind `commonConfigKeys`, plus the HTTP port every process has. */
 export interface CommonConfig {
   NODE_ENV: string;

@@ -6,6 +6,8 @@ export * from './auth.js';
 export * from './shutdown.js';
 export * from './http/app.js';
 export * from './http/route.js';
+export * from './http/answer-cache.js';
+export * from './http/cached-route.js';
 export * from './http/described-routes.js';
 export * from './http/server.js';
 export * from './http/auth-middleware.js';

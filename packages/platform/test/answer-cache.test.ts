@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { createAnswerCache, toAnswer, type AnswerCacheOptions } from '../../src/http/answer-cache';
-import { clientHas } from '../../src/http/cached-route';
+import { answerCacheOptions, clientHas, createAnswerCache, toAnswer, type AnswerCacheOptions } from '../src';
 
 /** A cache on a clock the test moves by hand. */
 function cacheAt(options: Partial<AnswerCacheOptions> = {}) {
@@ -16,7 +15,7 @@ function deferred<T>() {
   return { promise, resolve };
 }
 
-describe('answer cache', () => {
+describe('platform: answer cache', () => {
   it('when an answer is filled, then it is kept as JSON bytes with a strong ETag of those bytes, read once', async () => {
     const { cache } = cacheAt();
     let reads = 0;
@@ -136,6 +135,71 @@ describe('answer cache', () => {
     const answer = await cache.fill('k', async () => 1);
     expect(answer.etag).to.match(/^".+"$/);
     expect(cache.lookup('k')).to.equal(undefined);
+  });
+
+  describe('tags: dropping the answers of one thing (a cart) alone', () => {
+    const cartOf = (value: unknown) => [(value as { cartId: string }).cartId];
+
+    it('when a tag is invalidated, then the answers tagged with it go, and the others stay', async () => {
+      const { cache } = cacheAt();
+      await cache.fill('customer 1', async () => ({ cartId: 'c1' }), cartOf);
+      await cache.fill('customer 2', async () => ({ cartId: 'c2' }), cartOf);
+      cache.invalidate('c1');
+      expect(cache.lookup('customer 1')).to.equal(undefined);
+      expect(cache.lookup('customer 2')).not.to.equal(undefined);
+      expect(cache.stats()).to.include({ entries: 1, invalidations: 0, tagInvalidations: 1 });
+    });
+
+    it('when a key is invalidated as a tag, then its answer goes (a key is always one of its tags)', async () => {
+      const { cache } = cacheAt();
+      await cache.fill('customer 1', async () => ({ cartId: 'c1' }), cartOf);
+      cache.invalidate('customer 1');
+      expect(cache.lookup('customer 1')).to.equal(undefined);
+      expect(cache.stats().bytes).to.equal(0);
+    });
+
+    it('when a tag is invalidated while an answer showing it is read, then that answer is not kept; a read of another tag is', async () => {
+      const { cache } = cacheAt();
+      const mine = deferred<unknown>();
+      const theirs = deferred<unknown>();
+      const early = cache.fill('customer 1', () => mine.promise, cartOf);
+      const other = cache.fill('customer 2', () => theirs.promise, cartOf);
+      cache.invalidate('c1');
+      mine.resolve({ cartId: 'c1', items: 1 });
+      theirs.resolve({ cartId: 'c2', items: 5 });
+      expect((await early).body.toString()).to.equal('{"cartId":"c1","items":1}');
+      await other;
+      expect(cache.lookup('customer 1')).to.equal(undefined);
+      expect(cache.lookup('customer 2')).not.to.equal(undefined);
+    });
+
+    it('when a tag was invalidated before a read started, then that read is kept', async () => {
+      const { cache } = cacheAt();
+      const pending = deferred<unknown>();
+      const running = cache.fill('customer 2', () => pending.promise, cartOf);
+      cache.invalidate('c1');
+      await cache.fill('customer 1', async () => ({ cartId: 'c1' }), cartOf);
+      pending.resolve({ cartId: 'c2' });
+      await running;
+      expect(cache.lookup('customer 1')).not.to.equal(undefined);
+      expect(cache.lookup('customer 2')).not.to.equal(undefined);
+    });
+
+    it('when a tag is invalidated while a read of its key is under way, then a later request does not join that read', async () => {
+      const { cache } = cacheAt();
+      const before = deferred<unknown>();
+      const early = cache.fill('customer 1', () => before.promise, cartOf);
+      cache.invalidate('customer 1');
+      const after = cache.fill('customer 1', async () => ({ cartId: 'c1', items: 2 }), cartOf);
+      before.resolve({ cartId: 'c1', items: 1 });
+      expect((await early).body.toString()).to.equal('{"cartId":"c1","items":1}');
+      expect((await after).body.toString()).to.equal('{"cartId":"c1","items":2}');
+      expect(cache.lookup('customer 1')?.body.toString()).to.equal('{"cartId":"c1","items":2}');
+    });
+  });
+
+  it('when the CACHE_* settings are given, then the options follow (MB in bytes)', () => {
+    expect(answerCacheOptions({ CACHE_MAX_ENTRIES: 5, CACHE_MAX_MB: 2, CACHE_MAX_STALENESS_MS: 900 })).to.deep.equal({ maxEntries: 5, maxBytes: 2 * 1024 * 1024, maxStalenessMs: 900 });
   });
 
   describe('If-None-Match', () => {

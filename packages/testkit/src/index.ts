@@ -13,3 +13,4 @@ export * from './outbox.js';
 export * from './process.js';
 export * from './ports.js';
 export * from './verification-link.js';
+export * from './freshness.js';

@@ -1,16 +1,22 @@
 import { fileURLToPath } from 'node:url';
-import type { RunInTransaction } from '@shop/db';
+import { listenForChanges, type RunInTransaction } from '@shop/db';
 import { startService, type RunningService } from '@shop/messaging';
-import { createLogger, createTokenVerifier, type Logger } from '@shop/platform';
+import { answerCacheOptions, createAnswerCache, createLogger, createTokenVerifier, type AnswerCache, type Logger } from '@shop/platform';
 import type { CatalogDeps } from './app/deps.js';
 import type { CatalogConfig } from './config.js';
-import { listenForChanges } from './db/change-notifications.js';
 import type { CatalogDatabase } from './db/schema.js';
-import { createAnswerCache, type AnswerCache } from './http/answer-cache.js';
 import { mountRoutes } from './http/routes.js';
 import { startStockLevelConsumer } from './messaging/stock-levels.consumer.js';
 
 const migrations = { scope: 'catalog', directory: fileURLToPath(new URL('./db/migrations', import.meta.url)) };
+
+/**
+ * The channel the catalog's triggers notify on when a change to what shoppers read commits
+ * (migration 0003): categories, products, variants and the stock status read model. The stock read
+ * model has no event of its own, and events leave through one replica's relay, later: a replica
+ * hearing the inventory's event could drop its answers before another had committed the change.
+ */
+const CHANGES_CHANNEL = 'catalog_changed';
 
 export type RunningCatalogService = RunningService<CatalogDeps>;
 
@@ -32,11 +38,7 @@ export function startCatalogService(
     logger,
     signal,
     build: ({ db, outbox, transaction }) => {
-      const answers = createAnswerCache({
-        maxEntries: config.CACHE_MAX_ENTRIES,
-        maxBytes: config.CACHE_MAX_MB * 1024 * 1024,
-        maxStalenessMs: config.CACHE_MAX_STALENESS_MS,
-      });
+      const answers = createAnswerCache(answerCacheOptions(config));
       return {
         db,
         transaction: droppingAnswersAfter(transaction, answers),
@@ -54,10 +56,13 @@ export function startCatalogService(
       listenForChanges({
         url: config.DATABASE_URL,
         logger,
+        channel: CHANGES_CHANNEL,
+        applicationName: 'catalog change listener',
         // Four heartbeats per staleness window: one late or lost heartbeat does not yet cost the kept answers.
         heartbeatMs: Math.floor(config.CACHE_MAX_STALENESS_MS / 4),
         now: deps.answers.now,
-        onChange: deps.answers.invalidate,
+        // Every change may show on any page or listing: everything kept goes.
+        onChange: () => deps.answers.invalidate(),
         onConfirmed: deps.answers.confirmed,
       }),
     ],
@@ -69,5 +74,5 @@ export function startCatalogService(
  * this replica drops its answers as soon as the transaction has ended (committed or not).
  */
 function droppingAnswersAfter(run: RunInTransaction<CatalogDatabase>, answers: AnswerCache): RunInTransaction<CatalogDatabase> {
-  return (work) => run(work).finally(answers.invalidate);
+  return (work) => run(work).finally(() => answers.invalidate());
 }

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
-import { eventually } from '@shop/testkit';
+import { eventually, judgeFreshness, startPolling } from '@shop/testkit';
 import type { RunningCatalogService } from '../src/service';
 import { startCatalogFixture, stockChanged, usd, type CatalogFixture, type CatalogReplica } from './catalog.fixture';
-import { judgeFreshness, startPolling } from './freshness';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 

@@ -1,8 +1,7 @@
 import type { Kysely, Outbox, RunInTransaction } from '@shop/db';
-import type { Logger, TokenVerifier } from '@shop/platform';
+import type { AnswerCache, Logger, TokenVerifier } from '@shop/platform';
 import type { CatalogConfig } from '../config.js';
 import type { CatalogDatabase } from '../db/schema.js';
-import type { AnswerCache } from '../http/answer-cache.js';
 
 /** What the catalog use cases need, built once in service.ts. */
 export interface CatalogDeps {

@@ -1,9 +1,8 @@
 import type { Router } from 'express';
-import { requireAuth, route } from '@shop/platform';
+import { cachedRoute, requireAuth, route } from '@shop/platform';
 import { createCategory } from '../app/create-category.use-case.js';
 import type { CatalogDeps } from '../app/deps.js';
 import { listCategories } from '../app/list-categories.use-case.js';
-import { cachedRoute } from './cached-route.js';
 import * as schema from './catalog.schemas.js';
 
 /** The category tree for shoppers (from the replica's answer cache); new categories for admins. */

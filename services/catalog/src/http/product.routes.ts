@@ -1,8 +1,8 @@
 import type { Router } from 'express';
+import { cachedRoute } from '@shop/platform';
 import { browseProducts, type BrowseProductsInput } from '../app/browse-products.use-case.js';
 import type { CatalogDeps } from '../app/deps.js';
 import { getProductDetails } from '../app/get-product-details.use-case.js';
-import { cachedRoute } from './cached-route.js';
 import * as schema from './catalog.schemas.js';
 
 /** What shoppers browse: public, no token needed, answered from the replica's answer cache. */
