@@ -1,5 +1,6 @@
 import Joi from 'joi';
 import {
+  answerCacheConfigKeys,
   backboneConfigKeys,
   commonConfigKeys,
   consumerConfigKeys,
@@ -7,13 +8,14 @@ import {
   loadConfig,
   opsPort,
   serviceUrl,
+  type AnswerCacheConfig,
   type BackboneConfig,
   type CommonConfig,
   type ConsumerConfig,
 } from '@shop/platform';
 
 /** The cart service's settings, validated once at start-up. */
-export interface CartConfig extends CommonConfig, BackboneConfig, ConsumerConfig {
+export interface CartConfig extends CommonConfig, BackboneConfig, ConsumerConfig, AnswerCacheConfig {
   JWKS_URL: string;
   SHOP_CURRENCY: string;
   INVENTORY_SERVICE_URL: string;
@@ -42,6 +44,7 @@ export const cartConfigSchema = Joi.object<CartConfig>({
   CART_EXPIRY_INTERVAL_MS: Joi.number().integer().min(100).default(3_600_000).description('how often idle carts are looked for'),
   CATALOG_BACKFILL: Joi.boolean().default(true).description("at start, fill the product and stock read models from the catalog's and inventory's feeds"),
   ...consumerConfigKeys(),
+  ...answerCacheConfigKeys('cart answers (GET /cart, one per customer or guest cart)'),
 });
 
 /** Reads the cart service's settings from the environment; throws naming every bad key. */

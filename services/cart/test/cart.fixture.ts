@@ -80,6 +80,12 @@ export async function startFakeInventory(): Promise<FakeInventory> {
   return fake;
 }
 
+/** Another replica of the service under test: the same database and vhost. */
+export interface CartReplica {
+  service: RunningCartService;
+  api: HttpClient;
+}
+
 export interface CartFixture {
   service: RunningCartService;
   api: HttpClient;
@@ -102,6 +108,8 @@ export interface CartFixture {
   consumed(event: EventEnvelope): Promise<void>;
   /** The events of a type the service published (seen on the broker), oldest first. */
   events(type: string): Promise<Array<Record<string, any>>>;
+  /** Starts one more replica on the same database and vhost (stopped with the fixture). */
+  startReplica(): Promise<CartReplica>;
   stop(): Promise<void>;
 }
 
@@ -135,6 +143,7 @@ export async function startCartFixture(env: Record<string, string> = {}): Promis
   const publisher: Broker = connectBroker({ url: amqpUrl, name: 'cart-test-publisher', logger: testLogger('cart-test') });
   await eventually(() => publisher.isConnected(), 10_000, 'broker connection');
   const api = httpClient(service.url);
+  const replicas: RunningCartService[] = [];
 
   async function publish<D>(contract: EventContract<D>, data: D, aggregate: { type: string; id: string; version: number }) {
     const envelope = buildEnvelope('test', contract, data, aggregate);
@@ -174,8 +183,14 @@ export async function startCartFixture(env: Record<string, string> = {}): Promis
     async events(type) {
       return (await publishedEvents(service, tap, type)).map((e) => e.data);
     },
+    async startReplica() {
+      const replica = await startCartService(config, testLogger('cart-replica'));
+      replicas.push(replica);
+      return { service: replica, api: httpClient(replica.url) };
+    },
     async stop() {
       await publisher.close();
+      for (const replica of replicas) await replica.stop();
       await service.stop();
       await tap.close();
       await inventory.close();

@@ -1,5 +1,5 @@
 import type { Kysely, Outbox, RunInTransaction } from '@shop/db';
-import type { Logger, TokenVerifier } from '@shop/platform';
+import type { AnswerCache, Logger, TokenVerifier } from '@shop/platform';
 import type { StockClient } from '../adapters/inventory.client.js';
 import type { CartConfig } from '../config.js';
 import type { CartDatabase } from '../db/schema.js';
@@ -15,4 +15,6 @@ export interface CartDeps {
   stock: StockClient;
   logger: Logger;
   now: () => Date;
+  /** The cart answers (GET /cart) this replica keeps in memory. */
+  answers: AnswerCache;
 }

@@ -1,6 +1,7 @@
 import type { RequestHandler, Response } from 'express';
 import { AppError, bearerToken, describeSecurity, type TokenVerifier } from '@shop/platform';
 import type { CartOwner } from '../app/cart-of.js';
+import { hashCartToken } from '../domain/cart-token.js';
 
 /** The header a guest sends its cart token in. */
 export const CART_TOKEN_HEADER = 'x-cart-token';
@@ -30,4 +31,16 @@ export function identifyCartOwner(verify: TokenVerifier): RequestHandler {
 /** The owner `identifyCartOwner` found for this request. */
 export function ownerOf(input: { res: Response }): CartOwner {
   return input.res.locals.cartOwner as CartOwner;
+}
+
+/**
+ * The key of an owner's cart answer in the answer cache: a customer's by their id, a guest's by
+ * the hash of its token (the token itself is not kept). The prefixes keep the two apart.
+ */
+export function answerKeyOf(owner: CartOwner): string {
+  return 'customerId' in owner ? `customer ${owner.customerId.toLowerCase()}` : guestAnswerKey(owner.guestToken);
+}
+
+export function guestAnswerKey(guestToken: string): string {
+  return `guest ${hashCartToken(guestToken).toString('base64url')}`;
 }

@@ -10,6 +10,9 @@ export function internalRoutes(router: Router, deps: CartDeps): void {
   router.get('/internal/carts/by-customer/:customerId', route({ params: schema.customerParams }, ({ params }) => getCartSnapshot(deps, params.customerId)));
   router.post(
     '/internal/carts/:cartId/clear',
-    route({ params: schema.cartParams, body: schema.clearForOrderBody }, ({ params, body }) => clearCartForOrder(deps, { cartId: params.cartId, ...body })),
+    route({ params: schema.cartParams, body: schema.clearForOrderBody }, ({ params, body }) =>
+      // The shopper's next read, right after their order, must not show the lines it took.
+      clearCartForOrder(deps, { cartId: params.cartId, ...body }).finally(() => deps.answers.invalidate(params.cartId.toLowerCase())),
+    ),
   );
 }
