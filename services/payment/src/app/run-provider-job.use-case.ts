@@ -1,5 +1,5 @@
 import { backoffDelay, isTransientError } from '@shop/platform';
-import { claimDue, deferAttempt, findPaymentByOrder, updatePayment } from '../db/payment.repository.js';
+import { claimDue, deferAttempt, findPaymentByOrder, noteCaptureSent, updatePayment } from '../db/payment.repository.js';
 import type { Payment } from '../domain/payment.js';
 import { needsProviderJob } from './cancellation-outcome.js';
 import { recordCaptured, recordCaptureFailed } from './capture-outcome.js';
@@ -49,15 +49,16 @@ async function advanceCapture(deps: PaymentDeps, payment: Payment): Promise<void
     const latest = await findPaymentByOrder(deps.db, payment.orderId);
     if (latest?.status !== 'capture_requested' || latest.cancelRequestedAt) return;
     const outcome = await deps.provider.capture({ authorizationId, amount: payment.amount!, idempotencyKey: `capture-${payment.orderId}` });
-    const sent = await deps.transaction(async (tx) => {
-      const current = await findPaymentByOrder(tx, payment.orderId, { forUpdate: true });
-      if (!current) return current;
+    if (outcome.outcome === 'requested') {
       const at = deps.now();
-      if (outcome.outcome === 'declined') return recordCaptureFailed(deps, tx, current, outcome.reason, at);
-      if (current.status !== 'capture_requested') return current;
-      return updatePayment(tx, current.id, { capture_sent_at: at, next_attempt_at: new Date(at.getTime() + deps.config.CAPTURE_CONFIRMATION_WAIT_MS) }, at);
+      await noteCaptureSent(deps.db, payment.id, at, new Date(at.getTime() + deps.config.CAPTURE_CONFIRMATION_WAIT_MS));
+      return;
+    }
+    const refused = await deps.transaction(async (tx) => {
+      const current = await findPaymentByOrder(tx, payment.orderId, { forUpdate: true });
+      return current && recordCaptureFailed(deps, tx, current, outcome.reason, deps.now());
     });
-    if (outcome.outcome === 'declined' && needsProviderJob(sent)) deps.wakeProviderJob();
+    if (needsProviderJob(refused)) deps.wakeProviderJob();
     return;
   }
   const status = await deps.provider.statusOf(authorizationId);

@@ -99,6 +99,20 @@ export async function updatePayment(db: Db, id: string, changes: PaymentChanges,
 }
 
 /**
+ * The provider took the capture request: the payment waits for its webhook until `nextAttemptAt`
+ * (then the job asks how it went), unless it moved on meanwhile (the webhook came first, or a
+ * cancellation): then there is nothing to note. One statement, no lock held.
+ */
+export async function noteCaptureSent(db: Db, id: string, at: Date, nextAttemptAt: Date): Promise<void> {
+  await db
+    .updateTable('payments')
+    .set((eb) => ({ capture_sent_at: at, next_attempt_at: nextAttemptAt, version: eb('version', '+', 1), updated_at: at }))
+    .where('id', '=', id)
+    .where('status', '=', 'capture_requested')
+    .execute();
+}
+
+/**
  * Puts a payment's next attempt off after a failed one, unless it moved on meanwhile (a webhook or
  * a cancellation changed its status while the provider was asked): then its new step keeps its time.
  */
