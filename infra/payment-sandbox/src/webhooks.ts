@@ -49,15 +49,18 @@ export function startWebhookDelivery(options: WebhookDeliveryOptions): WebhookDe
 
   async function deliverDue(): Promise<void> {
     while (!stopping.signal.aborted && (await deliverNext())) {
-      // one event per transaction, until none is due
+      // one event per transaction, as long as another was due when it was claimed (an event stored
+      // after that wakes the job itself)
     }
   }
 
+  /** Sends the next due event; true when another was due too. */
   async function deliverNext(): Promise<boolean> {
     try {
       return await db.transaction().execute(async (tx) => {
-        const event = await claimNextDueEvent(tx);
-        if (!event) return false;
+        const claimed = await claimNextDueEvent(tx);
+        if (!claimed) return false;
+        const { event } = claimed;
         await runInContext({ correlationId: event.correlationId ?? event.id, causationId: event.id }, async () => {
           const failure = await send(event);
           if (failure === undefined) {
@@ -71,7 +74,7 @@ export function startWebhookDelivery(options: WebhookDeliveryOptions): WebhookDe
           wakeAfter(retryInMs);
           logger.warn('webhook not delivered, will retry', { eventId: event.id, type: event.type, attempts: event.attempts + 1, error: failure, retryInMs });
         });
-        return true;
+        return claimed.more;
       });
     } catch (err) {
       if (err instanceof DeliveryStopped) return false;

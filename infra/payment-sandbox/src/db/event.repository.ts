@@ -72,19 +72,23 @@ export async function insertEvent(db: Db, event: NewEvent): Promise<void> {
  * before it (events of one authorization go out in order, a failing one holds back the rest),
  * locked until the transaction ends. Events another replica has locked are skipped, so no event is
  * sent by two at once. An event with no authorization (a PayPal approval's cancellation, the only
- * event of its approval) waits for none: NULL equals nothing.
+ * event of its approval) waits for none: NULL equals nothing. `more` says whether another
+ * undelivered event was due as well, so the caller knows whether to ask again.
  */
-export async function claimNextDueEvent(db: Db): Promise<StoredEvent | undefined> {
-  const { rows } = await sql<EventRow>`
-    SELECT e.* FROM events e
+export async function claimNextDueEvent(db: Db): Promise<{ event: StoredEvent; more: boolean } | undefined> {
+  const { rows } = await sql<EventRow & { more: boolean }>`
+    SELECT e.*, EXISTS (
+        SELECT 1 FROM events other WHERE other.delivered_at IS NULL AND other.next_attempt_at <= now() AND other.seq <> e.seq) AS more
+    FROM events e
     WHERE e.delivered_at IS NULL AND e.next_attempt_at <= now()
       AND NOT EXISTS (
         SELECT 1 FROM events older
         WHERE older.authorization_id = e.authorization_id AND older.delivered_at IS NULL AND older.seq < e.seq)
     ORDER BY e.seq
     LIMIT 1
-    FOR UPDATE SKIP LOCKED`.execute(db);
-  return rows[0] && toEvent(rows[0]);
+    FOR UPDATE OF e SKIP LOCKED`.execute(db);
+  const row = rows[0];
+  return row && { event: toEvent(row), more: row.more };
 }
 
 export async function markDelivered(db: Db, id: string, at: Date): Promise<void> {
