@@ -156,8 +156,10 @@ function describeOperation(operation: PublicOperation, shared: Record<string, Js
     ...parametersOf(spec.params, 'path', shared, pathParameters(route.path)),
     ...parametersOf(spec.query, 'query', shared),
     ...Object.entries(doc.headers ?? {}).map(([header, schema]) => ({ name: header, in: 'header', required: false, schema: toJsonSchema(schema, shared) })),
+    ...(spec.cache ? [IF_NONE_MATCH] : []),
   ];
-  const responses: Record<string, unknown> = { ...successResponses(spec.response, spec.status, name, shared) };
+  const responses: Record<string, unknown> = { ...successResponses(spec.response, spec.status, name, shared, spec.cache) };
+  if (spec.cache) responses[304] = { description: "not modified: the client's copy (its If-None-Match) is current; no body", headers: cacheHeaders(spec.cache) };
   const roles = security.some((s) => s.scheme === 'bearer' && s.roles);
   const codes = new Set<ErrorCode>([...ALWAYS, ...(roles ? (['FORBIDDEN'] as const) : []), ...(doc.errors ?? [])]);
   const byStatus = new Map<number, ErrorCode[]>();
@@ -197,14 +199,34 @@ function securityOf(route: DescribedRoute, row: GatewayRoute): SecurityRequireme
   return [{ scheme: 'bearer', roles }];
 }
 
-function successResponses(response: ResponseSpec | undefined, status: number | undefined, name: string, shared: Record<string, JsonSchema>) {
+/** The conditional request header of a route answered from memory. */
+const IF_NONE_MATCH = {
+  name: 'If-None-Match',
+  in: 'header',
+  required: false,
+  description: 'ETags of copies the client holds; a current one is answered 304 without a body',
+  schema: { type: 'string' },
+};
+
+/** ETag and Cache-Control of an answer kept in memory: public (the same for everyone) or private (one shopper's). */
+function cacheHeaders(cache: 'public' | 'private') {
+  return {
+    ETag: { description: 'strong validator of the body', schema: { type: 'string' } },
+    'Cache-Control': { description: 'may be stored, revalidated every time', schema: { type: 'string', enum: [cache === 'public' ? 'public, no-cache' : 'private, no-cache'] } },
+  };
+}
+
+function successResponses(response: ResponseSpec | undefined, status: number | undefined, name: string, shared: Record<string, JsonSchema>, cache?: 'public' | 'private') {
   if (!response) {
     if (status !== 204) throw new Error(`${name} declares no response schema: give its route() spec a response (or status 204)`);
     return { 204: { description: 'done; no body' } };
   }
   const byStatus: Record<number, Joi.Schema> = isJoi(response) ? { [status ?? 200]: response } : (response as Record<number, Joi.Schema>);
   return Object.fromEntries(
-    Object.entries(byStatus).map(([code, schema]) => [code, { description: successDescription(Number(code)), content: { 'application/json': { schema: toJsonSchema(schema, shared) } } }]),
+    Object.entries(byStatus).map(([code, schema]) => [
+      code,
+      { description: successDescription(Number(code)), ...(cache && { headers: cacheHeaders(cache) }), content: { 'application/json': { schema: toJsonSchema(schema, shared) } } },
+    ]),
   );
 }
 

@@ -42,13 +42,16 @@ describe('end to end: a shopper sees catalog changes within a second, through th
     return product;
   }
 
-  it("when a shopper reads products and categories, then the catalog's ETag and Cache-Control come through the gateway untouched", async () => {
+  it("when a shopper reads products and categories, then the catalog's ETag and Cache-Control come through the gateway untouched, and a revalidation with the ETag is a 304 without a body", async () => {
     const product = await stockedProduct();
     for (const path of [`/products/${product.id}`, `/products?categoryId=${product.categoryId}&sort=price`, '/categories']) {
       const response = await shop.api.get(path);
       expect(response.status, path).to.equal(200);
       expect(response.headers.get('etag'), path).to.equal(etagOf(response.body));
       expect(response.headers.get('cache-control'), path).to.equal('public, no-cache');
+      const revalidated = await shop.api.get(path, { headers: { 'if-none-match': response.headers.get('etag')! } });
+      expect(revalidated.status, `${path} revalidated`).to.equal(304);
+      expect(revalidated.body, `${path} revalidated`).to.equal(undefined);
     }
   });
 

@@ -92,7 +92,7 @@ export function cachedRoute<P = Record<string, never>, Q = Record<string, never>
     }
   };
   // The API documents read the spec, as they read route()'s.
-  recordRouteSpec(handler, spec);
+  recordRouteSpec(handler, { ...spec, cache: isPublic ? 'public' : 'private' });
   return handler;
 }
 

@@ -41,6 +41,8 @@ export interface DescribedSpec {
   status?: number;
   response?: ResponseSpec;
   doc?: RouteDoc;
+  /** Answered from the answer cache (`cachedRoute`): an ETag, Cache-Control, and 304 to a matching If-None-Match. */
+  cache?: 'public' | 'private';
 }
 
 /** One route an Express router serves, with what its handlers say about themselves. */
