@@ -15,7 +15,7 @@ import { freePort, POSTGRES_URL, testAmqpUrl, testDatabaseUrl } from '@shop/test
 import { root, track } from './bench-kit';
 
 /** The processes of the shop, in the order they start. */
-export const shopProcessNames = ['mail-sink', 'customer', 'catalog', 'inventory', 'cart', 'payment-sandbox', 'payment', 'order', 'notification', 'gateway'] as const;
+export const shopProcessNames = ['mail-sink', 'customer', 'catalog', 'inventory', 'cart', 'payment', 'order', 'notification', 'gateway', 'payment-sandbox'] as const;
 export type ShopProcessName = (typeof shopProcessNames)[number];
 
 /** One started process of the shop. */
@@ -83,57 +83,50 @@ async function waitFor(url: string, timeoutMs = 120_000): Promise<void> {
 
 /**
  * Starts every process of the shop, one at a time, each ready before the next (the cart and
- * inventory read the catalog's feed at start; the provider calls the shop back through the
- * gateway, whose port is chosen before). Build first (`buildShop`).
+ * inventory read the catalog's feed at start; the sandbox provider calls the shop back through the
+ * gateway, so it starts last). Each process's ports are chosen just before it starts, so another
+ * program on the machine has little time to take them; only the sandbox's is chosen at once, for
+ * the payment service. Build first (`buildShop`).
  */
 export async function startShop(options: ShopOptions = {}): Promise<Shop> {
   const amqp = await testAmqpUrl();
-  const port = () => freePort();
   const url = (p: number) => `http://127.0.0.1:${p}`;
   const ports = {} as Record<ShopProcessName, number>;
   const opsPorts = {} as Record<ShopProcessName, number>;
-  for (const name of shopProcessNames) {
-    ports[name] = await port();
-    opsPorts[name] = await port();
-  }
-  const mailSmtp = await port();
+  ports['payment-sandbox'] = await freePort();
   const databases: Partial<Record<ShopProcessName, string>> = {};
   for (const name of ['customer', 'catalog', 'inventory', 'cart', 'payment-sandbox', 'payment', 'order', 'notification'] as const) {
     databases[name] = testDatabaseUrl(`bench_${name.replace('-', '_')}`);
   }
-  const jwks = `${url(ports.customer)}/auth/jwks`;
-  const api = `${url(ports.gateway)}/api/v1`;
+  const jwks = () => `${url(ports.customer)}/auth/jwks`;
   const service = (name: ShopProcessName) => ({ PORT: String(ports[name]), OPS_PORT: String(opsPorts[name]), DATABASE_URL: databases[name]!, AMQP_URL: amqp });
+  let mailSmtp = 0;
 
-  const settings: Array<[ShopProcessName, string, Record<string, string>]> = [
-    ['mail-sink', 'packages/mail-sink/src/main.ts', { SMTP_PORT: String(mailSmtp), HTTP_PORT: String(ports['mail-sink']) }],
-    ['customer', 'services/customer/src/main.ts', { ...service('customer'), ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password }],
-    ['catalog', 'services/catalog/src/main.ts', { ...service('catalog'), JWKS_URL: jwks }],
-    ['inventory', 'services/inventory/src/main.ts', { ...service('inventory'), JWKS_URL: jwks, CATALOG_SERVICE_URL: url(ports.catalog) }],
-    ['cart', 'services/cart/src/main.ts', { ...service('cart'), JWKS_URL: jwks, INVENTORY_SERVICE_URL: url(ports.inventory), CATALOG_SERVICE_URL: url(ports.catalog) }],
-    [
-      'payment-sandbox',
-      'infra/payment-sandbox/src/main.ts',
-      { PORT: String(ports['payment-sandbox']), OPS_PORT: String(opsPorts['payment-sandbox']), DATABASE_URL: databases['payment-sandbox']!, WEBHOOK_URL: `${api}/webhooks/payments`, WEBHOOK_SECRET: webhookSecret },
-    ],
-    ['payment', 'services/payment/src/main.ts', { ...service('payment'), PAYMENT_PROVIDER_URL: url(ports['payment-sandbox']), PAYMENT_WEBHOOK_SECRET: webhookSecret, JWKS_URL: jwks }],
+  // Each process's settings, read once its own ports and those of the processes before it are known.
+  const settings: Array<[ShopProcessName, string, () => Record<string, string>]> = [
+    ['mail-sink', 'packages/mail-sink/src/main.ts', () => ({ SMTP_PORT: String(mailSmtp), HTTP_PORT: String(ports['mail-sink']) })],
+    ['customer', 'services/customer/src/main.ts', () => ({ ...service('customer'), ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password })],
+    ['catalog', 'services/catalog/src/main.ts', () => ({ ...service('catalog'), JWKS_URL: jwks() })],
+    ['inventory', 'services/inventory/src/main.ts', () => ({ ...service('inventory'), JWKS_URL: jwks(), CATALOG_SERVICE_URL: url(ports.catalog) })],
+    ['cart', 'services/cart/src/main.ts', () => ({ ...service('cart'), JWKS_URL: jwks(), INVENTORY_SERVICE_URL: url(ports.inventory), CATALOG_SERVICE_URL: url(ports.catalog) })],
+    ['payment', 'services/payment/src/main.ts', () => ({ ...service('payment'), PAYMENT_PROVIDER_URL: url(ports['payment-sandbox']), PAYMENT_WEBHOOK_SECRET: webhookSecret, JWKS_URL: jwks() })],
     [
       'order',
       'services/order/src/main.ts',
-      {
+      () => ({
         ...service('order'),
-        JWKS_URL: jwks,
+        JWKS_URL: jwks(),
         CUSTOMER_SERVICE_URL: url(ports.customer),
         CART_SERVICE_URL: url(ports.cart),
         INVENTORY_SERVICE_URL: url(ports.inventory),
         PAYMENT_SERVICE_URL: url(ports.payment),
-      },
+      }),
     ],
-    ['notification', 'services/notification/src/main.ts', { ...service('notification'), JWKS_URL: jwks, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(mailSmtp) }],
+    ['notification', 'services/notification/src/main.ts', () => ({ ...service('notification'), JWKS_URL: jwks(), SMTP_HOST: '127.0.0.1', SMTP_PORT: String(mailSmtp) })],
     [
       'gateway',
       'gateway/src/main.ts',
-      {
+      () => ({
         PORT: String(ports.gateway),
         OPS_PORT: String(opsPorts.gateway),
         AMQP_URL: amqp,
@@ -147,14 +140,29 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
         // Every buyer and the provider's webhooks come from 127.0.0.1: one client to the rate limiter.
         RATE_LIMIT_MAX: '100000000',
         AUTH_RATE_LIMIT_MAX: '100000000',
-      },
+      }),
+    ],
+    [
+      'payment-sandbox',
+      'infra/payment-sandbox/src/main.ts',
+      () => ({
+        PORT: String(ports['payment-sandbox']),
+        OPS_PORT: String(opsPorts['payment-sandbox']),
+        DATABASE_URL: databases['payment-sandbox']!,
+        WEBHOOK_URL: `${url(ports.gateway)}/api/v1/webhooks/payments`,
+        WEBHOOK_SECRET: webhookSecret,
+      }),
     ],
   ];
 
   const listeners = new Set<(name: ShopProcessName, line: string) => void>();
   const processes = {} as Record<ShopProcessName, ShopProcess>;
-  for (const [name, entry, env] of settings) {
+  for (const [name, entry, settingsOf] of settings) {
     process.stdout.write(`starting ${name} ... `);
+    ports[name] ??= await freePort();
+    if (name === 'mail-sink') mailSmtp = await freePort();
+    else opsPorts[name] = await freePort();
+    const env = settingsOf();
     const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
     const child = spawn(process.execPath, [...profile, compiled(entry)], {
       cwd: root,
@@ -179,7 +187,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
 
   return {
     gatewayUrl: url(ports.gateway),
-    apiUrl: api,
+    apiUrl: `${url(ports.gateway)}/api/v1`,
     mailUrl: url(ports['mail-sink']),
     amqpUrl: amqp,
     admin,
