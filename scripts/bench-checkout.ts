@@ -7,7 +7,7 @@
  * POST /orders]. It waits for every order's confirmation mail at the sink and for the provider's
  * webhook to confirm every order, and writes the figures into the checkout section of
  * docs/benchmarks.md. `pnpm bench:checkout` (BENCH_SECONDS, BENCH_BUYERS to change the load;
- * BENCH_CPU_PROFILE_DIR to have every process write a CPU profile there). Another script runs the
+ * BENCH_PROFILE to have every process write a CPU profile there). Another script runs the
  * same row on a shop it started with `checkoutRow(shop)` and writes it with `checkoutSection`.
  */
 import { randomUUID } from 'node:crypto';
@@ -626,7 +626,7 @@ function costRows(report: CheckoutRow): string[] {
 
 
 async function main(): Promise<void> {
-  const profiles = process.env.BENCH_CPU_PROFILE_DIR && path.resolve(process.env.BENCH_CPU_PROFILE_DIR);
+  const profiles = process.env.BENCH_PROFILE && path.resolve(process.env.BENCH_PROFILE);
   buildShop();
   const shop = await startShop({ ...(profiles && { cpuProfileDir: profiles }) });
   const row = await checkoutRow(shop, { seconds: Number(process.env.BENCH_SECONDS ?? 20), buyers: Number(process.env.BENCH_BUYERS ?? 10) });
