@@ -503,7 +503,8 @@ export function checkoutSection(report: CheckoutRow): string {
   const othersPercent = cpu ? cpu.busyPercent * os.cpus().length - shopPercent : 0;
   const elsewhere =
     othersPercent >= 10
-      ? ` Other work shared the machine during this run and took ${othersPercent.toFixed(0)}% of a core (the rows not named after the
+      ? `
+Other work shared the machine during this run and took ${othersPercent.toFixed(0)}% of a core (the rows not named after the
 shop and the unattributed row), so the shop's figures are lower than on a quiet machine.`
       : '';
   const bound = !cpu
@@ -610,7 +611,7 @@ ${mailPace}
 function restNote(report: CheckoutRow): string {
   if (!report.idle || !report.cpu) return '';
   const rest = report.idle.groups.filter((g) => report.shopNames.has(g.name)).reduce((sum, g) => sum + g.percent, 0);
-  return ` At rest the shop used ${rest.toFixed(0)}% of a core: at ${report.figures.ordersPerSecond.toFixed(1)} orders/s, ${msPerOrder(report, rest).toFixed(0)} ms of each order's CPU below.`;
+  return `\nAt rest the shop used ${rest.toFixed(0)}% of a core: at ${report.figures.ordersPerSecond.toFixed(1)} orders/s, ${msPerOrder(report, rest).toFixed(0)} ms of each order's CPU below.`;
 }
 
 /** One row per process, in the order they start. */
