@@ -11,7 +11,7 @@ import readline from 'node:readline';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '@shop/platform';
 import { freePort, testAmqpUrl } from '@shop/testkit';
-import { root, track } from './bench-kit';
+import { root, track, waitFor } from './bench-kit';
 
 /** A started reference process and where it listens. */
 export interface Listening {
@@ -75,7 +75,7 @@ export async function startReferences(): Promise<References> {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   track('gateway (reference)', child);
-  await waitReady(`http://127.0.0.1:${opsPort}`);
+  await waitFor(`http://127.0.0.1:${opsPort}/health/ready`);
   return { server, proxy, gateway: { url: `http://127.0.0.1:${port}`, pid: child.pid! }, token };
 }
 
@@ -86,18 +86,4 @@ export async function startReferences(): Promise<References> {
 export function profileArgs(name: string): string[] {
   const dir = process.env.BENCH_PROFILE;
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir)}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
-}
-
-/** Polls `/health/ready` on an operations port until it answers 200. */
-export async function waitReady(opsUrl: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(`${opsUrl}/health/ready`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`${opsUrl} did not become ready`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }

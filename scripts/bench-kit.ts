@@ -166,3 +166,13 @@ export function cpuUse(before: CpuSnapshot, after: CpuSnapshot, names: ReadonlyM
     groups: [...groups].map(([name, ticks]) => ({ name, percent: percent(ticks) })).sort((a, b) => b.percent - a.percent),
   };
 }
+
+/** Polls `url` until it answers 200 (a process's readiness probe, say); throws after the timeout. */
+export async function waitFor(url: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

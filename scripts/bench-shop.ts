@@ -12,7 +12,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import pg from 'pg';
 import { freePort, POSTGRES_URL, testAmqpUrl, testDatabaseUrl } from '@shop/testkit';
-import { root, track } from './bench-kit';
+import { root, track, waitFor } from './bench-kit';
 
 /** The processes of the shop, in the order they start. */
 export const shopProcessNames = ['mail-sink', 'customer', 'catalog', 'inventory', 'cart', 'payment', 'order', 'notification', 'gateway', 'payment-sandbox'] as const;
@@ -70,15 +70,6 @@ export function buildShop(): void {
 /** `services/x/src/main.ts` -> `<root>/services/x/dist/main.js`, what the build writes. */
 function compiled(entry: string): string {
   return path.join(root, entry.replace('/src/', '/dist/').replace(/\.ts$/, '.js'));
-}
-
-async function waitFor(url: string, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
-    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 /**
