@@ -16,6 +16,9 @@ import { loadPaymentConfig } from '@shop/payment/src/config';
 import { startPaymentService } from '@shop/payment/src/service';
 import { loadSandboxConfig } from '@shop/payment-sandbox/src/config';
 import { startPaymentSandbox } from '@shop/payment-sandbox/src/sandbox';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { SignJWT, calculateJwkThumbprint, exportJWK } from 'jose';
+import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, type Role } from '@shop/platform';
 import { apiConformance } from './api-conformance';
 import { atRunEnd, freePort, httpClient, startMailSink, testAmqpUrl, testDatabaseUrl, testLogger, type HttpClient, type MailSink } from '@shop/testkit';
 
@@ -24,12 +27,20 @@ export const PAYMENT_WEBHOOK_SECRET = 'e2e-payment-webhook-secret';
 export const CARRIER_WEBHOOK_SECRET = 'e2e-carrier-webhook-secret';
 /** Where the storefront would be: PayPal-style approvals return there. */
 export const SHOP_ORIGIN = 'http://shop.test';
+/** Logins (and registrations) the e2e gateway allows per window and client address. */
+export const AUTH_RATE_LIMIT_MAX = 1000;
 /** Where the e2e shop sends its staff alerts. */
 export const STAFF_ALERTS = 'staff-alerts@shop.test';
 
 export interface Shop {
   api: HttpClient;
   mail: MailSink;
+  /** The gateway's origin, for requests the JSON client cannot spell (raw paths, other client addresses). */
+  gatewayUrl: string;
+  /** Each process's own URL, behind the gateway: what the public API must never reach (`/internal/*`). */
+  services: Record<'customer' | 'catalog' | 'inventory' | 'cart' | 'order' | 'payment' | 'notification' | 'paymentSandbox', string>;
+  /** Signs an access token with the shop's own key, for tokens it could have issued but did not (an expired one). */
+  signAccessToken(claims: { customerId: string; role: Role; sessionId: string; issuedAt: Date; expiresAt: Date }): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -54,6 +65,7 @@ export function sharedShop(): Promise<Shop> {
 /** The whole shop in this process, on random ports, with this run's own databases and vhost. */
 export async function startShop(): Promise<Shop> {
   const amqp = await testAmqpUrl();
+  const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   const mail = await startMailSink({ smtpPort: 0, httpPort: 0 });
   const customer = await startCustomerService(
     loadCustomerConfig({
@@ -63,6 +75,7 @@ export async function startShop(): Promise<Shop> {
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       REFRESH_RETRY_GRACE_SECONDS: '1',
+      JWT_PRIVATE_KEY: signingKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     }),
     testLogger('customer'),
   );
@@ -152,7 +165,7 @@ export async function startShop(): Promise<Shop> {
       ORDER_SERVICE_URL: order.url,
       PAYMENT_SERVICE_URL: payment.url,
       NOTIFICATION_SERVICE_URL: notification.url,
-      AUTH_RATE_LIMIT_MAX: '1000',
+      AUTH_RATE_LIMIT_MAX: String(AUTH_RATE_LIMIT_MAX),
       RATE_LIMIT_MAX: '10000',
     }),
     testLogger('gateway'),
@@ -161,6 +174,18 @@ export async function startShop(): Promise<Shop> {
     // Every answer is checked against the OpenAPI document: an undocumented status or body fails the test.
     api: httpClient(`${gateway.url}/api/v1`, { check: apiConformance() }),
     mail,
+    gatewayUrl: gateway.url,
+    services: {
+      customer: customer.url,
+      catalog: catalog.url,
+      inventory: inventory.url,
+      cart: cart.url,
+      order: order.url,
+      payment: payment.url,
+      notification: notification.url,
+      paymentSandbox: sandbox.url,
+    },
+    signAccessToken: (claims) => signAccessToken(signingKey, claims),
     async stop() {
       await gateway.stop();
       await notification.stop();
@@ -174,4 +199,17 @@ export async function startShop(): Promise<Shop> {
       await mail.close();
     },
   };
+}
+
+/** Signs like the customer service does (its key id is the key's JWK thumbprint), with the times given. */
+async function signAccessToken(key: KeyObject, claims: Parameters<Shop['signAccessToken']>[0]): Promise<string> {
+  const kid = await calculateJwkThumbprint(await exportJWK(key));
+  return new SignJWT({ role: claims.role, sid: claims.sessionId })
+    .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
+    .setSubject(claims.customerId)
+    .setIssuer(ACCESS_TOKEN_ISSUER)
+    .setAudience(ACCESS_TOKEN_AUDIENCE)
+    .setIssuedAt(Math.floor(claims.issuedAt.getTime() / 1000))
+    .setExpirationTime(Math.floor(claims.expiresAt.getTime() / 1000))
+    .sign(key);
 }
