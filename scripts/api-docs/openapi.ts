@@ -172,7 +172,8 @@ function describeOperation(operation: PublicOperation, shared: Record<string, Js
   for (const [status, list] of [...byStatus].sort(([a], [b]) => a - b)) {
     responses[status] = { description: list.join(', '), content: { 'application/json': { schema: errorSchema(list) } } };
   }
-  const shares = ['RequestTimeout', 'PayloadTooLarge', ...(body ? ['UnsupportedMediaType'] : []), 'RateLimited', 'HeadersTooLarge', 'Internal', 'ServiceUnavailable'];
+  // A service reads the body of any request, also one its route ignores: an unsupported charset is a 415 on every route.
+  const shares = ['RequestTimeout', 'PayloadTooLarge', 'UnsupportedMediaType', 'RateLimited', 'HeadersTooLarge', 'Internal', 'ServiceUnavailable'];
   for (const key of shares) responses[(SHARED_RESPONSES[key] as { status: number }).status] ??= { $ref: `#/components/responses/${key}` };
 
   return {
