@@ -134,4 +134,27 @@ describe('payment service: POST /webhooks/payments', function () {
     expect(response.body.error.code).to.equal('VALIDATION_ERROR');
     expect((await f.payment(orderId)).body.status).to.equal('capture_requested');
   });
+
+  it('when a correctly signed event holds a NUL character or a lone surrogate, then 400 VALIDATION_ERROR, never a 500, and the payment still waits', async () => {
+    const { orderId, authorizationId, body } = await awaitingConfirmation();
+    const event = JSON.parse(body);
+
+    const responses = [
+      await f.postWebhook({ ...event, id: `${eventId()}\u0000` }),
+      await f.postWebhook({ ...event, id: eventId(), type: 'payment.\ud800captured' }),
+      await f.postWebhook({ ...event, id: eventId(), data: { authorizationId, reference: 'x\u0000y' } }),
+    ];
+
+    expect(responses.map((r) => [r.status, r.body.error?.code])).to.deep.equal(Array(3).fill([400, 'VALIDATION_ERROR']));
+    expect((await f.payment(orderId)).body.status).to.equal('capture_requested');
+  });
+
+  it('when a correctly signed event starts with a byte order mark, then it is read like any other body', async () => {
+    const { orderId, body } = await awaitingConfirmation();
+
+    const response = await f.postWebhook(`\ufeff${body}`);
+
+    expect(response.status).to.equal(200);
+    await f.paymentReaches(orderId, 'captured');
+  });
 });

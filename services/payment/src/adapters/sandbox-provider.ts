@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { AppError, createServiceClient, verifyWebhook, type Logger } from '@shop/platform';
+import { AppError, createServiceClient, validatePart, verifyWebhook, type Logger } from '@shop/platform';
 import type { AuthorizeOutcome, CaptureOutcome, PaymentProvider, ProviderApproval, ProviderEvent, RefundOutcome, WithdrawOutcome } from '../app/payment-provider.js';
 import { declineReasonOf } from '../domain/payment.js';
 
@@ -182,9 +182,8 @@ export function createSandboxProvider(options: SandboxProviderOptions): PaymentP
 
     readWebhook(rawBody, signature): ProviderEvent {
       verifyWebhook(options.webhookSecret, signature, rawBody);
-      const { value, error } = providerWebhookEvent.validate(JSON.parse((rawBody as Buffer).toString('utf8')));
-      if (error) throw new AppError('VALIDATION_ERROR', 'the webhook is not a provider event', { fields: error.details.map((d) => ({ field: d.path.join('.'), message: d.message })) });
-      const event = value as {
+      // As every request body is validated: a NUL or a lone surrogate is refused before it reaches the database.
+      const event = validatePart(providerWebhookEvent, webhookJson(rawBody as Buffer), 'body') as {
         id: string;
         type: string;
         created: number;
@@ -206,6 +205,15 @@ export function createSandboxProvider(options: SandboxProviderOptions): PaymentP
 
     close: () => client.close(),
   };
+}
+
+/** The signed bytes as JSON, read as the body parser reads every other body (a leading byte order mark is allowed). */
+function webhookJson(rawBody: Buffer): unknown {
+  try {
+    return JSON.parse(rawBody.toString('utf8').replace(/^\uFEFF/, ''));
+  } catch {
+    throw new AppError('VALIDATION_ERROR', 'the webhook is not valid JSON', { fields: [{ location: 'body', field: '', message: 'malformed JSON' }] });
+  }
 }
 
 function approvalOf(answer: ApprovalAnswer): ProviderApproval {
