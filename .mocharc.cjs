@@ -15,6 +15,7 @@ module.exports = {
         'test/process/**/*.test.ts',
         'test/replicas/**/*.test.ts',
         'test/ops/**/*.test.ts',
+        'test/resilience/**/*.test.ts',
       ],
   require: ['packages/testkit/src/mocha-hooks.ts'],
   reporter: 'packages/testkit/src/reporter.cjs',

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The commands of the README (`npm start`, `npm test`, `npm run bench`) on a machine with only Node and npm:
+// The commands of the README (`npm start`, `npm test`, `npm run bench`, `npm run test:resilience`) on a machine with only Node and npm:
 // installs the pinned pnpm locally if it is missing, installs dependencies from the lockfile,
 // then runs the workspace script.
 import { spawn, spawnSync } from 'node:child_process';
@@ -17,6 +17,8 @@ const tasks = {
   test: { run: [null, ['run', '--silent', 'test:all']] },
   // The benchmark builds the shop itself and runs its compiled processes.
   bench: { run: [process.execPath, ['--conditions=development', '--import', 'tsx', 'scripts/bench.ts']] },
+  // The fault tests' full run, alone on the machine: it stops RabbitMQ and restarts PostgreSQL.
+  resilience: { run: [null, ['exec', 'mocha']], env: { TEST_SPEC: 'test/resilience/**/*.test.ts', SHOP_FAULTS: 'full' } },
 };
 const task = tasks[process.argv[2]];
 if (!task) {
@@ -55,6 +57,6 @@ else run(pnpm, ['install', '--frozen-lockfile', '--reporter=append-only', '--con
 
 if (task.before) run(pnpm, task.before);
 const [command, args] = task.run;
-const child = spawn(command ?? pnpm, args, { cwd: root, stdio: 'inherit' });
+const child = spawn(command ?? pnpm, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...task.env } });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
