@@ -49,8 +49,8 @@ export const notificationConfigSchema = Joi.object<NotificationConfig>({
   MAIL_CLAIM_LEASE_MS: Joi.number()
     .integer()
     .min(1_000)
-    .default(300_000)
-    .description('a mail claimed this long ago without an outcome (its worker died mid-send) is claimed and sent again'),
+    .default(30_000)
+    .description('a claimed mail whose worker has not renewed the claim for this long (it died mid-send) is claimed and sent again; a worker renews its claims every third of this while it holds them'),
   MAIL_SEND_CONCURRENCY: Joi.number()
     .integer()
     .min(1)

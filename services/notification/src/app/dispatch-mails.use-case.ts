@@ -1,7 +1,7 @@
 import { notificationFailed, notificationSent } from '@shop/contracts';
 import type { Kysely, Outbox, RunInTransaction } from '@shop/db';
 import { backoffDelay, isTransientError, runInContext, sleep, withTimeout, type Logger } from '@shop/platform';
-import { claimDueMails, markFailed, markRetry, markSent, releaseClaim, type ClaimedMail } from '../db/notification.repository.js';
+import { claimDueMails, markFailed, markRetry, markSent, releaseClaim, renewClaims, type ClaimedMail } from '../db/notification.repository.js';
 import type { NotificationDatabase } from '../db/schema.js';
 import type { MailContent } from '../domain/mail-content.js';
 import { isServerUnreachable, retryAt } from '../domain/mail-retry.js';
@@ -20,7 +20,11 @@ export interface MailDispatchDeps {
   retryDelaysMs: readonly number[];
   /** Closed while the SMTP server is unreachable: nothing is claimed meanwhile. */
   gate: SmtpGate;
-  /** A claim older than this without an outcome was abandoned (its dispatcher died): claimed again. */
+  /**
+   * A claim not renewed for this long was abandoned (its dispatcher died): claimed again. The
+   * dispatcher renews its claims every third of it while it holds them (sending, or waiting for
+   * the database to record a sent mail), so a slow send keeps its claim however long it takes.
+   */
   leaseMs: number;
   /** How many mails are sent at the same time; 1 unless given. */
   concurrency?: number;
@@ -42,16 +46,30 @@ export async function dispatchDueMails(deps: MailDispatchDeps, batchSize = 10): 
   // Several mails per lane, so the lanes stay busy while a batch's slowest mail finishes.
   const claimSize = Math.max(batchSize, concurrency * 4);
   let total = 0;
-  for (;;) {
-    if (deps.stopping.aborted || !deps.gate.open) return total;
-    const claimed = await claimDueMails(deps.db, claimSize, deps.leaseMs);
-    await eachAtMost(concurrency, claimed, async (mail) => {
-      // Stopping, or the server gone: what is not sent yet goes back, due at once, its try not spent.
-      if (deps.stopping.aborted || !deps.gate.open) await releaseClaim(deps.db, mail.id);
-      else await runInContext({ correlationId: mail.correlationId, causationId: mail.eventId }, () => sendOne(deps, mail));
-    });
-    total += claimed.length;
-    if (claimed.length < claimSize) return total;
+  const inHand = new Set<string>();
+  const renewal = setInterval(() => {
+    // A renewal that fails (the database away) is tried again at the next tick; the lease spans three.
+    if (inHand.size > 0) renewClaims(deps.db, [...inHand]).catch(() => undefined);
+  }, deps.leaseMs / 3);
+  try {
+    for (;;) {
+      if (deps.stopping.aborted || !deps.gate.open) return total;
+      const claimed = await claimDueMails(deps.db, claimSize, deps.leaseMs);
+      for (const mail of claimed) inHand.add(mail.id);
+      await eachAtMost(concurrency, claimed, async (mail) => {
+        try {
+          // Stopping, or the server gone: what is not sent yet goes back, due at once, its try not spent.
+          if (deps.stopping.aborted || !deps.gate.open) await releaseClaim(deps.db, mail.id);
+          else await runInContext({ correlationId: mail.correlationId, causationId: mail.eventId }, () => sendOne(deps, mail));
+        } finally {
+          inHand.delete(mail.id);
+        }
+      });
+      total += claimed.length;
+      if (claimed.length < claimSize) return total;
+    }
+  } finally {
+    clearInterval(renewal);
   }
 }
 

@@ -111,6 +111,11 @@ export async function markSent(db: Db, id: string, messageId: string, sentAt: Da
   return Number(result.numUpdatedRows) > 0;
 }
 
+/** The dispatcher still holds these mails: their claims start afresh. */
+export async function renewClaims(db: Db, ids: string[]): Promise<void> {
+  await db.updateTable('notifications').set({ claimed_at: sql<Date>`now()` }).where('id', 'in', ids).where('status', '=', 'sending').execute();
+}
+
 /** A transient failure: due again at `retryAt`. */
 export async function markRetry(db: Db, id: string, error: string, retryAt: Date): Promise<void> {
   await db.updateTable('notifications').set({ status: 'pending', error, next_attempt_at: retryAt, claimed_at: null }).where('id', '=', id).where('status', '=', 'sending').execute();
