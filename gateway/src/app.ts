@@ -1,44 +1,28 @@
-import type { RequestHandler, Router } from 'express';
+import type { Router } from 'express';
 import client from 'prom-client';
+import { BREAKER_STATE_VALUE, writeError } from '@shop/platform';
 import { mountApiDocuments, type ApiDocuments } from './api-documents.js';
-import { BREAKER_STATE_VALUE } from '@shop/platform';
 import type { Upstream } from './proxy.js';
-import { LOGIN_ROUTE, REGISTRATION_ROUTE, type RateLimits } from './rate-limits.js';
-import { resolvedRouteOf, resolveRoutes } from './route-resolution.js';
-import { DEFAULT_GROUP, type GatewayRoute, type RouteResolver } from './routes.js';
+import type { RateLimits } from './rate-limits.js';
 
-/** The key of an upstream breaker: the service and the row's group. */
-export const upstreamKeyOf = (route: Pick<GatewayRoute, 'upstream' | 'group'>) => `${route.upstream}|${route.group ?? DEFAULT_GROUP}`;
-
-/** What the routes are assembled from; `startGateway` builds each part. */
-export interface GatewayRouteOptions {
-  resolveRoute: RouteResolver;
-  authenticate: RequestHandler;
+/** What the gateway's own pages need; `startGateway` builds each part. */
+export interface GatewayPagesOptions {
   rateLimits: RateLimits;
-  upstreams: ReadonlyMap<string, Upstream>;
   /** The API documents and their viewer, served by the gateway itself. */
   documents?: ApiDocuments;
 }
 
 /**
- * The gateway's routes on the platform's app (without a body parser: bodies stream through to the
- * services untouched): rate limits, the API documents, route resolution, token checks, then the
- * proxy of the row's upstream and breaker group.
+ * What the Express app behind the front door serves: the API documents, and (after them, by the
+ * platform) 404 for any path no row routes, all under the same general rate limit as the routes.
  */
-export function mountGatewayRoutes(router: Router, options: GatewayRouteOptions): void {
-  const { upstreams } = options;
-  router.use(options.rateLimits.general);
-  router.post(LOGIN_ROUTE, options.rateLimits.login);
-  router.post(REGISTRATION_ROUTE, options.rateLimits.registration);
-  if (options.documents) mountApiDocuments(router, options.documents);
-  router.use(resolveRoutes(options.resolveRoute));
-  router.use(options.authenticate);
+export function mountGatewayPages(router: Router, options: GatewayPagesOptions): void {
   router.use((req, res, next) => {
-    const key = upstreamKeyOf(resolvedRouteOf(res).route);
-    const upstream = upstreams.get(key);
-    if (!upstream) throw new Error(`no upstream for ${key}`);
-    return upstream.forward(req, res, next);
+    const limited = options.rateLimits.general.take(req.ip ?? '', res);
+    if (limited) writeError(res, limited);
+    else next();
   });
+  if (options.documents) mountApiDocuments(router, options.documents);
 }
 
 /** `gateway_circuit_breaker_state{upstream}`: 0 closed, 1 half-open, 2 open, per service and group. */

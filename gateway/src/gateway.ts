@@ -1,9 +1,10 @@
 import { connectBroker, createMessagingMetrics } from '@shop/messaging';
 import { createLogger, createTokenVerifier, settledWithin, startHttp, type Logger, type ReadinessCheck } from '@shop/platform';
 import { loadApiDocuments } from './api-documents.js';
-import { mountGatewayRoutes, registerBreakerGauge, upstreamKeyOf } from './app.js';
-import { authenticate } from './auth.js';
+import { mountGatewayPages, registerBreakerGauge } from './app.js';
+import { createAuthorizer } from './auth.js';
 import type { GatewayConfig } from './config.js';
+import { createFrontDoor, upstreamKeyOf } from './front-door.js';
 import { createUpstream, type Upstream } from './proxy.js';
 import { createRateLimits } from './rate-limits.js';
 import { createRevokedSessions, type RevokedSessions } from './revoked-sessions.js';
@@ -43,7 +44,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, logger: Logg
     logger,
   });
   const upstreams = createUpstreams(config, logger, revokedSessions);
-  const rateLimits = createRateLimits(config, logger);
+  const rateLimits = createRateLimits(config);
   const verify = createTokenVerifier(new URL(config.JWKS_URL));
   const documents = await loadApiDocuments();
   // Filled once the broker exists; the operations app reads it on every probe.
@@ -55,15 +56,16 @@ export async function startGateway(config: Readonly<GatewayConfig>, logger: Logg
     port: config.PORT,
     opsPort: config.OPS_PORT,
     parseJson: false,
+    requestContext: false,
     trustProxy: config.TRUST_PROXY,
-    routes: (router) =>
-      mountGatewayRoutes(router, {
-        resolveRoute: createRouteResolver(routeTable),
-        authenticate: authenticate({ verify, revokedSessions, logger }),
-        rateLimits,
-        upstreams,
-        documents,
-      }),
+    front: createFrontDoor({
+      resolveRoute: createRouteResolver(routeTable),
+      authorize: createAuthorizer({ verify, revokedSessions, logger }),
+      rateLimits,
+      upstreams,
+      logger,
+    }),
+    routes: (router) => mountGatewayPages(router, { rateLimits, documents }),
     readiness,
     readinessDetails: () => ({
       sessionInvalidations: loader.state(),

@@ -1,9 +1,8 @@
 import type http from 'node:http';
-import type { Request, RequestHandler, Response } from 'express';
 import CircuitBreaker from 'opossum';
 import { AppError, CORRELATION_HEADER, ERROR_CODE_HEADER, type Logger, type Principal } from '@shop/platform';
 import { createForwarder } from './forward.js';
-import { resolvedRouteOf } from './route-resolution.js';
+import type { ResolvedRoute } from './routes.js';
 
 /** A circuit breaker's state, as readiness and metrics report it. */
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -11,8 +10,11 @@ export type BreakerState = 'closed' | 'open' | 'half-open';
 /** One upstream service behind its own proxy and circuit breaker. */
 export interface Upstream {
   name: string;
-  /** Streams the routed request to the service and its answer back; 503 when it cannot. */
-  forward: RequestHandler;
+  /**
+   * Streams the routed request to the service and its answer back. Rejects with the AppError to
+   * answer (503 SERVICE_UNAVAILABLE, 408 REQUEST_TIMEOUT) when no answer went out.
+   */
+  forward(req: http.IncomingMessage, res: http.ServerResponse, resolved: ResolvedRoute, principal: Principal | undefined): Promise<void>;
   breakerState(): BreakerState;
   close(): void;
 }
@@ -61,7 +63,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   const { name, logger } = options;
   const forwarder = createForwarder(options.target, options.timeoutMs);
 
-  const exchange = (req: Request, res: Response) =>
+  const exchange = (req: http.IncomingMessage, res: http.ServerResponse, { route, upstreamUrl }: ResolvedRoute, principal: Principal | undefined) =>
     new Promise<void>((resolve, reject) => {
       let settled = false;
       const settle = (err?: Error) => {
@@ -72,11 +74,9 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       };
       // The client went away: the service is not to blame.
       res.once('close', () => settle());
-      const { route, upstreamUrl } = resolvedRouteOf(res);
       forwarder.forward(req, res, upstreamUrl, {
         onAnswer(status, headers) {
           res.setHeader(CORRELATION_HEADER, req.headers[CORRELATION_HEADER] as string);
-          const principal = res.locals.principal as Principal | undefined;
           if (status < 300 && principal && route.endsSession) options.sessionEnded?.(principal, route.endsSession === 'account' ? 'account' : 'session');
           settle(countsAsUnavailable(status, headers) ? new UnavailableAnswer(`${name} answered ${status}`) : undefined);
         },
@@ -99,9 +99,9 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   breaker.on('halfOpen', () => logger.info('circuit breaker half-open, trying the upstream', { upstream: name }));
   breaker.on('close', () => logger.info('circuit breaker closed', { upstream: name }));
 
-  const forward: RequestHandler = async (req, res) => {
+  const forward: Upstream['forward'] = async (req, res, resolved, principal) => {
     try {
-      await breaker.fire(req, res);
+      await breaker.fire(req, res, resolved, principal);
     } catch (err) {
       if (res.headersSent || err instanceof UnavailableAnswer) return;
       if (err instanceof ClientTimeout) {
@@ -110,7 +110,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       }
       const reason = reasonOf(err);
       // An open breaker was logged when it opened; one line per rejected request would flood the logs.
-      if (reason !== 'breaker open') logger.warn('upstream unavailable', { upstream: name, reason });
+      if (reason !== 'breaker open') logger.warn('upstream unavailable', { upstream: name, reason, correlationId: req.headers[CORRELATION_HEADER] });
       throw new AppError('SERVICE_UNAVAILABLE', `the ${name} service is unavailable, try again later`);
     }
   };

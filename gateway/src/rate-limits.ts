@@ -1,5 +1,5 @@
-import { MemoryStore, rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
-import { errorBody, type Logger } from '@shop/platform';
+import type { ServerResponse } from 'node:http';
+import { AppError } from '@shop/platform';
 import type { GatewayConfig } from './config.js';
 
 /** Logging in: the strict limit guards it against password guessing. */
@@ -7,47 +7,88 @@ export const LOGIN_ROUTE = '/api/v1/auth/login';
 /** Registering (POST only): the strict limit guards it against account floods. */
 export const REGISTRATION_ROUTE = '/api/v1/customers';
 
-/** The gateway's limiters, each counting per client IP in its own store. */
+/** Counts requests per client in fixed windows; `take` counts one and says whether it is over. */
+export interface RateLimiter {
+  /**
+   * Counts a request of `client`, sets the standard `RateLimit-Policy` and `RateLimit` headers
+   * (IETF draft 7) on `res`, and returns a RATE_LIMITED error (with its Retry-After) when the
+   * client is over the limit, else undefined.
+   */
+  take(client: string, res: ServerResponse): AppError | undefined;
+}
+
+/** The gateway's limiters, each counting per client address on its own. */
 export interface RateLimits {
-  /** Every public API request, per client IP. */
-  general: RateLimitRequestHandler;
-  /** POST LOGIN_ROUTE, per client IP. */
-  login: RateLimitRequestHandler;
-  /** POST REGISTRATION_ROUTE, per client IP, counted apart from logins. */
-  registration: RateLimitRequestHandler;
+  /** Every public API request. */
+  general: RateLimiter;
+  /** POST LOGIN_ROUTE. */
+  login: RateLimiter;
+  /** POST REGISTRATION_ROUTE, counted apart from logins. */
+  registration: RateLimiter;
+  /** The stricter limiter a request also counts against, if any. */
+  strictFor(method: string, path: string): RateLimiter | undefined;
   close(): void;
 }
 
 type LimitSettings = Pick<GatewayConfig, 'RATE_LIMIT_WINDOW_MS' | 'RATE_LIMIT_MAX' | 'AUTH_RATE_LIMIT_MAX'>;
 
+interface Window {
+  hits: number;
+  /** When this client's window ends (epoch ms). */
+  endsAt: number;
+}
+
 /**
- * The limiters count in this process's memory. Replicas behind a load balancer would each allow
- * the full limit; they would share a Redis store (rate-limit-redis) instead.
+ * A fixed window per client, starting at its first request, held in this process's memory: it
+ * runs on every request, so it is a map lookup and two header strings, nothing more. Replicas
+ * behind a load balancer would each allow the full limit; they would share a Redis counter instead.
  */
-export function createRateLimits(config: LimitSettings, logger: Logger): RateLimits {
-  const stores = [new MemoryStore(), new MemoryStore(), new MemoryStore()] as const;
-  const limiter = (limit: number, store: MemoryStore, what: string) =>
-    rateLimit({
-      windowMs: config.RATE_LIMIT_WINDOW_MS,
-      limit,
-      standardHeaders: 'draft-7',
-      legacyHeaders: false,
-      store,
-      logger: {
-        warn: (error, message) => logger.warn('rate limiter misconfigured', { error: String(error), message }),
-        error: (error, message) => logger.error('rate limiter failed', { error: String(error), message }),
-      },
-      handler: (req, res) => {
-        logger.info('rate limited', { method: req.method, path: req.path, limit: what });
-        res.status(429).json(errorBody('RATE_LIMITED', 'too many requests, try again later'));
-      },
-    });
+function createLimiter(limit: number, windowMs: number): RateLimiter & { sweep(now: number): void } {
+  const windows = new Map<string, Window>();
+  const policy = `${limit};w=${Math.ceil(windowMs / 1000)}`;
   return {
-    general: limiter(config.RATE_LIMIT_MAX, stores[0], 'general'),
-    login: limiter(config.AUTH_RATE_LIMIT_MAX, stores[1], 'login'),
-    registration: limiter(config.AUTH_RATE_LIMIT_MAX, stores[2], 'registration'),
-    close() {
-      for (const store of stores) store.shutdown();
+    take(client, res) {
+      const now = Date.now();
+      let window = windows.get(client);
+      if (!window || window.endsAt <= now) {
+        window = { hits: 0, endsAt: now + windowMs };
+        windows.set(client, window);
+      }
+      window.hits += 1;
+      const resetSeconds = Math.max(0, Math.ceil((window.endsAt - now) / 1000));
+      res.setHeader('RateLimit-Policy', policy);
+      res.setHeader('RateLimit', `limit=${limit}, remaining=${Math.max(0, limit - window.hits)}, reset=${resetSeconds}`);
+      if (window.hits <= limit) return undefined;
+      return new AppError('RATE_LIMITED', 'too many requests, try again later', { retryAfterSeconds: resetSeconds });
     },
+    sweep(now) {
+      for (const [client, window] of windows) if (window.endsAt <= now) windows.delete(client);
+    },
+  };
+}
+
+/** The general, login and registration limiters of the gateway's settings; their memory is swept once a window. */
+export function createRateLimits(config: LimitSettings): RateLimits {
+  const general = createLimiter(config.RATE_LIMIT_MAX, config.RATE_LIMIT_WINDOW_MS);
+  const login = createLimiter(config.AUTH_RATE_LIMIT_MAX, config.RATE_LIMIT_WINDOW_MS);
+  const registration = createLimiter(config.AUTH_RATE_LIMIT_MAX, config.RATE_LIMIT_WINDOW_MS);
+  const sweeper = setInterval(() => {
+    const now = Date.now();
+    for (const limiter of [general, login, registration]) limiter.sweep(now);
+  }, config.RATE_LIMIT_WINDOW_MS);
+  sweeper.unref();
+  return {
+    general,
+    login,
+    registration,
+    strictFor(method, path) {
+      if (method !== 'POST') return undefined;
+      // Services route with case; counting every spelling anyway costs nothing and guards a service that would not.
+      const route = path.toLowerCase();
+      if (route === LOGIN_ROUTE) return login;
+      if (route === REGISTRATION_ROUTE) return registration;
+      return undefined;
+    },
+    close: () => clearInterval(sweeper),
   };
 }

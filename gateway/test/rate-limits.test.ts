@@ -23,6 +23,8 @@ describe('gateway', () => {
       expect(limited.headers.get('ratelimit')).to.contain('remaining=0');
       expect(limited.headers.get('x-ratelimit-limit')).to.equal(null);
       expect(f.customer.seen.length).to.equal(seen);
+      // Another spelling of the same route is the same login.
+      expect((await f.api.post('/api/v1/auth/login/?next=1', { email: 'a@example.com', password: 'guess' })).status).to.equal(429);
 
       expect((await f.api.get('/api/v1/customers/me')).status).to.equal(200);
       expect((await f.api.post('/api/v1/customers', { email: 'b@example.com' })).status).to.equal(200);

@@ -1,4 +1,4 @@
-import express, { type Router } from 'express';
+import type { Router } from 'express';
 import {
   createDatabase,
   createOutbox,
@@ -16,6 +16,7 @@ import {
   type RunInTransaction,
 } from '@shop/db';
 import {
+  createRouter,
   settledWithin,
   startHttp,
   type CommonConfig,
@@ -96,7 +97,7 @@ const HTTP_DRAIN_SHARE = 0.5;
  */
 export async function startService<DB, Deps>(spec: ServiceSpec<DB, Deps>): Promise<RunningService<Deps>> {
   const { config, logger } = spec;
-  const router = express.Router();
+  const router = createRouter();
   // Filled as the parts exist; the operations app reads it on every probe.
   const readiness: Record<string, ReadinessCheck> = {};
   const http = await startHttp({

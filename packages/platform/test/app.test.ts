@@ -87,6 +87,11 @@ describe('platform: the HTTP servers every process runs', () => {
       expect(((await response.json()) as { error: { code: string } }).error.code).to.equal('SERVICE_UNAVAILABLE');
     });
 
+    it('when a path differs from a route only in case, then 404 NOT_FOUND: routes match with their case, as the gateway routes them', async () => {
+      expect((await post('/THINGS', { name: 'lamp' })).status).to.equal(404);
+      expect((await post('/things/', { name: 'lamp' })).status).to.equal(201);
+    });
+
     it('when a use case throws an AppError, then its code maps to its status through the one table', async () => {
       const response = await post('/things', { name: 'taken' });
       expect(response.status).to.equal(409);
@@ -139,6 +144,18 @@ describe('platform: the HTTP servers every process runs', () => {
         expect(error.details.fields[0]?.location).to.equal('body');
       });
     }
+
+    it('when a body nests 10,000 levels deep (arrays or objects), then 400 VALIDATION_ERROR, not a stack overflow; 32 levels are fine', async () => {
+      const raw = (body: string) => fetch(`${http1.url}/things`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      for (const deep of [`{"name":"lamp","tags":{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`, `{"name":"lamp","tags":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`]) {
+        const response = await raw(deep);
+        expect(response.status).to.equal(400);
+        const { error } = (await response.json()) as { error: { code: string; details: { fields: Array<{ message: string }> } } };
+        expect(error.code).to.equal('VALIDATION_ERROR');
+        expect(error.details.fields[0]?.message).to.contain('nest');
+      }
+      expect((await raw(`{"name":"lamp","tags":${'{"a":'.repeat(30)}1${'}'.repeat(30)}}`)).status).to.equal(201);
+    });
 
     it('when a query string holds a NUL character, then 400 VALIDATION_ERROR; a proper surrogate pair (an emoji) is fine', async () => {
       const bad = await fetch(`${http1.url}/search?q=a%00b`);

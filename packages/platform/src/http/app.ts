@@ -4,7 +4,7 @@ import helmet from 'helmet';
 import { errorBody } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { withTimeout } from '../timeout.js';
-import { correlationId } from './correlation.js';
+import { correlationId, correlationIdWithoutContext } from './correlation.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { createMetrics, type HttpMetrics } from './metrics.js';
 
@@ -31,6 +31,11 @@ export interface AppOptions {
    * but `/health/live` answers 503 SERVICE_UNAVAILABLE.
    */
   serving?: () => boolean;
+  /**
+   * False for a process that runs no use case (the gateway): requests keep their correlation id
+   * but run without a request context, and its log lines name the id themselves.
+   */
+  requestContext?: boolean;
 }
 
 /**
@@ -49,12 +54,22 @@ function helmetHeaders(): ReadonlyArray<readonly [string, string]> {
   return [...headers];
 }
 
-const SECURITY_HEADERS = helmetHeaders();
+/** The security headers every answer carries, as [name, value] pairs. */
+export const SECURITY_HEADERS = helmetHeaders();
 
 const securityHeaders: express.RequestHandler = (_req, res, next) => {
   for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
   next();
 };
+
+/**
+ * A router whose paths match with their case, as the gateway's route table does: `/auth/LOGIN`
+ * is not the login route anywhere, so no limit or breaker of the gateway can be walked around by
+ * a spelling the gateway routes one way and a service serves another.
+ */
+export function createRouter(): Router {
+  return express.Router({ caseSensitive: true });
+}
 
 /**
  * The Express app every service starts from: security headers, correlation ids, request metrics,
@@ -68,8 +83,9 @@ export function createApp(options: AppOptions): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy ?? false);
   app.set('query parser', 'simple');
+  app.set('case sensitive routing', true);
   app.use(securityHeaders);
-  app.use(correlationId);
+  app.use(options.requestContext === false ? correlationIdWithoutContext : correlationId);
   app.use(metrics.measure);
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'ok' });
@@ -82,7 +98,7 @@ export function createApp(options: AppOptions): Express {
     // The raw bytes stay beside the parsed body: a webhook's signature is over them, as they came.
     app.use(express.json({ limit: options.bodyLimit ?? '100kb', verify: (req, _res, raw) => ((req as RawBodyRequest).rawBody = raw) }));
   }
-  const router = express.Router();
+  const router = createRouter();
   options.routes(router);
   app.use(router);
   app.use(notFoundHandler);

@@ -1,8 +1,10 @@
+import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import Joi from 'joi';
 import { AppError, errorBody, statusOf } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { isTransientError } from '../transient.js';
+import { CORRELATION_HEADER } from './correlation.js';
 
 export const notFoundHandler: RequestHandler = (req, res) => {
   res.status(404).json(errorBody('NOT_FOUND', `no route for ${req.method} ${req.path}`));
@@ -42,14 +44,26 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const status = statusOf(appError.code);
     const level = status >= 500 ? 'error' : 'info';
-    logger.log(level, 'request failed', { method: req.method, path: req.path, status, code: appError.code });
-    if (res.headersSent) return;
-    const retryAfter = appError.details.retryAfterSeconds;
-    if (typeof retryAfter === 'number') res.set('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
-    const body = errorBody(appError.code, appError.message, appError.details);
-    // Says the answer is the service's own verdict (a proxy in front of it can tell it from a failure).
-    res.status(status).set(ERROR_CODE_HEADER, body.error.code).json(body);
+    logger.log(level, 'request failed', { method: req.method, path: req.path, status, code: appError.code, correlationId: req.headers[CORRELATION_HEADER] });
+    if (!res.headersSent) writeError(res, appError);
   };
+}
+
+/**
+ * Answers an AppError in the error shape, with its status, `Retry-After` when it names one, and
+ * `X-Error-Code`: the one way an error becomes an answer, with or without Express.
+ */
+export function writeError(res: ServerResponse, error: AppError): void {
+  const body = errorBody(error.code, error.message, error.details);
+  const json = JSON.stringify(body);
+  const retryAfter = error.details.retryAfterSeconds;
+  if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
+  // Says the answer is the service's own verdict (a proxy in front of it can tell it from a failure).
+  res.setHeader(ERROR_CODE_HEADER, body.error.code);
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(json));
+  res.statusCode = statusOf(error.code);
+  res.end(json);
 }
 
 /** The header every error answer of a service names its code in. */

@@ -11,6 +11,8 @@ export const BREAKER_STATE_VALUE: Readonly<Record<BreakerState, number>> = { clo
  */
 export interface HttpMetrics {
   registry: client.Registry;
+  /** Records one answered request (a handler outside Express, say); `route` is a bounded label. */
+  record(method: string, route: string, status: number, seconds: number): void;
   measure: RequestHandler;
   expose: RequestHandler;
 }
@@ -54,5 +56,7 @@ export function createMetrics(service: string): HttpMetrics {
     res.send(await registry.metrics());
   };
 
-  return { registry, measure, expose };
+  const record = (method: string, route: string, status: number, seconds: number) => duration.observe({ method, route, status: String(status) }, seconds);
+
+  return { registry, record, measure, expose };
 }

@@ -78,11 +78,15 @@ function messageClassesOf(app: RequestListener | Partial<ExpressPrototypes>): ht
   return { IncomingMessage: Request as unknown as typeof http.IncomingMessage, ServerResponse: Response as unknown as typeof http.ServerResponse };
 }
 
+/** Sees a request before the app and either answers it or hands it to the app with `toApp()`. */
+export type FrontHandler = (req: http.IncomingMessage, res: ServerResponse, toApp: () => void) => void;
+
 /**
  * Listens on host:port (port 0 picks a free one) and resolves once the socket is bound. The
- * server answers what Node's parser refuses in the error shape and drains on `close()`.
+ * server answers what Node's parser refuses in the error shape and drains on `close()`. A `front`
+ * handler, if given, sees each request first.
  */
-export function listen(app: RequestListener, port: number, host = '127.0.0.1'): Promise<RunningServer> {
+export function listen(app: RequestListener, port: number, host = '127.0.0.1', front?: FrontHandler): Promise<RunningServer> {
   const server = http.createServer(messageClassesOf(app));
   // Longer than the idle timeout of any load balancer in front, so it never reuses a closed socket.
   server.keepAliveTimeout = 65_000;
@@ -107,7 +111,7 @@ export function listen(app: RequestListener, port: number, host = '127.0.0.1'): 
     });
   });
   // After the tracking above, so a request is known before the app starts answering it.
-  server.on('request', app);
+  server.on('request', front ? (req: http.IncomingMessage, res: ServerResponse) => front(req, res, () => app(req, res)) : app);
 
   async function close(graceMs = 10_000): Promise<void> {
     draining = true;

@@ -8,12 +8,8 @@ type Location = 'params' | 'query' | 'body' | 'headers';
  * a JSON body must already have the right types.
  */
 export function validatePart<T>(schema: Joi.Schema<T>, value: unknown, location: Location): T {
-  const unsafe = findUnsafeText(value);
-  if (unsafe !== undefined) {
-    throw new AppError('VALIDATION_ERROR', 'the request is not valid', {
-      fields: [{ location, field: unsafe, message: 'must not contain NUL characters or unpaired surrogates' }],
-    });
-  }
+  const problem = findTextProblem(value);
+  if (problem) throw new AppError('VALIDATION_ERROR', 'the request is not valid', { fields: [{ location, ...problem }] });
   const { value: valid, error } = schema.validate(value, {
     abortEarly: false,
     convert: location !== 'body',
@@ -49,18 +45,23 @@ function isUnsafeText(text: string): boolean {
   return text.includes('\u0000') || UNPAIRED_SURROGATE.test(text);
 }
 
+/** Deeper than any request of the API nests; a deeper value is refused before anything walks it by recursion. */
+export const MAX_NESTING = 32;
+
 /**
- * The path of the first string (value or object key, at any depth) that PostgreSQL could not store
- * or a client could not print: a NUL character or an unpaired UTF-16 surrogate. Undefined if none.
+ * The first thing in a value (at any depth) that no handler should see: a string or object key
+ * that PostgreSQL could not store or a client could not print (a NUL character, an unpaired
+ * UTF-16 surrogate), or nesting deeper than MAX_NESTING. Undefined if none.
  */
-export function findUnsafeText(value: unknown, path = ''): string | undefined {
-  if (typeof value === 'string') return isUnsafeText(value) ? path : undefined;
+export function findTextProblem(value: unknown, path = '', depth = 0): { field: string; message: string } | undefined {
+  if (typeof value === 'string') return isUnsafeText(value) ? { field: path, message: 'must not contain NUL characters or unpaired surrogates' } : undefined;
   if (value === null || typeof value !== 'object') return undefined;
+  if (depth >= MAX_NESTING) return { field: path, message: `must not nest deeper than ${MAX_NESTING} levels` };
   for (const [key, child] of Object.entries(value)) {
     const childPath = path ? `${path}.${key}` : key;
-    if (isUnsafeText(key)) return childPath;
-    const found = findUnsafeText(child, childPath);
-    if (found !== undefined) return found;
+    if (isUnsafeText(key)) return { field: childPath, message: 'must not contain NUL characters or unpaired surrogates' };
+    const found = findTextProblem(child, childPath, depth + 1);
+    if (found) return found;
   }
   return undefined;
 }
