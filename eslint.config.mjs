@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '.tools/**', '**/dist/**', '.mocharc.cjs', '**/*.cjs'] },
+  { ignores: ['**/node_modules/**', '.tools/**', '**/dist/**', '.mocharc.cjs', '**/*.cjs', 'web/src/api/schema.gen.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

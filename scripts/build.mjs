@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Compiles every process of the shop and the packages they use to JavaScript (each package's
 // dist/, by `tsc -b tsconfig.build.json`), then copies what the code reads at run time beside
-// it: SQL migrations and mail templates, from src/ to dist/ at the same relative place.
+// it: SQL migrations and mail templates, from src/ to dist/ at the same relative place. Then the
+// storefront and admin (web/dist, by Vite), which the gateway serves.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -40,10 +41,39 @@ function newestInput() {
   return newest;
 }
 
+/** The newest modification time of a file under the given paths (files or folders), but the generated API types. */
+function newestOf(paths) {
+  let newest = 0;
+  for (const p of paths) {
+    if (!existsSync(p)) continue;
+    const files = statSync(p).isFile() ? [p] : readdirSync(p, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+    for (const file of files) if (path.basename(file) !== 'schema.gen.ts') newest = Math.max(newest, statSync(file).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Builds the pages (web/dist) unless they are newer than their sources, their configuration and
+ * the API document their client is typed from.
+ */
+function buildWeb() {
+  const web = path.join(root, 'web');
+  const built = path.join(web, 'dist', 'index.html');
+  const inputs = ['src', 'index.html', 'admin', 'vite.config.ts', 'tsconfig.json', 'package.json'].map((p) => path.join(web, p));
+  inputs.push(path.join(root, 'gateway', 'src', 'api-docs', 'openapi.json'), path.join(root, 'pnpm-lock.yaml'));
+  if (existsSync(built) && statSync(built).mtimeMs > newestOf(inputs)) {
+    console.log('web pages up to date (web/dist)');
+    return;
+  }
+  const result = spawnSync('pnpm', ['--filter', '@shop/web', 'run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
 const upToDate =
   process.argv.length === 2 && existsSync(stamp) && statSync(stamp).mtimeMs > newestInput() && [...packages].every((dir) => existsSync(path.join(dir, 'dist')));
 if (upToDate) {
   console.log(`build up to date: ${packages.size} packages, nothing changed since the last build`);
+  buildWeb();
   process.exit(0);
 }
 
@@ -66,3 +96,4 @@ writeFileSync(stamp, `${startedAt.toISOString()}\n`);
 // Dated when the build began: a file saved while it ran counts as newer next time.
 utimesSync(stamp, startedAt, startedAt);
 console.log(`built ${packages.size} packages; ${copied} files copied beside the JavaScript`);
+buildWeb();

@@ -24,6 +24,7 @@ export interface GatewayConfig extends CommonConfig {
   RATE_LIMIT_MAX: number;
   AUTH_RATE_LIMIT_MAX: number;
   ACCESS_TOKEN_TTL_SECONDS: number;
+  WEB_DIR: string;
 }
 
 /** The config keys that name an upstream service's base URL; the route table refers to them. */
@@ -63,6 +64,10 @@ export const gatewayConfigSchema = Joi.object<GatewayConfig>({
     .min(30)
     .default(900)
     .description("lifetime of the customer service's access tokens: how long a sessions-invalidated instant is remembered"),
+  WEB_DIR: Joi.string()
+    .allow('')
+    .default('')
+    .description("the built storefront and admin (web/dist), served at / and /admin/ beside the API; empty: the gateway serves the API alone"),
 });
 
 /** Validates the environment into the gateway's frozen settings; throws naming every bad key. */

@@ -65,7 +65,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, logger: Logg
       upstreams,
       logger,
     }),
-    routes: (router) => mountGatewayPages(router, { rateLimits, documents }),
+    routes: (router) => mountGatewayPages(router, { rateLimits, documents, webDir: config.WEB_DIR || undefined }),
     readiness,
     readinessDetails: () => ({
       sessionInvalidations: loader.state(),

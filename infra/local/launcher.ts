@@ -149,6 +149,8 @@ const services: ProcessSpec[] = [
       // Clients of the local shop reach the gateway directly from this machine; behind an ingress,
       // TRUST_PROXY names the ingress instead.
       TRUST_PROXY: 'loopback',
+      // The storefront and admin `npm start` built: served beside the API, on the same origin.
+      WEB_DIR: path.join(root, 'web', 'dist'),
       CUSTOMER_SERVICE_URL: 'http://127.0.0.1:3001',
       CATALOG_SERVICE_URL: 'http://127.0.0.1:3002',
       INVENTORY_SERVICE_URL: 'http://127.0.0.1:3003',
@@ -262,6 +264,8 @@ async function main(): Promise<void> {
   const demoLine = demo.seeded ? `demo catalog loaded: ${demo.categories} categories, ${demo.products} products` : 'catalog already has data: demo catalog left out';
   console.log(`
   The shop is running (every process ready ${startSeconds} s after the launch).
+    storefront       http://localhost:${gatewayPort}/
+    admin            http://localhost:${gatewayPort}/admin/   (sign in as the admin below)
     API gateway      http://localhost:${gatewayPort}/api/v1
     API documents    http://localhost:${gatewayPort}/api/docs   (OpenAPI: /api/v1/openapi.json, events: /api/v1/asyncapi.json)
     captured e-mails http://localhost:${mail.http}/api/v1/messages   (SMTP sink on port ${mail.smtp})

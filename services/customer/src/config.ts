@@ -3,6 +3,7 @@ import { commonConfigKeys, mailSealKey, backboneConfigKeys, consumerConfigKeys, 
 
 export interface CustomerConfig extends CommonConfig, BackboneConfig, ConsumerConfig {
   PUBLIC_BASE_URL: string;
+  VERIFY_EMAIL_PATH: string;
   MAIL_SEAL_KEY: string;
   SHOP_COUNTRY: string;
   ACCESS_TOKEN_TTL_SECONDS: number;
@@ -25,6 +26,10 @@ export const customerConfigSchema = Joi.object<CustomerConfig>({
   ...backboneConfigKeys('postgres://postgres@127.0.0.1:5432/shop_customer'),
   ...consumerConfigKeys(),
   PUBLIC_BASE_URL: Joi.string().uri().default('http://localhost:8080').description('storefront base URL used in e-mail links'),
+  VERIFY_EMAIL_PATH: Joi.string()
+    .pattern(/^[A-Za-z0-9._~/-]+$/)
+    .default('verify')
+    .description("the storefront's verification page, below PUBLIC_BASE_URL: the mail's link is <PUBLIC_BASE_URL>/<VERIFY_EMAIL_PATH>?token=..."),
   MAIL_SEAL_KEY: mailSealKey(),
   SHOP_COUNTRY: Joi.string().length(2).uppercase().default('US').description('the only country the shop ships to (ISO 3166-1 alpha-2)'),
   ACCESS_TOKEN_TTL_SECONDS: Joi.number().integer().min(30).max(3600).default(900).description('lifetime of a JWT access token'),

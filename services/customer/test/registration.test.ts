@@ -43,7 +43,7 @@ describe('customer service: registration and e-mail verification', function () {
       const [event] = (await f.events('customer.registered')).filter((e) => e.data.customerId === response.body.customerId);
       expect(event?.data).to.include({ email, firstName: 'Ada', lastName: 'Lovelace' });
       const { link, token } = verificationLinkOf(event?.data);
-      expect(link).to.contain(`/verify-email?token=${encodeURIComponent(token)}`);
+      expect(link).to.contain(`/verify?token=${encodeURIComponent(token)}`);
       expect(JSON.stringify(event), 'the token never travels in clear').not.to.contain(token);
     });
 

@@ -21,8 +21,8 @@ export async function issueVerificationLink(
   await replaceVerificationToken(tx, { hash: hashToken(verificationToken), customerId: customer.id, email: customer.email, expiresAt });
   // Counted against the address's resend limits, whatever asked for the mail.
   await recordVerificationMail(tx, hashToken(customer.email), deps.now());
-  // Below the storefront's base, whatever path it has (`https://host/shop` -> `https://host/shop/verify-email`).
-  const url = new URL('verify-email', deps.config.PUBLIC_BASE_URL.replace(/\/*$/, '/'));
+  // The storefront's page, below its base whatever path it has (`https://host/shop` -> `https://host/shop/verify`).
+  const url = new URL(deps.config.VERIFY_EMAIL_PATH.replace(/^\/+/, ''), deps.config.PUBLIC_BASE_URL.replace(/\/*$/, '/'));
   url.searchParams.set('token', verificationToken);
   return { verificationLinkSealed: sealSecret(deps.config.MAIL_SEAL_KEY, url.toString()), verificationExpiresAt: expiresAt.toISOString() };
 }

@@ -1,0 +1,47 @@
+import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
+import { createContext, useContext, useSyncExternalStore } from 'react';
+import { createApi, type Api } from './api/client';
+import { ApiError } from './api/errors';
+import { Session } from './api/session';
+
+/** What every page of a browser app uses: the session and the typed API client over it. */
+export interface Shop {
+  session: Session;
+  api: Api;
+}
+
+export const ShopContext = createContext<Shop | undefined>(undefined);
+
+export function createShop(storageKey = 'shop'): Shop {
+  const session = new Session({ baseUrl: '/api/v1', storageKey });
+  return { session, api: createApi(session) };
+}
+
+export function useShop(): Shop {
+  const shop = useContext(ShopContext);
+  if (!shop) throw new Error('useShop outside ShopContext');
+  return shop;
+}
+
+export function useSession() {
+  const { session } = useShop();
+  return useSyncExternalStore(session.subscribe, session.getState);
+}
+
+/** Reads retry (twice, not for a 4xx); writes never do. A 503 anywhere shows the retry banner. */
+export function createQueryClient(onUnavailable: (unavailable: boolean) => void): QueryClient {
+  const watch = (error: unknown) => {
+    if (error instanceof ApiError && (error.status === 503 || error.status === 0)) onUnavailable(true);
+  };
+  return new QueryClient({
+    queryCache: new QueryCache({ onError: watch, onSuccess: () => onUnavailable(false) }),
+    mutationCache: new MutationCache({ onError: watch }),
+    defaultOptions: {
+      queries: {
+        staleTime: 10_000,
+        retry: (failures, error) => failures < 2 && !(error instanceof ApiError && error.status >= 400 && error.status < 500),
+      },
+      mutations: { retry: false },
+    },
+  });
+}

@@ -1,0 +1,24 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vitest/config';
+
+// Two pages: the storefront (index.html) and the admin (admin/index.html). Each loads only its own
+// entry and the chunks it shares with the other (React, the query cache, the API client), so a
+// shopper's browser never downloads the admin's code.
+export default defineConfig({
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    // Hashed file names under assets/: the gateway serves them with a one-year immutable cache.
+    assetsDir: 'assets',
+    rollupOptions: { input: { storefront: 'index.html', admin: 'admin/index.html' } },
+  },
+  server: {
+    // `pnpm --filter @shop/web dev`: hot reload here, the API from the shop `npm start` runs.
+    proxy: { '/api': process.env.SHOP_API_ORIGIN ?? 'http://localhost:8080' },
+  },
+  test: {
+    environment: 'happy-dom',
+    include: ['test/**/*.test.tsx', 'test/**/*.test.ts'],
+  },
+});
