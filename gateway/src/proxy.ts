@@ -94,6 +94,10 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     errorFilter: (err: unknown) => err instanceof ClientTimeout,
     volumeThreshold: options.volumeThreshold,
     resetTimeout: options.resetTimeoutMs,
+    // Latency percentiles are the request metric's job: opossum's would keep every call's latency
+    // and sort them all once a second.
+    rollingPercentilesEnabled: false,
+    enableSnapshots: false,
   });
   breaker.on('open', () => logger.warn('circuit breaker opened', { upstream: name }));
   breaker.on('halfOpen', () => logger.info('circuit breaker half-open, trying the upstream', { upstream: name }));

@@ -116,6 +116,10 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
     errorThresholdPercentage: options.errorThresholdPercentage ?? 50,
     volumeThreshold: options.volumeThreshold ?? 5,
     resetTimeout: options.resetTimeoutMs ?? 10_000,
+    // Latency percentiles are the request metric's job: opossum's would keep every call's latency
+    // and sort them all once a second.
+    rollingPercentilesEnabled: false,
+    enableSnapshots: false,
   });
   breaker.on('open', () => logger.warn('circuit breaker opened', { upstream: name }));
   breaker.on('close', () => logger.info('circuit breaker closed', { upstream: name }));
