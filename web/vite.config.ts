@@ -19,6 +19,8 @@ export default defineConfig({
   },
   test: {
     environment: 'happy-dom',
+    // Relative API URLs resolve against the page's origin, as in a browser.
+    environmentOptions: { happyDOM: { url: 'http://shop.test/' } },
     include: ['test/**/*.test.tsx', 'test/**/*.test.ts'],
   },
 });
