@@ -57,6 +57,11 @@ describe('mail retries', () => {
       expect(isServerUnreachable({ code: 'ECONNRESET' })).to.equal(true);
     });
 
+    it('when the connection closes before the server says a word (nodemailer: "Unexpected socket close", no code), then the server is unreachable', () => {
+      expect(isServerUnreachable(new Error('Unexpected socket close'))).to.equal(true);
+      expect(isServerUnreachable(Object.assign(new Error('Unexpected socket close'), { code: 'ETLS' }))).to.equal(false);
+    });
+
     it('when the SMTP server answered, then it is reachable, whatever the code', () => {
       expect(isServerUnreachable({ code: 'EENVELOPE', responseCode: 450 })).to.equal(false);
       expect(isServerUnreachable(mailerError('EMESSAGE', 554))).to.equal(false);

@@ -331,6 +331,32 @@ describe('notification worker', function () {
       }
     });
 
+    it('when every connection to the SMTP server is closed before it answers for longer than the whole retry ladder, then sending pauses and every mail goes out once when it is back, none failed', async function () {
+      this.timeout(40_000);
+      const line: TcpProxy = await startTcpProxy(sink.smtpPort);
+      const { service, db } = await startWorker({ SMTP_PORT: String(line.port), MAIL_RETRY_DELAYS_MS: '100,200,300', SMTP_PROBE_INTERVAL_MS: '200' });
+      try {
+        // The line takes each connection and drops it at once, as a server going down does.
+        line.cut();
+        const emails = Array.from({ length: 3 }, (_, i) => uniqueEmail(`dropped-${i}`));
+        const events = [];
+        for (const email of emails) events.push(await publish(customerRegistered, registered(email)));
+        // The whole retry ladder (0.6 s) passes several times over.
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        for (const event of events) expect((await notificationsFor(db, event.id))[0]?.status, 'while the line is down').to.equal('pending');
+        line.restore();
+
+        await eventually(() => emails.every((email) => mailsTo(sink, email).length === 1), 15_000, 'every mail sent');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        for (const email of emails) expect(mailsTo(sink, email), email).to.have.length(1);
+        for (const event of events) expect((await notificationsFor(db, event.id))[0]?.status).to.equal('sent');
+      } finally {
+        await service.stop();
+        await db.destroy();
+        await line.close();
+      }
+    });
+
     it('when PostgreSQL drops right after the SMTP server accepted a mail, then the mail is recorded once PostgreSQL is back and is not sent twice', async function () {
       this.timeout(40_000);
       const databaseUrl = testDatabaseUrl('notification_pgcut');

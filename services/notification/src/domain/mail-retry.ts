@@ -12,8 +12,14 @@ export function retryAt(mail: { attempts: number; singleAttempt: boolean }, dela
 /** Failures that say the SMTP server cannot be reached at all, as opposed to an answer it gave. */
 const UNREACHABLE = new Set(['ECONNECTION', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 
+// What nodemailer says, with no code, when the connection closed before the server said a word
+// (a server going down, a balancer in front of none): unreachable too, not an answer.
+const CLOSED_BEFORE_ANSWER = 'Unexpected socket close';
+
 export function isServerUnreachable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
-  const { code, responseCode } = err as { code?: unknown; responseCode?: unknown };
-  return responseCode === undefined && typeof code === 'string' && UNREACHABLE.has(code);
+  const { code, responseCode, message } = err as { code?: unknown; responseCode?: unknown; message?: unknown };
+  if (responseCode !== undefined) return false;
+  if (code === undefined && message === CLOSED_BEFORE_ANSWER) return true;
+  return typeof code === 'string' && UNREACHABLE.has(code);
 }
