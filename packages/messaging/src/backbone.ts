@@ -16,8 +16,11 @@ import {
   type RunInTransaction,
 } from '@shop/db';
 import {
+  backoffDelay,
   createRouter,
+  isTransientError,
   settledWithin,
+  sleep,
   startHttp,
   type CommonConfig,
   type ConsumerConfig,
@@ -133,8 +136,7 @@ export async function startService<DB, Deps>(spec: ServiceSpec<DB, Deps>): Promi
   }
 
   try {
-    await waitForDatabase(config.DATABASE_URL, logger, spec.signal);
-    await migrate(db, [platformMigrations, spec.migrations], logger);
+    await prepareDatabase(db, config.DATABASE_URL, [platformMigrations, spec.migrations], logger, spec.signal);
     const backbone: Backbone<DB> = {
       db,
       broker,
@@ -164,5 +166,26 @@ export async function startService<DB, Deps>(spec: ServiceSpec<DB, Deps>): Promi
   } catch (err) {
     await settledWithin(closeAll().catch(() => undefined), 5_000);
     throw err;
+  }
+}
+
+/**
+ * Waits for PostgreSQL, then migrates. A transient failure while migrating (PostgreSQL restarting
+ * or out of connections, a connection dropped) waits and starts over, as an unreachable database
+ * does, instead of ending the start: migrations are idempotent, and a process that exits on a
+ * blink would leave its routes down until someone starts it again.
+ */
+async function prepareDatabase<DB>(db: Kysely<DB>, url: string, sources: MigrationSource[], logger: Logger, signal?: AbortSignal): Promise<void> {
+  for (let attempt = 0; ; attempt += 1) {
+    await waitForDatabase(url, logger, signal);
+    try {
+      await migrate(db, sources, logger);
+      return;
+    } catch (err) {
+      if (!isTransientError(err) || signal?.aborted) throw err;
+      const delay = backoffDelay(attempt, 250, 10_000);
+      logger.warn('database failed during start-up, trying again', { error: err instanceof Error ? err.message : String(err), retryInMs: delay });
+      await sleep(delay);
+    }
   }
 }
