@@ -54,11 +54,13 @@ const note = (what: string, value: string | number, ok?: boolean) => figures.pus
 const logFault = (line: string) => {
   faultLog.push(`${new Date().toISOString().slice(11, 19)} ${line}`);
 };
+/** The fault under way, for what the buyers were answered meanwhile. */
+let currentFault = 'no fault';
 
 function table(): string {
   const kind = full
     ? `full run (npm run test:resilience): ${plan.buyers} buyers, up to ${plan.ordersPerBuyer} orders each; RabbitMQ stopped (stop_app) ${plan.brokerOutageMs / 1000} s; PostgreSQL backends ended, then PostgreSQL restarted once; SMTP sink away ${plan.smtpOutageMs / 1000} s`
-    : `short run (inside npm test): ${plan.buyers} buyers, up to ${plan.ordersPerBuyer} orders each; broker cut ${plan.brokerOutageMs / 1000} s and PostgreSQL cut ${plan.postgresOutageMs / 1000} s at this run's TCP proxies (the real servers untouched), this run's PostgreSQL backends ended; SMTP sink away ${plan.smtpOutageMs / 1000} s; ${plan.racers} buyers race for ${LAST_UNITS} units (200 in the full run)`;
+    : `short run (inside npm test): ${plan.buyers} buyers, up to ${plan.ordersPerBuyer} orders each; broker cut ${plan.brokerOutageMs / 1000} s and PostgreSQL cut ${plan.postgresOutageMs / 1000} s at this run's TCP proxies (the real servers untouched), this run's PostgreSQL backends ended; SMTP sink away ${plan.smtpOutageMs / 1000} s (mail retries 0.5, 1 and 2 s, shorter than that); ${plan.racers} buyers race for ${LAST_UNITS} units (200 in the full run)`;
   const rows = figures.map((f) => `| ${f.what} | ${f.value} | ${f.ok === undefined ? '' : f.ok ? 'ok' : '**FAILED**'} |`);
   return [`Run: ${kind}.`, '', '| what | figure | check |', '| --- | --- | --- |', ...rows, '', 'Faults, in order:', '', ...faultLog.map((l) => `- ${l}`), '', 'Error log lines, by process:', '', ...errorLog.map((l) => `- ${l}`)].join('\n');
 }
@@ -81,6 +83,8 @@ describe(`the shop under faults (${full ? 'full run' : 'short run'})`, function 
       env: {
         // The provider retries its webhooks every few seconds at most, so settling is not a minute's backoff.
         'payment-sandbox': { WEBHOOK_RETRY_MAX_MS: '5000' },
+        // In the short run, the mail retry ladder is shorter than the SMTP outage, as the default (31 s) is shorter than the full run's.
+        ...(!full && { notification: { MAIL_RETRY_DELAYS_MS: '500,1000,2000' } }),
       },
     });
     api = client(shop.apiUrl);
@@ -140,7 +144,10 @@ describe(`the shop under faults (${full ? 'full run' : 'short run'})`, function 
           const status = `${answer.status} ${answer.body?.error?.code ?? ''}`.trim();
           if (answer.status === 201) outcome = '201';
           // No answer, a failure worth retrying, or the same key's checkout still running.
-          else if (answer.status === 0 || answer.status >= 500 || (answer.status === 409 && answer.body?.error?.code === 'CONFLICT')) load.retried.set(status, (load.retried.get(status) ?? 0) + 1);
+          else if (answer.status === 0 || answer.status >= 500 || (answer.status === 409 && answer.body?.error?.code === 'CONFLICT')) {
+            const key = `${status === '0' ? 'no answer' : status} (${currentFault})`;
+            load.retried.set(key, (load.retried.get(key) ?? 0) + 1);
+          }
           else outcome = status;
         }
         if (outcome === '201') load.answered201 += 1;
@@ -151,21 +158,31 @@ describe(`the shop under faults (${full ? 'full run' : 'short run'})`, function 
     };
 
     const faults = async () => {
-      for (const name of killOrder) {
+      const during = async (fault: string, work: () => Promise<void>) => {
+        currentFault = fault;
+        try {
+          await work();
+        } finally {
+          currentFault = 'no fault';
+        }
         await sleep(plan.gapMs);
-        const away = await shop.killAndRestart(name);
-        logFault(`${name}: SIGKILL, started again, ready after ${(away / 1000).toFixed(1)} s`);
+      };
+      await sleep(plan.gapMs);
+      for (const name of killOrder) {
+        await during(`${name} killed`, async () => {
+          const away = await shop.killAndRestart(name);
+          logFault(`${name}: SIGKILL, started again, ready after ${(away / 1000).toFixed(1)} s`);
+        });
       }
-      await sleep(plan.gapMs);
-      await brokerOutage();
-      await sleep(plan.gapMs);
-      await postgresOutage();
-      await sleep(plan.gapMs);
-      logFault(`SMTP sink away for ${plan.smtpOutageMs / 1000} s`);
-      shop.proxies.smtp.cut();
-      await sleep(plan.smtpOutageMs);
-      shop.proxies.smtp.restore();
-      logFault('SMTP sink back');
+      await during('broker away', brokerOutage);
+      await during('PostgreSQL away', postgresOutage);
+      await during('SMTP away', async () => {
+        logFault(`SMTP sink away for ${plan.smtpOutageMs / 1000} s`);
+        shop.proxies.smtp.cut();
+        await sleep(plan.smtpOutageMs);
+        shop.proxies.smtp.restore();
+        logFault('SMTP sink back');
+      });
     };
 
     const loadStarted = Date.now();
@@ -215,7 +232,7 @@ describe(`the shop under faults (${full ? 'full run' : 'short run'})`, function 
     note('load', `${loadSeconds.toFixed(0)} s of checkout load, then ${settleSeconds.toFixed(0)} s to settle (limit ${plan.settleMs / 1000} s)`);
     note('orders attempted (checkouts, each with its own Idempotency-Key)', load.attempted);
     note('answered 201 / refused / never answered (after up to 30 tries)', `${load.answered201} / ${[...load.refused].map(([k, v]) => `${v}× ${k}`).join(', ') || 0} / ${load.unanswered}`);
-    note('checkout requests answered for a retry (no answer, 5xx, 409 still running)', [...load.retried].map(([k, v]) => `${v}× ${k === '0' ? 'no answer' : k}`).join(', ') || 0);
+    note('checkout requests answered for a retry (no answer, 5xx, 409 still running), by the fault under way', [...load.retried].map(([k, v]) => `${v}× ${k}`).join(', ') || 0);
     note('orders created', orders.length);
     note('confirmed (or shipped) / cancelled / pending', `${orders.filter((o) => CONFIRMED_OR_LATER.includes(o.status)).length} / ${count('CANCELLED')} / ${count('PENDING')}`);
     note('orders stuck (PENDING after settling) and unfinished checkouts', `${count('PENDING')} and ${stuckCheckouts.length}`, count('PENDING') === 0 && stuckCheckouts.length === 0);

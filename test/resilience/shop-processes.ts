@@ -9,7 +9,6 @@
  */
 import pg from 'pg';
 import {
-  eventually,
   freePort,
   POSTGRES_URL,
   startMailSink,
@@ -73,8 +72,16 @@ export interface FaultShopOptions {
 
 const url = (port: number) => `http://127.0.0.1:${port}`;
 
-async function ready(opsUrl: string, timeoutMs: number): Promise<void> {
-  await eventually(async () => (await fetch(`${opsUrl}/health/ready`, { signal: AbortSignal.timeout(2_000) })).status === 200, timeoutMs, `${opsUrl}/health/ready`);
+/** Polls the process's readiness until 200; a process that ends its start instead fails at once. */
+async function ready(opsUrl: string, timeoutMs: number, child: ShopProcess): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { exitCode, signalCode } = child.child;
+    if (exitCode !== null || signalCode !== null) throw new Error(`${opsUrl}: the process exited (${signalCode ?? exitCode}) while starting`);
+    if (await fetch(`${opsUrl}/health/ready`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.status === 200, () => false)) return;
+    if (Date.now() > deadline) throw new Error(`${opsUrl}/health/ready did not answer 200 within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 export async function startFaultShop(options: FaultShopOptions = {}): Promise<FaultShop> {
@@ -93,7 +100,8 @@ export async function startFaultShop(options: FaultShopOptions = {}): Promise<Fa
     OPS_PORT: String(ports[name].ops),
     LOG_LEVEL: 'warn',
     SHUTDOWN_TIMEOUT_MS: '5000',
-    ...(name in databases && { DATABASE_URL: postgres.via(databases[name as DatabaseOwner]) }),
+    // Few connections each: the short run shares PostgreSQL's connection limit with other suites.
+    ...(name in databases && { DATABASE_URL: postgres.via(databases[name as DatabaseOwner]), DATABASE_POOL_SIZE: '4' }),
     ...(name !== 'payment-sandbox' && { AMQP_URL: proxiedAmqp }),
   });
   const jwks = `${url(ports.customer.port)}/auth/jwks`;
@@ -161,8 +169,8 @@ export async function startFaultShop(options: FaultShopOptions = {}): Promise<Fa
 
   try {
     for (const group of startGroups) {
-      for (const name of group) launch(name);
-      await Promise.all(group.map((name) => ready(url(ports[name].ops), 90_000)));
+      const children = group.map((name) => launch(name));
+      await Promise.all(group.map((name, i) => ready(url(ports[name].ops), 90_000, children[i]!)));
     }
   } catch (err) {
     await stop();
@@ -181,8 +189,7 @@ export async function startFaultShop(options: FaultShopOptions = {}): Promise<Fa
       const at = Date.now();
       child.kill('SIGKILL');
       await child.exited;
-      launch(name);
-      await ready(url(ports[name].ops), 90_000);
+      await ready(url(ports[name].ops), 90_000, launch(name));
       return Date.now() - at;
     },
     unexpectedExits: () => unexpected,
