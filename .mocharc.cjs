@@ -11,6 +11,7 @@ module.exports = {
         'gateway/test/**/*.test.ts',
         'infra/*/test/**/*.test.ts',
         'test/e2e/**/*.test.ts',
+        'test/browser/**/*.test.ts',
         'test/security/**/*.test.ts',
         'test/process/**/*.test.ts',
         'test/replicas/**/*.test.ts',

@@ -11,7 +11,12 @@ export default defineConfig({
     emptyOutDir: true,
     // Hashed file names under assets/: the gateway serves them with a one-year immutable cache.
     assetsDir: 'assets',
-    rollupOptions: { input: { storefront: 'index.html', admin: 'admin/index.html' } },
+    rollupOptions: {
+      input: { storefront: 'index.html', admin: 'admin/index.html' },
+      // What both pages use, in chunks named for what they hold: the libraries, and the shop's own
+      // session, API client and small components.
+      output: { manualChunks: (id: string) => (id.includes('node_modules') ? 'vendor' : /\/src\/(shop|format|api\/|components\/ui)/.test(id) ? 'common' : undefined) },
+    },
   },
   server: {
     // `pnpm --filter @shop/web dev`: hot reload here, the API from the shop `npm start` runs.

@@ -17,6 +17,7 @@ import { startPaymentService } from '@shop/payment/src/service';
 import { loadSandboxConfig } from '@shop/payment-sandbox/src/config';
 import { startPaymentSandbox } from '@shop/payment-sandbox/src/sandbox';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { SignJWT, calculateJwkThumbprint, exportJWK } from 'jose';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, type Role } from '@shop/platform';
 import { apiConformance } from './api-conformance';
@@ -25,8 +26,10 @@ import { atRunEnd, freePort, httpClient, startMailSink, testAmqpUrl, testDatabas
 export const ADMIN = { email: 'admin@shop.test', password: 'Admin12345' };
 export const PAYMENT_WEBHOOK_SECRET = 'e2e-payment-webhook-secret';
 export const CARRIER_WEBHOOK_SECRET = 'e2e-carrier-webhook-secret';
-/** Where the storefront would be: PayPal-style approvals return there. */
+/** Where the storefront is for a browser (mapped to the gateway): PayPal-style approvals return there, mailed links point there. */
 export const SHOP_ORIGIN = 'http://shop.test';
+/** The built storefront and admin the e2e gateway serves. */
+export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 /** Logins (and registrations) the e2e gateway allows per window and client address. */
 export const AUTH_RATE_LIMIT_MAX = 1000;
 /** Where the e2e shop sends its staff alerts. */
@@ -75,6 +78,8 @@ export async function startShop(): Promise<Shop> {
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       REFRESH_RETRY_GRACE_SECONDS: '1',
+      // The verification mail's link opens the storefront's /verify page there.
+      PUBLIC_BASE_URL: SHOP_ORIGIN,
       JWT_PRIVATE_KEY: signingKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     }),
     testLogger('customer'),
@@ -167,6 +172,8 @@ export async function startShop(): Promise<Shop> {
       NOTIFICATION_SERVICE_URL: notification.url,
       AUTH_RATE_LIMIT_MAX: String(AUTH_RATE_LIMIT_MAX),
       RATE_LIMIT_MAX: '10000',
+      // The storefront's pages, as `pnpm --filter @shop/web run build` writes them (the browser tests build them when missing).
+      WEB_DIR: WEB_DIST,
     }),
     testLogger('gateway'),
   );

@@ -16,10 +16,22 @@ type Store = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 export function checkoutKey(storage: Store = sessionStorage): string {
   let key = storage.getItem(KEY);
   if (!key) {
-    key = crypto.randomUUID();
+    key = randomKey();
     storage.setItem(KEY, key);
   }
   return key;
+}
+
+/**
+ * A random v4 UUID. `crypto.randomUUID` exists on secure origins only (HTTPS, localhost); a shop
+ * served over plain HTTP on another name still has `getRandomValues`.
+ */
+function randomKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 export type PlaceOrderInput = {

@@ -92,8 +92,13 @@ export class Session {
     this.set({ customer });
   }
 
+  /** Keeps the tokens of a login without telling the pages yet (the login finishes its own requests first). */
+  authenticate(tokens: TokenPair): void {
+    this.keep(tokens);
+  }
+
   updateCustomer(customer: Customer): void {
-    this.set({ ...this.state, customer });
+    this.set({ customer });
   }
 
   /** Forgets the tokens; the caller has told the server (or the server ended the session). */

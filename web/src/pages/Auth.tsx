@@ -121,17 +121,20 @@ export function SignIn() {
   const login = useMutation({
     mutationFn: async () => {
       const answer = await unwrap(api.POST('/auth/login', { body: form }));
-      session.signedIn(answer, answer.customer as Customer);
-      // The guest's cart joins the customer's before the cart is shown.
+      session.authenticate(answer);
+      // The guest's cart joins the customer's before the pages show the customer's cart.
       const guestToken = session.guestCartToken();
       if (guestToken) {
         await api.POST('/cart/merge', { body: { cartToken: guestToken } }).catch(() => undefined);
         session.setGuestCartToken(undefined);
       }
-      await client.invalidateQueries({ queryKey: CART_KEY });
+      client.removeQueries({ queryKey: CART_KEY });
       return answer;
     },
-    onSuccess: () => navigate((location.state as { from?: string } | null)?.from ?? '/'),
+    onSuccess: (answer) => {
+      navigate((location.state as { from?: string } | null)?.from ?? '/');
+      session.updateCustomer(answer.customer as Customer);
+    },
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();

@@ -1,0 +1,223 @@
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import type { Page } from 'playwright-core';
+import { eventually } from '@shop/testkit';
+import { ADMIN, SHOP_ORIGIN, sharedShop, WEB_DIST, type Shop } from '../e2e/shop.fixture';
+import { ensureWebBuilt, launchChromium, screenshots, seriousAccessibilityViolations, type Browser } from './chromium';
+
+/** Where the run's screenshots go (a few are committed in docs/screenshots). */
+const SHOTS = process.env.SCREENSHOT_DIR ?? path.join(tmpdir(), 'shop-screenshots');
+const PASSWORD = 'browser-pass-1';
+
+describe('storefront in Chromium: a guest buys, an admin ships, the shopper sees it', function () {
+  this.timeout(180_000);
+  let shop: Shop;
+  let browser: Browser;
+  let page: Page;
+  let adminToken: string;
+  const tag = randomUUID().slice(0, 6);
+  const names = { mug: `Browser mug ${tag}`, kettle: `Browser kettle ${tag}`, tray: `Browser tray ${tag}` };
+  const email = `browser-${tag}@example.com`;
+  const accessibility = new Map<string, string[]>();
+  let orderId = '';
+  let orderNumber = '';
+
+  /** Screenshots at both widths and the accessibility scan of the page as it is now. */
+  async function visit(name: string) {
+    await screenshots(page, SHOTS, name);
+    accessibility.set(name, await seriousAccessibilityViolations(page));
+  }
+
+  async function productOnSale(name: string, price: number) {
+    const category = await shop.api.post('/admin/categories', { name: `Browser ${randomUUID().slice(0, 8)}` }, { token: adminToken });
+    const created = await shop.api.post(
+      '/admin/products',
+      { name, description: `A ${name.toLowerCase()} for the browser test.`, price: { amount: price, currency: 'USD' }, categoryId: category.body.id, status: 'active', initialStock: 50 },
+      { token: adminToken },
+    );
+    expect(created.status).to.equal(201);
+    // The cart learns products from the catalog's events: a guest can add it once it has.
+    const guest = await shop.api.post('/carts/guest');
+    await eventually(
+      async () => (await shop.api.post('/cart/items', { productId: created.body.id, quantity: 1 }, { headers: { 'x-cart-token': guest.body.cartToken } })).status === 201,
+      10_000,
+      `${name} in the cart service`,
+    );
+    return created.body.id as string;
+  }
+
+  async function addToCart(productName: string) {
+    await page.getByRole('searchbox', { name: 'Search', exact: true }).fill(productName);
+    await page.getByRole('searchbox', { name: 'Search', exact: true }).press('Enter');
+    await page.getByRole('link', { name: productName }).click();
+    await page.getByRole('button', { name: 'Add to cart', exact: true }).click();
+    await page.getByText('Added to your cart.').waitFor();
+  }
+
+  before(async function () {
+    ensureWebBuilt(WEB_DIST);
+    shop = await sharedShop();
+    adminToken = (await shop.api.post('/auth/login', ADMIN)).body.accessToken;
+    await Promise.all([productOnSale(names.mug, 1250), productOnSale(names.kettle, 3900), productOnSale(names.tray, 2000)]);
+    browser = await launchChromium(SHOP_ORIGIN, shop.gatewayUrl);
+    browser.context.setDefaultTimeout(10_000);
+    page = await browser.context.newPage();
+  });
+  afterEach(async function () {
+    // What the browser showed when a step failed, beside the run's screenshots.
+    if (this.currentTest?.state === 'failed') await page.screenshot({ path: path.join(SHOTS, `failed-${this.currentTest.title.slice(5, 40).replace(/\W+/g, '-')}.png`), fullPage: true });
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('when a guest adds two products, registers, verifies through the mailed link and signs in, then the cart holds both', async () => {
+    const scripts: string[] = [];
+    page.on('request', (request) => request.resourceType() === 'script' && scripts.push(new URL(request.url()).pathname));
+    const started = Date.now();
+    await page.goto(`${SHOP_ORIGIN}/`);
+    await page.locator('.product-grid .card').first().waitFor();
+    const listMs = Date.now() - started;
+    expect(scripts.some((s) => s.startsWith('/assets/storefront-')), 'the storefront entry').to.equal(true);
+    expect(scripts.filter((s) => s.includes('admin')), "a shopper's browser loads none of the admin's code").to.deep.equal([]);
+    process.stdout.write(`      product list with products ${listMs} ms after navigation\n`);
+    expect(listMs, 'the product list shows products soon after navigation').to.be.below(5_000);
+    await visit('products');
+
+    await addToCart(names.mug);
+    await visit('product');
+    await addToCart(names.kettle);
+    await page.getByRole('link', { name: 'Cart', exact: true }).click();
+    await page.locator('.cart-lines').getByText(names.kettle).waitFor();
+    await page.reload();
+    await page.locator('.cart-lines').getByText(names.mug).waitFor();
+
+    await page.getByRole('link', { name: 'Register', exact: true }).click();
+    await page.getByLabel('First name', { exact: true }).fill('Ada');
+    await page.getByLabel('Last name', { exact: true }).fill('Lovelace');
+    await page.getByLabel('Email', { exact: true }).fill(email);
+    await page.getByLabel('Password', { exact: true }).fill('short');
+    await page.getByText('At least 8 characters (not met yet)').waitFor();
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await visit('register');
+    await page.getByRole('button', { name: 'Register', exact: true }).click();
+    await page.getByRole('heading', { name: 'Check your e-mail', exact: true }).waitFor();
+
+    const mail = await shop.mail.waitForMail((m) => m.to.some((to) => to.address === email), 15_000);
+    const link = /https?:\/\/\S+\/verify\?token=[A-Za-z0-9_-]+/.exec(mail.text)?.[0];
+    expect(link, 'the verification link').to.be.a('string');
+    expect(link).to.match(new RegExp(`^${SHOP_ORIGIN}/verify\\?token=`));
+    await page.goto(link!);
+    await page.getByText('Your e-mail address is confirmed.').waitFor();
+    await visit('verified');
+
+    await page.getByRole('link', { name: 'Sign in', exact: true }).first().click();
+    await page.getByLabel('Email', { exact: true }).fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await visit('sign-in');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+
+    await page.getByRole('link', { name: 'Cart', exact: true }).click();
+    await page.locator('.cart-lines').getByText(names.mug).waitFor();
+    await page.locator('.cart-lines').getByText(names.kettle).waitFor();
+    await visit('cart');
+  });
+
+  it('when the card is declined, then the reason is shown next to Place order and no order is made', async () => {
+    await page.getByRole('link', { name: 'Checkout', exact: true }).click();
+    await page.getByLabel('Full name', { exact: true }).fill('Ada Lovelace');
+    await page.getByLabel('Street', { exact: true }).fill('1 Main St');
+    await page.getByLabel('City', { exact: true }).fill('Springfield');
+    await page.getByLabel('State', { exact: true }).fill('IL');
+    await page.getByLabel('Postal code', { exact: true }).fill('62701');
+    await page.getByRole('button', { name: 'Add address', exact: true }).click();
+    await page.getByRole('radio', { name: /Ada Lovelace, 1 Main St/ }).waitFor();
+
+    await page.getByLabel('Card number', { exact: true }).fill('4000 0000 0000 0002');
+    await page.getByLabel('Expiry month', { exact: true }).fill('12');
+    await page.getByLabel('Expiry year', { exact: true }).fill(String(new Date().getUTCFullYear() + 2));
+    await page.getByLabel('CVC', { exact: true }).fill('123');
+    await page.getByRole('button', { name: 'Place order', exact: true }).click();
+
+    await page.getByText('Your card was declined. Try another card.').waitFor();
+    await visit('checkout-declined');
+    await page.goto(`${SHOP_ORIGIN}/orders`);
+    await page.getByText('You have no orders yet.').waitFor();
+  });
+
+  it('when the shopper pays with 4242 4242 4242 4242, then the confirmation shows the order number and the confirmation mail comes', async () => {
+    await page.getByRole('link', { name: 'Cart', exact: true }).click();
+    await page.getByRole('link', { name: 'Checkout', exact: true }).click();
+    await page.getByLabel('Card number', { exact: true }).fill('4242 4242 4242 4242');
+    await page.getByLabel('Expiry month', { exact: true }).fill('12');
+    await page.getByLabel('Expiry year', { exact: true }).fill(String(new Date().getUTCFullYear() + 2));
+    await page.getByLabel('CVC', { exact: true }).fill('123');
+    await visit('checkout');
+    await page.getByRole('button', { name: 'Place order', exact: true }).dblclick();
+
+    const confirmation = page.getByText(/Your order number is/);
+    await confirmation.waitFor();
+    orderNumber = (await confirmation.locator('strong').textContent()) ?? '';
+    expect(orderNumber).to.match(/^ORD-\d{4}-\d+$/);
+    orderId = new URL(page.url()).pathname.split('/').pop()!;
+    await visit('order-placed');
+
+    const mail = await shop.mail.waitForMail((m) => m.to.some((to) => to.address === email) && m.subject.includes(orderNumber), 20_000);
+    expect(mail.text).to.contain(orderNumber);
+    await page.goto(`${SHOP_ORIGIN}/orders`);
+    await page.getByRole('link', { name: orderNumber }).waitFor();
+    expect(await page.locator('.orders li').count(), 'one order, however often Place order was clicked').to.equal(1);
+    await visit('orders');
+  });
+
+  it('when an admin confirms and ships the order, then the shopper sees SHIPPED with the tracking number', async () => {
+    const admin = await browser.context.newPage();
+    await admin.goto(`${SHOP_ORIGIN}/admin/`);
+    await admin.getByLabel('Email', { exact: true }).fill(ADMIN.email);
+    await admin.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+    await admin.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await admin.getByRole('link', { name: orderNumber }).click();
+    // The payment's capture confirms it within moments; an order still PENDING is confirmed by hand.
+    const status = admin.locator('.status');
+    await status.waitFor();
+    if ((await status.textContent()) === 'PENDING') {
+      await admin.getByRole('button', { name: 'Confirm', exact: true }).click();
+    }
+    await admin.getByLabel('Carrier', { exact: true }).fill('UPS');
+    await admin.getByLabel('Tracking number', { exact: true }).fill(`1Z${tag}`);
+    await admin.getByRole('button', { name: 'Ship', exact: true }).click();
+    await admin.locator('.status', { hasText: 'SHIPPED' }).waitFor();
+    await admin.close();
+
+    await page.goto(`${SHOP_ORIGIN}/orders/${orderId}`);
+    await page.locator('.status', { hasText: 'SHIPPED' }).waitFor();
+    await page.getByText(`1Z${tag}`).waitFor();
+    await visit('order-shipped');
+  });
+
+  it('when the shopper pays PayPal-style, then the approve page sends them back to their order', async () => {
+    await addToCart(names.tray);
+    await page.getByRole('link', { name: 'Cart', exact: true }).click();
+    await page.getByRole('link', { name: 'Checkout', exact: true }).click();
+    await page.getByRole('radio', { name: 'PayPal', exact: true }).check();
+    await page.getByRole('button', { name: 'Place order', exact: true }).click();
+
+    await page.getByRole('heading', { name: 'Approve your payment', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Approve', exact: true }).click();
+
+    await page.getByText(/Your order number is/).waitFor();
+    expect(new URL(page.url()).origin).to.equal(SHOP_ORIGIN);
+    await page.getByText(/PayPal \(captured\)/).waitFor({ timeout: 20_000 });
+  });
+
+  it('when every storefront page visited is scanned with axe-core, then none has a serious or critical violation', async () => {
+    await page.goto(`${SHOP_ORIGIN}/account`);
+    await page.getByRole('heading', { name: 'Your account', exact: true }).waitFor();
+    await visit('account');
+    expect([...accessibility.keys()]).to.include.members(['products', 'product', 'cart', 'register', 'sign-in', 'verified', 'checkout', 'order-placed', 'orders', 'order-shipped', 'account']);
+    expect(Object.fromEntries([...accessibility].filter(([, found]) => found.length > 0))).to.deep.equal({});
+  });
+});
