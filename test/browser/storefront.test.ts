@@ -190,6 +190,7 @@ describe('storefront in Chromium: a guest buys, an admin ships, the shopper sees
     await admin.getByLabel('Tracking number', { exact: true }).fill(`1Z${tag}`);
     await admin.getByRole('button', { name: 'Ship', exact: true }).click();
     await admin.locator('.status', { hasText: 'SHIPPED' }).waitFor();
+    await screenshots(admin, SHOTS, 'admin-order');
     await admin.close();
 
     await page.goto(`${SHOP_ORIGIN}/orders/${orderId}`);
@@ -211,6 +212,42 @@ describe('storefront in Chromium: a guest buys, an admin ships, the shopper sees
     await page.getByText(/Your order number is/).waitFor();
     expect(new URL(page.url()).origin).to.equal(SHOP_ORIGIN);
     await page.getByText(/PayPal \(captured\)/).waitFor({ timeout: 20_000 });
+  });
+
+  it('when an admin creates a product with two variants and initial stock and restocks one, then the audit trail shows it and shoppers see both variants', async () => {
+    const admin = await browser.context.newPage();
+    const name = `Browser lamp ${tag}`;
+    await admin.goto(`${SHOP_ORIGIN}/admin/products/new`);
+    await admin.getByLabel('Name', { exact: true }).fill(name);
+    await admin.getByLabel('Description', { exact: true }).fill('A lamp made in the admin.');
+    await admin.getByLabel('Price', { exact: true }).fill('24.50');
+    await admin.getByLabel('Category', { exact: true }).selectOption({ index: 1 });
+    await admin.getByLabel('Initial stock per variant', { exact: true }).fill('7');
+    for (const [i, colour] of ['Red', 'Blue'].entries()) {
+      await admin.getByRole('button', { name: 'Add a variant', exact: true }).click();
+      await admin.getByLabel(`SKU of variant ${i + 1}`, { exact: true }).fill(`LAMP-${tag}-${colour.toUpperCase()}`);
+      await admin.getByLabel(`Name of variant ${i + 1}`, { exact: true }).fill(colour);
+    }
+    await screenshots(admin, SHOTS, 'admin-new-product');
+    await admin.getByRole('button', { name: 'Create product', exact: true }).click();
+    await admin.getByRole('heading', { name, exact: true }).waitFor();
+
+    const red = admin.getByRole('region', { name: `Stock of Red (LAMP-${tag}-RED)` });
+    await red.getByText('On hand 7').waitFor();
+    await red.getByLabel(`Quantity for LAMP-${tag}-RED`, { exact: true }).fill('5');
+    await red.getByLabel(`Reason for LAMP-${tag}-RED`, { exact: true }).fill('delivery');
+    await red.getByRole('button', { name: 'Restock', exact: true }).click();
+    await red.getByText('On hand 12').waitFor();
+    await red.getByText('Audit trail').click();
+    await red.getByText('Restocked 7 → 12 (delivery)').waitFor();
+    await screenshots(admin, SHOTS, 'admin-product');
+    await admin.close();
+
+    await page.getByRole('searchbox', { name: 'Search', exact: true }).fill(name);
+    await page.getByRole('searchbox', { name: 'Search', exact: true }).press('Enter');
+    await page.getByRole('link', { name, exact: true }).click();
+    await page.getByRole('radio', { name: /^Red · \$24\.50 · In stock/ }).waitFor();
+    await page.getByRole('radio', { name: /^Blue · \$24\.50 · In stock/ }).waitFor();
   });
 
   it('when every storefront page visited is scanned with axe-core, then none has a serious or critical violation', async () => {

@@ -2,7 +2,6 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode, useEffect, useState, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router';
-import type { Customer } from './api/session';
 import { Layout } from './components/Layout';
 import { Account } from './pages/Account';
 import { CheckEmail, Register, SignIn, Verify } from './pages/Auth';
@@ -11,20 +10,12 @@ import { Checkout } from './pages/Checkout';
 import { OrderPage, Orders } from './pages/Orders';
 import { ProductList } from './pages/ProductList';
 import { ProductPage } from './pages/ProductPage';
-import { createQueryClient, createShop, ShopContext, useSession } from './shop';
+import { createQueryClient, createShop, resumeSession, ShopContext, useSession } from './shop';
 import './styles.css';
 
 const shop = createShop('shop');
 let setUnavailable: (value: boolean) => void = () => undefined;
 const queryClient = createQueryClient((value) => setUnavailable(value));
-
-/** A session kept from an earlier visit is resumed (new access token, the profile) before the pages show. */
-async function resume(): Promise<void> {
-  if (!shop.session.hasStoredSession()) return;
-  // The request renews the access token from the kept refresh token first.
-  const { data } = await shop.api.GET('/customers/me').catch(() => ({ data: undefined }));
-  if (data) shop.session.updateCustomer(data as Customer);
-}
 
 function SignedInOnly({ children }: { children: ReactNode }) {
   const { customer } = useSession();
@@ -36,7 +27,7 @@ function Storefront() {
   const [ready, setReady] = useState(false);
   setUnavailable = setFlag;
   useEffect(() => {
-    void resume().finally(() => setReady(true));
+    void resumeSession(shop).finally(() => setReady(true));
   }, []);
   if (!ready) return null;
   const retry = () => {

@@ -2,7 +2,7 @@ import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import { createApi, type Api } from './api/client';
 import { ApiError } from './api/errors';
-import { Session } from './api/session';
+import { Session, type Customer } from './api/session';
 
 /** What every page of a browser app uses: the session and the typed API client over it. */
 export interface Shop {
@@ -15,6 +15,14 @@ export const ShopContext = createContext<Shop | undefined>(undefined);
 export function createShop(storageKey = 'shop'): Shop {
   const session = new Session({ baseUrl: '/api/v1', storageKey });
   return { session, api: createApi(session) };
+}
+
+/** A session kept from an earlier visit is resumed (a new access token, the profile) before the pages show. */
+export async function resumeSession(shop: Shop): Promise<void> {
+  if (!shop.session.hasStoredSession()) return;
+  // The request renews the access token from the kept refresh token first.
+  const { data } = await shop.api.GET('/customers/me').catch(() => ({ data: undefined }));
+  if (data) shop.session.updateCustomer(data as Customer);
 }
 
 export function useShop(): Shop {

@@ -7,6 +7,9 @@ import type { Customer } from '../api/session';
 import { ErrorMessage, Field, Loading } from '../components/ui';
 import { dateTime, money } from '../format';
 import { useSession, useShop } from '../shop';
+import { Categories } from './Categories';
+import { Customers, ParkedMails } from './Customers';
+import { NewProduct, ProductDetail, ProductList } from './Products';
 
 const STATUSES = ['PENDING', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED'] as const;
 
@@ -224,7 +227,7 @@ function AdminOrder() {
   );
 }
 
-/** The admin: staff sign-in, then orders (filters, status history, confirm, ship, cancel). */
+/** The admin: staff sign-in, then orders (filters, status history, confirm, ship, cancel), products and their stock, categories, customers, e-mails for review. */
 export function AdminApp({ unavailable, onRetry }: { unavailable: boolean; onRetry: () => void }) {
   const { api, session } = useShop();
   const { customer } = useSession();
@@ -237,6 +240,10 @@ export function AdminApp({ unavailable, onRetry }: { unavailable: boolean; onRet
         </Link>
         <nav aria-label="Admin" className="account-nav">
           <Link to="/admin">Orders</Link>
+          <Link to="/admin/products">Products</Link>
+          <Link to="/admin/categories">Categories</Link>
+          <Link to="/admin/customers">Customers</Link>
+          <Link to="/admin/mails">E-mails</Link>
           <span>{customer.email}</span>
           <button
             type="button"
@@ -260,6 +267,12 @@ export function AdminApp({ unavailable, onRetry }: { unavailable: boolean; onRet
         <Routes>
           <Route index element={<OrderList />} />
           <Route path="orders/:id" element={<AdminOrder />} />
+          <Route path="products" element={<ProductList />} />
+          <Route path="products/new" element={<NewProduct />} />
+          <Route path="products/:id" element={<ProductDetail />} />
+          <Route path="categories" element={<Categories />} />
+          <Route path="customers" element={<Customers />} />
+          <Route path="mails" element={<ParkedMails />} />
         </Routes>
       </main>
     </>

@@ -1,8 +1,8 @@
 import { QueryClientProvider } from '@tanstack/react-query';
-import { StrictMode, useState } from 'react';
+import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router';
-import { createQueryClient, createShop, ShopContext } from '../shop';
+import { createQueryClient, createShop, resumeSession, ShopContext } from '../shop';
 import '../styles.css';
 import { AdminApp } from './AdminApp';
 
@@ -13,7 +13,12 @@ const queryClient = createQueryClient((value) => setUnavailable(value));
 
 function Admin() {
   const [unavailable, setFlag] = useState(false);
+  const [ready, setReady] = useState(false);
   setUnavailable = setFlag;
+  useEffect(() => {
+    void resumeSession(shop).finally(() => setReady(true));
+  }, []);
+  if (!ready) return null;
   return (
     <Routes>
       <Route path="/admin/*" element={<AdminApp unavailable={unavailable} onRetry={() => void queryClient.refetchQueries({ type: 'active' })} />} />
