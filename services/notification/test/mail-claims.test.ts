@@ -74,6 +74,45 @@ describe('notification worker: claims of mails in hand', function () {
     }
   });
 
+  it('when a worker is killed after the SMTP server took a mail and before recording it, then the copy the next worker sends carries the same Message-ID, made from the mail’s id', async () => {
+    const sink = await startMailSink({ smtpPort: 0, httpPort: 0 });
+    const databaseUrl = testDatabaseUrl('notification_resend');
+    const env = { PORT: '0', OPS_PORT: '0', DATABASE_URL: databaseUrl, AMQP_URL: backing.amqpUrl, JWKS_URL: backing.issuer.jwksUrl, SMTP_PORT: String(sink.smtpPort), MAIL_POLL_INTERVAL_MS: '100', MAIL_CLAIM_LEASE_MS: '2000' };
+    const workers: ShopProcess[] = [];
+    let db: Kysely<NotificationDatabase> | undefined;
+    try {
+      // The server keeps the mail, but answers only after the worker is gone.
+      sink.delayAcceptance(3_000);
+      workers.push(startShopProcess('services/notification/src/main.ts', env));
+      await workers[0]!.waitForLog(/notification service started/, 30_000);
+      db = await connectDatabase<NotificationDatabase>({ url: databaseUrl, logger });
+      const email = uniqueEmail('resend');
+      const order = placedOrder(email);
+      await backing.publish(orderPlaced, order, { type: 'order', id: order.orderId, version: 1 });
+      await eventually(async () => (await db!.selectFrom('notifications').select('status').where('recipient', '=', email).executeTakeFirst())?.status === 'sending', 20_000, 'the mail being sent');
+      await settle(500);
+      workers[0]!.kill('SIGKILL');
+      await workers[0]!.exited;
+      sink.delayAcceptance(0);
+      workers.push(startShopProcess('services/notification/src/main.ts', env));
+
+      const copies = await eventually(() => {
+        const found = sink.messages().filter((m) => m.to.some((to) => to.address === email));
+        return found.length === 2 && found;
+      }, 30_000, 'the copy taken before the kill and the one sent again');
+      const row = await db.selectFrom('notifications').select(['id', 'status', 'message_id']).where('recipient', '=', email).executeTakeFirstOrThrow();
+      expect(row.status).to.equal('sent');
+      expect(copies.map((m) => m.messageId)).to.deep.equal([`${row.id}@shop.local`, `${row.id}@shop.local`]);
+      expect(row.message_id).to.equal(`<${row.id}@shop.local>`);
+    } finally {
+      sink.delayAcceptance(0);
+      for (const worker of workers) worker.kill('SIGKILL');
+      await Promise.all(workers.map((worker) => worker.exited));
+      await db?.destroy();
+      await sink.close();
+    }
+  });
+
   it('when a send takes longer than the claim lease, then the worker keeps its claim and no other replica sends the mail again', async () => {
     const worker = await startMailWorker(backing, { MAIL_CLAIM_LEASE_MS: '1500' }, 2);
     try {

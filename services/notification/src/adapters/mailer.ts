@@ -4,6 +4,12 @@ import type { MailContent } from '../domain/mail-content.js';
 /** One mail to send. */
 export interface OutgoingMail extends MailContent {
   to: string;
+  /**
+   * The mail's own id: every send of it carries the Message-ID made from it, so a copy sent again
+   * (its worker died after the server took it, before recording it) is the same message to the
+   * mail systems that recognise one by its Message-ID.
+   */
+  id?: string;
 }
 
 /** The port use cases send through; resolves once the SMTP server accepted the mail. */
@@ -41,9 +47,12 @@ export function createSmtpMailer(settings: SmtpSettings): SmtpMailer {
     greetingTimeout: 5_000,
     socketTimeout: 15_000,
   });
+  // The From address's domain names the shop's Message-IDs, as mail servers name theirs.
+  const domain = /@([^>\s]+)>?\s*$/.exec(settings.from)?.[1] ?? 'localhost';
   return {
     async send(mail) {
-      const info = await transport.sendMail({ from: settings.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+      const messageId = mail.id === undefined ? undefined : `<${mail.id}@${domain}>`;
+      const info = await transport.sendMail({ from: settings.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, ...(messageId && { messageId }) });
       return { messageId: info.messageId };
     },
     async verify() {

@@ -88,7 +88,7 @@ async function sendOne(deps: MailDispatchDeps, mail: ClaimedMail): Promise<void>
   let messageId: string;
   try {
     const content = write(deps.renderer, mail);
-    ({ messageId } = await withTimeout(deps.mailer.send({ to: mail.recipient, ...content }), SEND_TIMEOUT_MS, 'SMTP send'));
+    ({ messageId } = await withTimeout(deps.mailer.send({ to: mail.recipient, id: mail.id, ...content }), SEND_TIMEOUT_MS, 'SMTP send'));
   } catch (err) {
     if (isServerUnreachable(err)) deps.gate.unreachable(err);
     await recordFailure(deps, mail, err);
