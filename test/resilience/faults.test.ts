@@ -145,7 +145,7 @@ describe(`the shop under faults (${full ? 'full run' : 'short run'})`, function 
           if (answer.status === 201) outcome = '201';
           // No answer, a failure worth retrying, or the same key's checkout still running.
           else if (answer.status === 0 || answer.status >= 500 || (answer.status === 409 && answer.body?.error?.code === 'CONFLICT')) {
-            const key = `${status === '0' ? 'no answer' : status} (${currentFault})`;
+            const key = `${status === '0' ? 'no answer' : `${status} "${answer.body?.error?.message ?? ''}"`} (${currentFault})`;
             load.retried.set(key, (load.retried.get(key) ?? 0) + 1);
           }
           else outcome = status;
@@ -210,19 +210,24 @@ describe(`the shop under faults (${full ? 'full run' : 'short run'})`, function 
       const orders = await ordersOf(shop.databases.order, customerIds);
       const numbers = new Set([...mails.values()].map(confirmationOf));
       const outboxes = await Promise.all(Object.entries(shop.databases).filter(([name]) => name !== 'payment-sandbox').map(([, url]) => unsentOutbox(url)));
-      return (
+      const done =
         orders.every((o) => o.status !== 'PENDING' && numbers.has(o.order_number)) &&
         (await unfinishedCheckouts(shop.databases.order)).length === 0 &&
         outboxes.every((n) => n === 0) &&
-        (await undeliveredWebhooks(shop.databases['payment-sandbox'])) === 0
-      );
+        (await undeliveredWebhooks(shop.databases['payment-sandbox'])) === 0 &&
+        // Last, and then only, as it asks rabbitmqctl: events waiting for a retry are still in flight.
+        [...(await queuesOf(shop.amqpUrl)).values()].every((n) => n === 0);
+      if (!done) await sleep(1_000);
+      return done;
     };
     await eventually(settled, plan.settleMs, 'the shop to settle').catch(() => undefined);
     const confirmedToShip = (await ordersOf(shop.databases.order, customerIds)).filter((o) => o.status === 'CONFIRMED').slice(0, 2);
     for (const order of confirmedToShip) {
       await api.call('POST', `/admin/orders/${order.id}/ship`, { body: { trackingNumber: `1Z${order.order_number}`, carrier: 'UPS' }, token });
     }
-    await eventually(settled, 30_000, 'the shop to settle after shipping').catch(() => undefined);
+    // The shipments' mails, and the notification.sent events they write, are the last things in flight.
+    const shippedMails = () => confirmedToShip.every((o) => [...mails.values()].some((m) => m.subject.endsWith(`order ${o.order_number} has shipped`)));
+    await eventually(async () => shippedMails() && (await settled()), 30_000, 'the shop to settle after shipping').catch(() => undefined);
     const settleSeconds = (Date.now() - settleStarted) / 1000;
 
     // The records.
@@ -262,19 +267,26 @@ describe(`the shop under faults (${full ? 'full run' : 'short run'})`, function 
     note('captures without an order', capturedWithoutOrder, capturedWithoutOrder === 0);
     note('confirmed orders without exactly one capture', confirmedWithoutOneCapture, confirmedWithoutOneCapture === 0);
 
-    // Mails: exactly one confirmation per order.
-    const confirmations = new Map<string, number>();
+    // Mails: exactly one confirmation per order. A mail is its Message-ID: a copy sent again with
+    // the same one (its worker killed after the SMTP server took it, before recording it) is the
+    // same message, counted apart.
+    const confirmations = new Map<string, Set<string>>();
+    let copies = 0;
     for (const mail of mails.values()) {
       const number = confirmationOf(mail);
-      if (number) confirmations.set(number, (confirmations.get(number) ?? 0) + 1);
+      if (!number) continue;
+      const ids = confirmations.get(number) ?? new Set<string>();
+      if (ids.has(mail.messageId)) copies += 1;
+      confirmations.set(number, ids.add(mail.messageId));
     }
     const withoutMail = orders.filter((o) => !confirmations.has(o.order_number)).length;
-    const twice = orders.filter((o) => (confirmations.get(o.order_number) ?? 0) > 1).length;
-    note('confirmation mails', [...confirmations.values()].reduce((a, b) => a + b, 0));
+    const twice = orders.filter((o) => (confirmations.get(o.order_number)?.size ?? 0) > 1).length;
+    note('confirmation mails (distinct Message-IDs)', [...confirmations.values()].reduce((a, b) => a + b.size, 0));
     note('orders without a confirmation mail / with more than one', `${withoutMail} / ${twice}`, withoutMail === 0 && twice === 0);
-    for (const order of orders.filter((o) => confirmations.get(o.order_number) !== 1)) {
+    note('copies of a confirmation sent again with its Message-ID (the worker killed between the server taking it and recording it)', copies);
+    for (const order of orders.filter((o) => confirmations.get(o.order_number)?.size !== 1)) {
       const rows = await query(shop.databases.notification, `SELECT status, attempts, error, created_at, claimed_at, sent_at, next_attempt_at FROM notifications WHERE template = 'order-confirmation' AND subject LIKE $1`, [`%${order.order_number}`]);
-      logError(`order ${order.order_number}: ${confirmations.get(order.order_number) ?? 0} confirmation mails; the worker's records: ${JSON.stringify(rows)}`);
+      logError(`order ${order.order_number}: ${confirmations.get(order.order_number)?.size ?? 0} confirmation mails; the worker's records: ${JSON.stringify(rows)}`);
     }
 
     // Outboxes, the provider's webhooks, the queues.
