@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import type Joi from 'joi';
 import type { AnswerCache, CachedAnswer } from './answer-cache.js';
@@ -13,8 +14,27 @@ export const PUBLIC_CACHE_CONTROL = 'public, no-cache';
 /** Cache-Control of one person's answer (a cart): only their browser may store it, revalidated each time. */
 export const PRIVATE_CACHE_CONTROL = 'private, no-cache';
 
-// Spellings a public route remembers before it starts over (each a URL and a key: a few MB at most).
+// Spellings an app remembers before it starts over (each a URL and a key: a few MB at most).
 const MAX_SPELLINGS = 10_000;
+
+/** A request spelling (path and query as sent) that passed a public route's validation, and what it stands for. */
+export interface PublicSpelling {
+  /** The key of its answer in `answers()`. */
+  key: string;
+  answers: () => AnswerCache;
+  /** The route pattern, for the request metric. */
+  route: string;
+}
+
+/**
+ * The public spellings an app has seen validated, by URL: filled by `cachedRoute`, read by the
+ * front handler that answers them from memory before Express (`answerFromMemory`). An invalid
+ * spelling is never remembered, so it is refused every time.
+ */
+export function publicSpellingsOf(locals: Record<string, unknown>): Map<string, PublicSpelling> {
+  locals.publicSpellings ??= new Map<string, PublicSpelling>();
+  return locals.publicSpellings as Map<string, PublicSpelling>;
+}
 
 export interface CachedInput<P, Q> {
   params: P;
@@ -55,10 +75,6 @@ export function cachedRoute<P = Record<string, never>, Q = Record<string, never>
 ): RequestHandler {
   const isPublic = (spec.audience ?? 'public') === 'public';
   const cacheControl = isPublic ? PUBLIC_CACHE_CONTROL : PRIVATE_CACHE_CONTROL;
-  // Public routes: request spellings (path and query as sent) that passed validation, with the
-  // key each stands for: a request spelled as an earlier one goes straight to the cache. An
-  // invalid spelling is never remembered, so it is refused every time.
-  const keys = new Map<string, string>();
   const validated = (req: Request, res: Response): CachedInput<P, Q> => ({
     params: spec.params ? validatePart(spec.params, req.params, 'params') : ({} as P),
     query: spec.query ? validatePart(spec.query, req.query, 'query') : ({} as Q),
@@ -68,25 +84,27 @@ export function cachedRoute<P = Record<string, never>, Q = Record<string, never>
 
   const handler: RequestHandler = async (req, res) => {
     let input: CachedInput<P, Q> | undefined;
-    let key = isPublic ? keys.get(req.url) : undefined;
+    // A public request spelled as an earlier valid one goes straight to the cache.
+    const spellings = isPublic ? publicSpellingsOf(req.app.locals) : undefined;
+    let key = spellings?.get(req.url)?.key;
     if (key === undefined) {
       input = validated(req, res);
       key = spec.key(input);
-      if (isPublic) {
-        if (keys.size >= MAX_SPELLINGS) keys.clear();
-        keys.set(req.url, key);
+      if (spellings) {
+        if (spellings.size >= MAX_SPELLINGS) spellings.clear();
+        spellings.set(req.url, { key, answers, route: `${req.baseUrl}${String(req.route.path)}` });
       }
     }
     const cache = answers();
     const kept = cache.lookup(key);
-    if (kept) return send(req, res, kept, cacheControl);
+    if (kept) return sendAnswer(req, res, kept, cacheControl);
 
     // A drain waits for use cases still running, as it does for route().
     const running = handlersOf(req.app.locals);
     running.count += 1;
     try {
       const request = input ?? validated(req, res);
-      send(req, res, await cache.fill(key, () => load(request), spec.tags), cacheControl);
+      sendAnswer(req, res, await cache.fill(key, () => load(request), spec.tags), cacheControl);
     } finally {
       running.count -= 1;
     }
@@ -96,7 +114,8 @@ export function cachedRoute<P = Record<string, never>, Q = Record<string, never>
   return handler;
 }
 
-function send(req: Request, res: Response, answer: CachedAnswer, cacheControl: string): void {
+/** A kept answer with its ETag and Cache-Control, or 304 when the client's If-None-Match names it. */
+export function sendAnswer(req: IncomingMessage, res: ServerResponse, answer: CachedAnswer, cacheControl: string): void {
   res.setHeader('ETag', answer.etag);
   res.setHeader('Cache-Control', cacheControl);
   if (clientHas(req.headers['if-none-match'], answer.etag)) {

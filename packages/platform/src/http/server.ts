@@ -84,12 +84,12 @@ export type FrontHandler = (req: http.IncomingMessage, res: ServerResponse, toAp
 /**
  * Listens on host:port (port 0 picks a free one) and resolves once the socket is bound. The
  * server answers what Node's parser refuses in the error shape and drains on `close()`. A `front`
- * handler, if given, sees each request first.
+ * handler, if given, sees each request first. `classes`: whether requests are born with the app's
+ * (Express's) prototypes, or Node's own when nearly every request is answered in front of the app
+ * (Node's serve those faster; the few that go on pay Express's move onto its prototypes).
  */
-export function listen(app: RequestListener, port: number, host = '127.0.0.1', front?: FrontHandler): Promise<RunningServer> {
-  // With a front handler, most requests never reach Express: Node's own classes serve those faster,
-  // and the few that go on to the app pay Express's move onto its prototypes.
-  const server = http.createServer(front ? {} : messageClassesOf(app));
+export function listen(app: RequestListener, port: number, host = '127.0.0.1', front?: FrontHandler, classes: 'express' | 'node' = 'express'): Promise<RunningServer> {
+  const server = http.createServer(classes === 'express' ? messageClassesOf(app) : {});
   // Longer than the idle timeout of any load balancer in front, so it never reuses a closed socket.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

@@ -3,6 +3,8 @@ import proxyAddress from 'proxy-addr';
 import { createApp, createOpsApp, type AppOptions, type OpsAppOptions } from './app.js';
 import { createMetrics, type HttpMetrics } from './metrics.js';
 import { handlersOf } from './route.js';
+import { answerFromMemory } from './answer-front.js';
+import { publicSpellingsOf } from './cached-route.js';
 import { listen, type FrontHandler } from './server.js';
 import { sleep } from '../timeout.js';
 
@@ -58,7 +60,10 @@ export async function startHttp(options: HttpServiceOptions): Promise<RunningHtt
   const ops = createOpsApp({ ...options, metrics, serving });
   const trusted = app.get('trust proxy fn') as Parameters<typeof proxyAddress>[1];
   const clientAddress = (req: IncomingMessage) => proxyAddress(req, trusted);
-  const server = await listen(app, options.port, options.host, options.front?.({ metrics, serving, clientAddress }));
+  // A process with a front of its own (the gateway) serves nearly every request there; the others
+  // answer remembered public GETs from memory in front of their app, and the rest through it.
+  const front = options.front?.({ metrics, serving, clientAddress }) ?? answerFromMemory(publicSpellingsOf(app.locals), metrics, serving);
+  const server = await listen(app, options.port, options.host, front, options.front ? 'node' : 'express');
   const opsServer = await listen(ops, options.opsPort, options.host).catch(async (err: unknown) => {
     await server.close(0);
     throw err;

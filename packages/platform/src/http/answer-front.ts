@@ -1,0 +1,32 @@
+import type { FrontHandler } from './server.js';
+import { SECURITY_HEADERS } from './app.js';
+import { PUBLIC_CACHE_CONTROL, sendAnswer, type PublicSpelling } from './cached-route.js';
+import { correlationIdOf } from './correlation.js';
+import type { HttpMetrics } from './metrics.js';
+
+/**
+ * Answers a GET of a public spelling already validated (`cachedRoute` remembered it) whose answer
+ * is in memory and fresh, before Express: the same headers, ETag, 304 and request metric, without
+ * Express's layers, which cost more than the answer itself. Anything else (a miss, another method,
+ * a request with a body, a process not serving) goes to the app.
+ */
+export function answerFromMemory(spellings: ReadonlyMap<string, PublicSpelling>, metrics: HttpMetrics, serving: () => boolean): FrontHandler {
+  return (req, res, toApp) => {
+    const spelling = req.method === 'GET' && !hasBody(req.headers) && serving() ? spellings.get(req.url!) : undefined;
+    const answer = spelling?.answers().lookup(spelling.key);
+    if (!spelling || !answer) {
+      toApp();
+      return;
+    }
+    const started = performance.now();
+    for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
+    res.setHeader('X-Correlation-Id', correlationIdOf(req));
+    sendAnswer(req, res, answer, PUBLIC_CACHE_CONTROL);
+    metrics.record('GET', spelling.route, res.statusCode, (performance.now() - started) / 1000);
+  };
+}
+
+// A GET with a body goes through the app, whose body parser refuses what it cannot read.
+function hasBody(headers: Record<string, string | string[] | undefined>): boolean {
+  return headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0');
+}
