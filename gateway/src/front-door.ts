@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { AppError, correlationIdOf, SECURITY_HEADERS, writeError, type FrontContext, type FrontHandler, type Logger, type Principal } from '@shop/platform';
+import { AppError, correlationIdOf, setSecurityHeaders, writeError, type FrontContext, type FrontHandler, type Logger, type Principal } from '@shop/platform';
 import type { Authorizer } from './auth.js';
 import type { Upstream } from './proxy.js';
 import type { RateLimits } from './rate-limits.js';
@@ -19,8 +19,9 @@ export interface FrontDoorOptions {
 
 /**
  * The gateway's hot path: every request of a route table row, on plain `node:http`. In order:
- * security headers and the correlation id, the general and the login/registration rate limits
- * per client address, the token check, then the row's upstream behind its breaker; the request
+ * the correlation id, the general and the login/registration rate limits
+ * per client address, the token check, then the row's upstream behind its breaker (the answer
+ * keeps the service's security headers, or gets the gateway's when it has none); the request
  * metric is recorded when the answer is sent. Everything else (the API documents, unknown paths,
  * answers while starting or draining) goes to the Express app behind it, which applies the same
  * general limit. Express's layers cost more per request than the forwarding itself
@@ -38,6 +39,7 @@ export function createFrontDoor(options: FrontDoorOptions): (context: FrontConte
     /** Answers the error of a request that did not reach its service (or whose service could not be reached). */
     const refuse = (req: http.IncomingMessage, res: http.ServerResponse, err: unknown) => {
       const correlationId = req.headers['x-correlation-id'];
+      if (!res.headersSent) setSecurityHeaders(res);
       if (err instanceof AppError) {
         logger.info('request refused', { method: req.method, path: pathOf(req.url!), code: err.code, correlationId });
         if (!res.headersSent) writeError(res, err);
@@ -58,7 +60,6 @@ export function createFrontDoor(options: FrontDoorOptions): (context: FrontConte
         return;
       }
       const started = performance.now();
-      for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
       res.setHeader('X-Correlation-Id', correlationIdOf(req));
       res.once('finish', () => metrics.record(method, resolved.route.prefix, res.statusCode, (performance.now() - started) / 1000));
 

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import CircuitBreaker from 'opossum';
-import { AppError, CORRELATION_HEADER, ERROR_CODE_HEADER, type Logger, type Principal } from '@shop/platform';
+import { AppError, CORRELATION_HEADER, ERROR_CODE_HEADER, setSecurityHeaders, type Logger, type Principal } from '@shop/platform';
 import { createForwarder } from './forward.js';
 import type { ResolvedRoute } from './routes.js';
 
@@ -77,6 +77,8 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       forwarder.forward(req, res, upstreamUrl, {
         onAnswer(status, headers) {
           res.setHeader(CORRELATION_HEADER, req.headers[CORRELATION_HEADER] as string);
+          // The shop's services send the same security headers; an answer without them gets the gateway's.
+          if (headers['x-content-type-options'] === undefined) setSecurityHeaders(res);
           if (status < 300 && principal && route.endsSession) options.sessionEnded?.(principal, route.endsSession === 'account' ? 'account' : 'session');
           settle(countsAsUnavailable(status, headers) ? new UnavailableAnswer(`${name} answered ${status}`) : undefined);
         },

@@ -32,6 +32,16 @@ describe('gateway', () => {
       expect(response.body.headers['x-forwarded-for']).to.be.a('string');
     });
 
+    it('when a service answers without security headers, then the gateway adds its own, as on every answer it makes itself', async () => {
+      const proxied = await f.api.get('/api/v1/customers/me');
+      const refused = await f.api.get('/api/v1/admin/customers');
+      for (const response of [proxied, refused]) {
+        expect(response.headers.get('x-content-type-options')).to.equal('nosniff');
+        expect(response.headers.get('content-security-policy')).to.be.a('string');
+      }
+      expect(refused.status).to.equal(401);
+    });
+
     it('when a body is posted, then it reaches the service byte for byte, even when it is not JSON or larger than a service would parse', async () => {
       const malformed = '{"email": "a@example.com", broken';
       const small = await f.api.call('POST', '/api/v1/auth/login', { raw: malformed });

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import express, { type Express, type Router } from 'express';
 import type client from 'prom-client';
 import helmet from 'helmet';
@@ -55,10 +56,15 @@ function helmetHeaders(): ReadonlyArray<readonly [string, string]> {
 }
 
 /** The security headers every answer carries, as [name, value] pairs. */
-export const SECURITY_HEADERS = helmetHeaders();
+const SECURITY_HEADERS = helmetHeaders();
+
+/** Puts the security headers on an answer. */
+export function setSecurityHeaders(res: ServerResponse): void {
+  for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
+}
 
 const securityHeaders: express.RequestHandler = (_req, res, next) => {
-  for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
+  setSecurityHeaders(res);
   next();
 };
 
