@@ -1,11 +1,30 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+
+/** Writes `<file>.gz` beside every script and style sheet, which the gateway sends to browsers that accept gzip. */
+function precompress(): Plugin {
+  return {
+    name: 'shop-precompress',
+    apply: 'build',
+    writeBundle(options, bundle) {
+      for (const file of Object.keys(bundle)) {
+        if (!/\.(js|css)$/.test(file)) continue;
+        const written = path.join(options.dir ?? 'dist', file);
+        writeFileSync(`${written}.gz`, gzipSync(readFileSync(written), { level: 9 }));
+      }
+    },
+  };
+}
 
 // Two pages: the storefront (index.html) and the admin (admin/index.html). Each loads only its own
 // entry and the chunks it shares with the other (React, the query cache, the API client), so a
 // shopper's browser never downloads the admin's code.
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -1,4 +1,6 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -17,6 +19,7 @@ describe('gateway', () => {
       writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>storefront</title>');
       writeFileSync(path.join(dir, 'admin', 'index.html'), '<!doctype html><title>admin</title>');
       writeFileSync(path.join(dir, 'assets', 'storefront-abc123.js'), 'console.log(1)');
+      writeFileSync(path.join(dir, 'assets', 'storefront-abc123.js.gz'), gzipSync('console.log(1)'));
       f = await startGatewayFixture({ WEB_DIR: dir });
     });
     after(async () => {
@@ -47,6 +50,23 @@ describe('gateway', () => {
       expect(response.status).to.equal(200);
       expect(response.headers.get('cache-control')).to.equal('public, max-age=31536000, immutable');
       expect(response.headers.get('content-type')).to.contain('javascript');
+    });
+
+    it('when the browser takes gzip, then the asset is the gzipped file the build wrote, as JavaScript', async () => {
+      const { headers, body } = await new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+        const req = request(`${f.gateway.url}/assets/storefront-abc123.js`, { headers: { 'accept-encoding': 'gzip, br' } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(headers['content-encoding']).to.equal('gzip');
+      expect(headers['content-type']).to.contain('javascript');
+      expect(headers['cache-control']).to.equal('public, max-age=31536000, immutable');
+      expect(headers.vary).to.contain('Accept-Encoding');
+      expect(body.equals(gzipSync('console.log(1)'))).to.equal(true);
     });
 
     it('when an API path, a missing asset or a page without Accept text/html is asked for, then 404 NOT_FOUND in the error shape, not a page', async () => {
