@@ -257,4 +257,19 @@ describe('storefront in Chromium: a guest buys, an admin ships, the shopper sees
     expect([...accessibility.keys()]).to.include.members(['products', 'product', 'cart', 'register', 'sign-in', 'verified', 'checkout', 'order-placed', 'orders', 'order-shipped', 'account']);
     expect(Object.fromEntries([...accessibility].filter(([, found]) => found.length > 0))).to.deep.equal({});
   });
+  it('when an admin suspends the shopper, then their next page lands on sign-in with a message, and signing in says the account is suspended', async () => {
+    const found = await shop.api.get(`/admin/customers?q=${encodeURIComponent(email)}`, { token: adminToken });
+    const customerId = found.body.items[0].id as string;
+    expect((await shop.api.post(`/admin/customers/${customerId}/suspend`, { reason: 'browser test' }, { token: adminToken })).status).to.equal(200);
+
+    await page.getByRole('link', { name: 'My orders', exact: true }).click();
+
+    await page.getByText('Your session has ended. Please sign in again.').waitFor();
+    await page.getByLabel('Email', { exact: true }).fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByText('Your account is suspended. Contact us for help.').waitFor();
+    await visit('sign-in-suspended');
+    expect(accessibility.get('sign-in-suspended')).to.deep.equal([]);
+  });
 });

@@ -20,7 +20,7 @@ export type Handler = (request: Request) => Response | Promise<Response>;
 export const json = (status: number, body: unknown) => new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 /** A shop whose every request goes to `handler`, with the session and the query cache of a browser tab. */
-export function fakeShop(handler: Handler, storage = memoryStorage(), now?: () => number) {
+export function fakeShop(handler: Handler, storage = memoryStorage(), now?: () => number, queryClient?: QueryClient) {
   const requests: Request[] = [];
   const session = new Session({
     baseUrl: '/api/v1',
@@ -33,7 +33,7 @@ export function fakeShop(handler: Handler, storage = memoryStorage(), now?: () =
     },
   });
   const shop: Shop = { session, api: createApi(session) };
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+  const client = queryClient ?? new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
   const wrap = (children: ReactNode) => (
     <ShopContext.Provider value={shop}>
       <QueryClientProvider client={client}>
