@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { eventually } from '@shop/testkit';
 import { ADMIN, SHOP_ORIGIN, sharedShop, WEB_DIST, type Shop } from '../e2e/shop.fixture';
+import { shoppers } from '../e2e/shoppers';
 import { ensureWebBuilt, launchChromium, screenshots, seriousAccessibilityViolations, type Browser } from './chromium';
 
 /** Where the run's screenshots go (a few are committed in docs/screenshots). */
@@ -20,6 +21,7 @@ describe('storefront in Chromium: a guest buys, an admin ships, the shopper sees
   const tag = randomUUID().slice(0, 6);
   const names = { mug: `Browser mug ${tag}`, kettle: `Browser kettle ${tag}`, tray: `Browser tray ${tag}` };
   const email = `browser-${tag}@example.com`;
+  const productIds = { mug: '', kettle: '', tray: '' };
   const accessibility = new Map<string, string[]>();
   let orderId = '';
   let orderNumber = '';
@@ -28,6 +30,17 @@ describe('storefront in Chromium: a guest buys, an admin ships, the shopper sees
   async function visit(name: string) {
     await screenshots(page, SHOTS, name);
     accessibility.set(name, await seriousAccessibilityViolations(page));
+  }
+
+  /** Reloads the page until the locator shows (a change another process makes within moments). */
+  async function untilShown(on: Page, locator: ReturnType<Page['locator']>) {
+    const deadline = Date.now() + 15_000;
+    while (!(await locator.isVisible())) {
+      if (Date.now() > deadline) throw new Error(`not shown within 15 s: ${String(locator)}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await on.reload();
+      await on.locator('h1').waitFor();
+    }
   }
 
   async function productOnSale(name: string, price: number) {
@@ -60,7 +73,7 @@ describe('storefront in Chromium: a guest buys, an admin ships, the shopper sees
     ensureWebBuilt(WEB_DIST);
     shop = await sharedShop();
     adminToken = (await shop.api.post('/auth/login', ADMIN)).body.accessToken;
-    await Promise.all([productOnSale(names.mug, 1250), productOnSale(names.kettle, 3900), productOnSale(names.tray, 2000)]);
+    [productIds.mug, productIds.kettle, productIds.tray] = await Promise.all([productOnSale(names.mug, 1250), productOnSale(names.kettle, 3900), productOnSale(names.tray, 2000)]);
     browser = await launchChromium(SHOP_ORIGIN, shop.gatewayUrl);
     browser.context.setDefaultTimeout(10_000);
     page = await browser.context.newPage();
@@ -104,6 +117,7 @@ describe('storefront in Chromium: a guest buys, an admin ships, the shopper sees
     await visit('register');
     await page.getByRole('button', { name: 'Register', exact: true }).click();
     await page.getByRole('heading', { name: 'Check your e-mail', exact: true }).waitFor();
+    await visit('check-email');
 
     const mail = await shop.mail.waitForMail((m) => m.to.some((to) => to.address === email), 15_000);
     const link = /https?:\/\/\S+\/verify\?token=[A-Za-z0-9_-]+/.exec(mail.text)?.[0];
@@ -173,19 +187,23 @@ describe('storefront in Chromium: a guest buys, an admin ships, the shopper sees
     await visit('orders');
   });
 
-  it('when an admin confirms and ships the order, then the shopper sees SHIPPED with the tracking number', async () => {
+  it('when an admin confirms a pending order and ships the shopper\'s, then each changes status and the shopper sees SHIPPED with the tracking number', async () => {
+    // Another customer's order whose capture the provider declines: it stays PENDING for staff.
+    const pending = (await shoppers(shop, () => adminToken).buy(productIds.tray, '4000000000000341')).order;
     const admin = await browser.context.newPage();
     await admin.goto(`${SHOP_ORIGIN}/admin/`);
     await admin.getByLabel('Email', { exact: true }).fill(ADMIN.email);
     await admin.getByLabel('Password', { exact: true }).fill(ADMIN.password);
     await admin.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await admin.getByRole('link', { name: orderNumber }).click();
-    // The payment's capture confirms it within moments; an order still PENDING is confirmed by hand.
-    const status = admin.locator('.status');
-    await status.waitFor();
-    if ((await status.textContent()) === 'PENDING') {
-      await admin.getByRole('button', { name: 'Confirm', exact: true }).click();
-    }
+    await admin.getByLabel('Status', { exact: true }).selectOption('PENDING');
+    await admin.getByRole('link', { name: pending.orderNumber, exact: true }).click();
+    await admin.locator('.status', { hasText: 'PENDING' }).waitFor();
+    await admin.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await admin.locator('.status', { hasText: 'CONFIRMED' }).waitFor();
+
+    // The shopper's own order is confirmed by its captured payment.
+    await admin.goto(`${SHOP_ORIGIN}/admin/orders/${orderId}`);
+    await untilShown(admin, admin.locator('.status', { hasText: 'CONFIRMED' }));
     await admin.getByLabel('Carrier', { exact: true }).fill('UPS');
     await admin.getByLabel('Tracking number', { exact: true }).fill(`1Z${tag}`);
     await admin.getByRole('button', { name: 'Ship', exact: true }).click();
@@ -254,7 +272,7 @@ describe('storefront in Chromium: a guest buys, an admin ships, the shopper sees
     await page.goto(`${SHOP_ORIGIN}/account`);
     await page.getByRole('heading', { name: 'Your account', exact: true }).waitFor();
     await visit('account');
-    expect([...accessibility.keys()]).to.include.members(['products', 'product', 'cart', 'register', 'sign-in', 'verified', 'checkout', 'order-placed', 'orders', 'order-shipped', 'account']);
+    expect([...accessibility.keys()]).to.include.members(['products', 'product', 'cart', 'register', 'check-email', 'sign-in', 'verified', 'checkout', 'order-placed', 'orders', 'order-shipped', 'account']);
     expect(Object.fromEntries([...accessibility].filter(([, found]) => found.length > 0))).to.deep.equal({});
   });
   it('when an admin suspends the shopper, then their next page lands on sign-in with a message, and signing in says the account is suspended', async () => {

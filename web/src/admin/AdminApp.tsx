@@ -87,7 +87,7 @@ function OrderList() {
       <div className="filters">
         <label>
           Status{' '}
-          <select value={query.status ?? ''} onChange={(e) => set('status', e.target.value)}>
+          <select aria-label="Status" value={query.status ?? ''} onChange={(e) => set('status', e.target.value)}>
             <option value="">Any</option>
             {STATUSES.map((s) => (
               <option key={s}>{s}</option>
@@ -105,6 +105,9 @@ function OrderList() {
           </label>{' '}
           <button type="submit">Filter</button>
         </form>
+        <label>
+          Customer id <input value={query.customerId ?? ''} onChange={(e) => set('customerId', e.target.value.trim())} />
+        </label>
         <label>
           From <input type="date" value={query.from?.slice(0, 10) ?? ''} onChange={(e) => set('from', e.target.value ? new Date(e.target.value).toISOString() : '')} />
         </label>
