@@ -33,7 +33,7 @@ const full = process.env.SHOP_FAULTS === 'full';
 
 const plan = full
   ? { buyers: 20, ordersPerBuyer: 20, thinkMs: 8_000, loadLimitMs: 420_000, gapMs: 5_000, brokerOutageMs: 30_000, postgresOutageMs: 0, smtpOutageMs: 60_000, settleMs: 180_000, racers: 200 }
-  : { buyers: 8, ordersPerBuyer: 12, thinkMs: 3_000, loadLimitMs: 150_000, gapMs: 2_000, brokerOutageMs: 8_000, postgresOutageMs: 8_000, smtpOutageMs: 12_000, settleMs: 75_000, racers: 40 };
+  : { buyers: 8, ordersPerBuyer: 16, thinkMs: 4_000, loadLimitMs: 150_000, gapMs: 2_000, brokerOutageMs: 8_000, postgresOutageMs: 8_000, smtpOutageMs: 12_000, settleMs: 75_000, racers: 40 };
 const killOrder: ShopProcessName[] = ['order', 'payment', 'inventory', 'cart', 'notification', 'customer', 'gateway'];
 const LAST_UNITS = 10;
 const WEBHOOK_REPLAYS = 100;
