@@ -23,8 +23,23 @@ function precompress(): Plugin {
 // Two pages: the storefront (index.html) and the admin (admin/index.html). Each loads only its own
 // entry and the chunks it shares with the other (React, the query cache, the API client), so a
 // shopper's browser never downloads the admin's code.
+/** The dev server answers the admin's client routes (`/admin/orders/1`) with the admin's page, as the gateway does. */
+function adminRoutesInDev(): Plugin {
+  return {
+    name: 'shop-admin-routes',
+    apply: 'serve',
+    configureServer(server) {
+      server.middlewares.use((req, _res, next) => {
+        const pathname = (req.url ?? '').split('?')[0] ?? '';
+        if (/^\/admin(\/|$)/.test(pathname) && !/\.[a-z0-9]+$/i.test(pathname)) req.url = '/admin/index.html';
+        next();
+      });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), precompress()],
+  plugins: [react(), precompress(), adminRoutesInDev()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
