@@ -69,12 +69,21 @@ export function Register() {
 }
 
 export function CheckEmail() {
+  const { api } = useShop();
   const location = useLocation();
   const email = (location.state as { email?: string } | null)?.email;
+  const resend = useMutation({ mutationFn: () => unwrap(api.POST('/customers/verify/resend', { body: { email: email ?? '' } })) });
   return (
     <section className="narrow">
       <h1>Check your e-mail</h1>
       <p>We sent a link to {email ?? 'your address'}. Follow it to confirm your address, then sign in.</p>
+      {email && (
+        <button type="button" onClick={() => resend.mutate()} disabled={resend.isPending || resend.isSuccess}>
+          Send the link again
+        </button>
+      )}
+      {resend.isSuccess && <p role="status">If the address has an account waiting for confirmation, a new link is on its way (at most one a minute).</p>}
+      <ErrorMessage error={resend.error} />
     </section>
   );
 }

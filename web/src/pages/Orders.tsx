@@ -45,8 +45,8 @@ export function OrderPage() {
   const order = useQuery({
     queryKey: ['order', id],
     queryFn: () => unwrap(api.GET('/orders/{id}', { params: { path: { id } } })),
-    // A new order is confirmed by the payment provider within moments: watched until it is.
-    refetchInterval: (query) => (query.state.data?.status === 'PENDING' ? 1_000 : false),
+    // A new order is confirmed by the payment provider within moments: watched for half a minute.
+    refetchInterval: (query) => (query.state.data?.status === 'PENDING' && query.state.dataUpdateCount < 30 ? 1_000 : false),
   });
   const cancel = useMutation({
     mutationFn: () => unwrap(api.POST('/orders/{id}/cancel', { params: { path: { id } }, body: { reason: 'cancelled by the customer' } })),
