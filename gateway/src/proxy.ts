@@ -36,11 +36,14 @@ export interface UpstreamOptions {
 const UNAVAILABLE_STATUSES = new Set([502, 503, 504]);
 
 /**
- * A 502 the service chose to answer (its `X-Error-Code`, e.g. PAYMENT_PROVIDER_ERROR: a system
- * behind it failed) says the service itself is serving: it must not open that service's breaker.
+ * An error the service chose to answer (its `X-Error-Code`: PAYMENT_PROVIDER_ERROR when a system
+ * behind it failed, SERVICE_UNAVAILABLE when a service it calls is down) says the service itself
+ * is serving: it must not open that service's breaker, or every route of the service would be
+ * refused for a fault of one of its dependencies. A 503 without one (not serving: starting,
+ * draining, its database gone) counts.
  */
 function countsAsUnavailable(status: number, headers: http.IncomingHttpHeaders): boolean {
-  if (status === 502 && headers[ERROR_CODE_HEADER]) return false;
+  if (headers[ERROR_CODE_HEADER]) return false;
   return UNAVAILABLE_STATUSES.has(status);
 }
 

@@ -50,6 +50,8 @@ export interface FakeCustomerService {
   invalidationFailures: number;
   /** Status every echoed route answers with, when set (a failing service). */
   failWith: number | undefined;
+  /** Whether those failures name their code in X-Error-Code, as a service's own error answers do (a 502 always does). */
+  failWithVerdict: boolean;
   /** Makes every echoed route stay silent (a hanging service). */
   hang: boolean;
   /** Paths (the service's own, without `/api/v1`) that stay silent once their body is read. */
@@ -83,6 +85,7 @@ export async function startFakeCustomerService(): Promise<FakeCustomerService> {
     endedSessions: [],
     invalidationFailures: 0,
     failWith: undefined,
+    failWithVerdict: false,
     hang: false,
     hangPaths: new Set(),
     statusOf: new Map(),
@@ -141,7 +144,7 @@ export async function startFakeCustomerService(): Promise<FakeCustomerService> {
       return;
     }
     if (fake.failWith) {
-      if (fake.failWith === 502) res.set('x-error-code', 'PAYMENT_PROVIDER_ERROR');
+      if (fake.failWith === 502 || fake.failWithVerdict) res.set('x-error-code', fake.failWith === 502 ? 'PAYMENT_PROVIDER_ERROR' : 'SERVICE_UNAVAILABLE');
       res.status(fake.failWith).json({ error: { code: fake.failWith === 502 ? 'PAYMENT_PROVIDER_ERROR' : 'SERVICE_UNAVAILABLE', message: 'fake failure', details: {} } });
       return;
     }

@@ -49,7 +49,7 @@ describe('gateway', () => {
       });
       afterEach(() => f.stop());
 
-      it('when a service keeps answering 503, then the breaker opens and requests get 503 without reaching it, until it recovers', async () => {
+      it('when a service keeps answering 503 without naming a code (not serving), then the breaker opens and requests get 503 without reaching it, until it recovers', async () => {
         f.customer.failWith = 503;
         for (let i = 0; i < 3; i += 1) {
           const passedOn = await f.api.get('/api/v1/customers/me');
@@ -84,6 +84,18 @@ describe('gateway', () => {
           const answer = await f.api.get('/api/v1/customers/me');
           expect(answer.status).to.equal(502);
           expect(answer.body.error.code).to.equal('PAYMENT_PROVIDER_ERROR');
+        }
+        expect(f.customer.seen.filter((r) => r.path === '/customers/me')).to.have.length(6);
+        expect((await f.ops.get('/health/ready')).body.upstreams.customer).to.deep.equal({ breaker: 'closed' });
+      });
+
+      it("when a service answers its own 503 (a service behind it is down: its X-Error-Code says so), then the answer reaches the client and the service's breaker stays closed", async () => {
+        f.customer.failWith = 503;
+        f.customer.failWithVerdict = true;
+        for (let i = 0; i < 6; i += 1) {
+          const answer = await f.api.get('/api/v1/customers/me');
+          expect(answer.status).to.equal(503);
+          expect(answer.body.error.message).to.equal('fake failure');
         }
         expect(f.customer.seen.filter((r) => r.path === '/customers/me')).to.have.length(6);
         expect((await f.ops.get('/health/ready')).body.upstreams.customer).to.deep.equal({ breaker: 'closed' });
