@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Router } from 'express';
+import { PAGE_CONTENT_SECURITY_POLICY } from './page-policy.js';
 
 /** Where the gateway serves the API documents and their viewer. */
 export const API_DOCUMENT_PATHS = {
@@ -36,25 +37,6 @@ export async function loadApiDocuments(): Promise<ApiDocuments> {
 
 /** Swagger UI's files the viewer page uses, served from the swagger-ui-dist package (no CDN). */
 const VIEWER_ASSETS = ['swagger-ui.css', 'swagger-ui-bundle.js', 'favicon-32x32.png', 'favicon-16x16.png'];
-
-/**
- * The viewer's own policy: scripts and styles from this origin only (no inline script: the page
- * starts Swagger UI from a file), Swagger UI's inline styles and data: images, calls to this
- * origin. Unlike helmet's default it does not upgrade requests to HTTPS, so the page also works on
- * a development gateway served over plain HTTP.
- */
-const VIEWER_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 const viewerPage = (base: string) => `<!DOCTYPE html>
 <html lang="en">
@@ -100,7 +82,7 @@ export function mountApiDocuments(router: Router, documents: ApiDocuments): void
     res.type('application/json').send(documents.asyncapi);
   });
   router.get(base, (_req, res) => {
-    res.set('Content-Security-Policy', VIEWER_CSP).type('html').send(viewerPage(base));
+    res.set('Content-Security-Policy', PAGE_CONTENT_SECURITY_POLICY).type('html').send(viewerPage(base));
   });
   router.get(`${base}/viewer.js`, (_req, res) => {
     res.type('application/javascript').send(viewerScript(API_DOCUMENT_PATHS.openapi));

@@ -1,24 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { type RequestHandler, type Router } from 'express';
-
-/**
- * The storefront's and the admin's policy: scripts, styles and calls from this origin only (Vite
- * writes no inline script), inline style attributes, data: images. Unlike helmet's default it does
- * not upgrade requests to HTTPS, so the pages also work on a development gateway over plain HTTP.
- */
-const WEB_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+import { PAGE_CONTENT_SECURITY_POLICY } from './page-policy.js';
 
 /** Paths that are never a page of the storefront, whatever the browser accepts. */
 const NOT_A_PAGE = /^\/(api|health|metrics|assets)(\/|$)/;
@@ -47,7 +30,7 @@ export function mountWebPages(router: Router, dir: string): void {
     (file: string): RequestHandler =>
     (req, res, next) => {
       if (!(req.headers.accept ?? '').includes('text/html') || NOT_A_PAGE.test(req.path) || path.extname(req.path) !== '') return next();
-      res.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': WEB_CSP });
+      res.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': PAGE_CONTENT_SECURITY_POLICY });
       res.sendFile(file, { root }, (err) => err && next(err));
     };
   router.get(['/admin', '/admin/*rest'], page('admin/index.html'));
