@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { unwrap } from '../api/client';
+import { ApiError } from '../api/errors';
 import { ErrorMessage, Field, Loading, StockBadge } from '../components/ui';
 import { dateTime } from '../format';
 import { useShop } from '../shop';
@@ -16,13 +17,30 @@ const ACTIONS = {
   deducted: 'Shipped',
 } as const;
 
+/** How many seconds the panel waits for a new variant's stock to be opened. */
+const OPENING_TRIES = 30;
+
+const notOpenedYet = (error: unknown) => error instanceof ApiError && error.status === 404;
+/** Still waiting for the stock to be opened: a loading state, not an error. */
+const opening = (query: { error: unknown; errorUpdateCount: number }) => notOpenedYet(query.error) && query.errorUpdateCount < OPENING_TRIES;
+
 /** A variant's stock: set, adjust, restock, its low-stock threshold, and who changed what when. */
 export function StockPanel({ variant }: { variant: { id: string; sku: string; name: string } }) {
   const { api } = useShop();
   const client = useQueryClient();
   const path = { params: { path: { variantId: variant.id } } };
-  const stock = useQuery({ queryKey: ['stock', variant.id], queryFn: () => unwrap(api.GET('/admin/inventory/{variantId}', path)) });
-  const audit = useQuery({ queryKey: ['stock-audit', variant.id], queryFn: () => unwrap(api.GET('/admin/inventory/{variantId}/audit', path)) });
+  // A variant just created has its stock opened by the inventory a moment later, when it hears
+  // product.created: until then it answers 404, so the panel asks again every second for a while.
+  const stock = useQuery({
+    queryKey: ['stock', variant.id],
+    queryFn: () => unwrap(api.GET('/admin/inventory/{variantId}', path)),
+    refetchInterval: (query) => (opening(query.state) ? 1_000 : false),
+  });
+  const audit = useQuery({
+    queryKey: ['stock-audit', variant.id],
+    queryFn: () => unwrap(api.GET('/admin/inventory/{variantId}/audit', path)),
+    refetchInterval: (query) => (opening(query.state) ? 1_000 : false),
+  });
   const [form, setForm] = useState({ quantity: '', reason: '', threshold: '' });
   const done = () => {
     setForm({ quantity: '', reason: '', threshold: '' });
@@ -48,7 +66,7 @@ export function StockPanel({ variant }: { variant: { id: string; sku: string; na
       <h3>
         {variant.name} <small>{variant.sku}</small>
       </h3>
-      {stock.isPending && <Loading what="the stock" />}
+      {(stock.isPending || opening(stock)) && <Loading what="the stock" />}
       {stock.data && (
         <p>
           On hand {stock.data.onHand} · reserved {stock.data.reserved} · available {stock.data.available} · low below {stock.data.lowStockThreshold}{' '}
@@ -69,7 +87,7 @@ export function StockPanel({ variant }: { variant: { id: string; sku: string; na
           <button type="submit">Set threshold</button>
         </div>
       </form>
-      <ErrorMessage error={error ?? stock.error ?? audit.error} />
+      <ErrorMessage error={error ?? (opening(stock) ? null : stock.error) ?? (opening(audit) ? null : audit.error)} />
       <details>
         <summary>Audit trail</summary>
         {audit.data?.items.length === 0 && <p>No changes yet.</p>}
