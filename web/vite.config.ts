@@ -49,7 +49,7 @@ export default defineConfig({
       input: { storefront: 'index.html', admin: 'admin/index.html' },
       // What both pages use, in chunks named for what they hold: the libraries, and the shop's own
       // session, API client and small components.
-      output: { manualChunks: (id: string) => (id.includes('node_modules') ? 'vendor' : /\/src\/(shop|format|api\/|components\/ui)/.test(id) ? 'common' : undefined) },
+      output: { manualChunks: (id: string) => (id.includes('node_modules') ? 'vendor' : /\/src\/(shop|format|api\/|components\/(ui|focus))/.test(id) ? 'common' : undefined) },
     },
   },
   server: {

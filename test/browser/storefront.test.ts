@@ -11,6 +11,9 @@ import { ensureWebBuilt, launchChromium, screenshots, seriousAccessibilityViolat
 /** Where the run's screenshots go (a few are committed in docs/screenshots). */
 const SHOTS = process.env.SCREENSHOT_DIR ?? path.join(tmpdir(), 'shop-screenshots');
 const PASSWORD = 'browser-pass-1';
+/** A second shopper's passwords: the one they register with and the one they change it to. */
+const SECOND_PASSWORD = 'second-pass-1';
+const NEW_PASSWORD = 'second-pass-2';
 
 describe('storefront in Chromium: a guest buys, an admin ships, the shopper sees it', function () {
   this.timeout(180_000);
@@ -25,6 +28,7 @@ describe('storefront in Chromium: a guest buys, an admin ships, the shopper sees
   const accessibility = new Map<string, string[]>();
   let orderId = '';
   let orderNumber = '';
+  const secondEmail = `browser-second-${tag}@example.com`;
 
   /** Screenshots at both widths and the accessibility scan of the page as it is now. */
   async function visit(name: string) {
@@ -59,6 +63,39 @@ describe('storefront in Chromium: a guest buys, an admin ships, the shopper sees
       `${name} in the cart service`,
     );
     return created.body.id as string;
+  }
+
+  /** What has the keyboard focus: its tag, id and text. */
+  const focused = (on: Page) =>
+    on.evaluate('(({ tagName, id, textContent }) => ({ tag: tagName.toLowerCase(), id, text: textContent.trim() }))(document.activeElement)') as Promise<{ tag: string; id: string; text: string }>;
+
+  /** Presses Tab until the element with this text has the focus (at most `limit` times). */
+  async function tabTo(text: string, limit = 20) {
+    for (let i = 0; i < limit && (await focused(page)).text !== text; i++) await page.keyboard.press('Tab');
+    expect((await focused(page)).text, `Tab reaches ${text}`).to.equal(text);
+  }
+
+  /** What a field's aria-describedby points to: what a screen reader reads after its label. */
+  async function descriptionOf(field: ReturnType<Page['locator']>) {
+    const ids = ((await field.getAttribute('aria-describedby')) ?? '').split(' ').filter(Boolean);
+    return (await Promise.all(ids.map((id) => page.locator(`[id="${id}"]`).textContent()))).join(' ');
+  }
+
+  async function fillAddress(address: { name: string; street: string; city: string; state: string; postalCode: string; country: string }) {
+    const form = page.getByRole('form', { name: 'New address' });
+    await form.getByLabel('Full name', { exact: true }).fill(address.name);
+    await form.getByLabel('Street', { exact: true }).fill(address.street);
+    await form.getByLabel('City', { exact: true }).fill(address.city);
+    await form.getByLabel('State', { exact: true }).fill(address.state);
+    await form.getByLabel('Postal code', { exact: true }).fill(address.postalCode);
+    await form.getByLabel('Country code', { exact: true }).fill(address.country);
+    await form.getByRole('button', { name: 'Add address', exact: true }).click();
+  }
+
+  async function signIn(address: string, password: string) {
+    await page.getByLabel('Email', { exact: true }).fill(address);
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   }
 
   async function addToCart(productName: string) {
@@ -289,5 +326,125 @@ describe('storefront in Chromium: a guest buys, an admin ships, the shopper sees
     await page.getByText('Your account is suspended. Contact us for help.').waitFor();
     await visit('sign-in-suspended');
     expect(accessibility.get('sign-in-suspended')).to.deep.equal([]);
+  });
+  it("when a second shopper opens a product with the keyboard alone, then each new page's main heading takes the focus and Enter adds it to the cart", async () => {
+    expect((await shop.api.post('/customers', { email: secondEmail, password: SECOND_PASSWORD, firstName: 'Grace', lastName: 'Hopper' })).status).to.equal(201);
+    const mail = await shop.mail.waitForMail((m) => m.to.some((to) => to.address === secondEmail), 15_000);
+    expect((await shop.api.post('/customers/verify', { token: /token=([A-Za-z0-9_-]+)/.exec(mail.text)?.[1] })).status).to.equal(200);
+    await page.goto(`${SHOP_ORIGIN}/signin`);
+    await signIn(secondEmail, SECOND_PASSWORD);
+    await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+
+    await page.goto(`${SHOP_ORIGIN}/?q=${encodeURIComponent(names.mug)}`);
+    await page.getByRole('link', { name: names.mug, exact: true }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).to.include({ tag: 'a', text: 'Skip to content' });
+    await page.keyboard.press('Enter');
+    expect((await focused(page)).tag, 'the skip link lands in the page region').to.equal('main');
+    await tabTo(names.mug);
+    await page.keyboard.press('Enter');
+
+    await page.getByRole('heading', { level: 1, name: names.mug, exact: true }).waitFor();
+    await page.waitForFunction(`document.activeElement?.tagName === 'H1' && document.activeElement.textContent === ${JSON.stringify(names.mug)}`, undefined, { timeout: 5_000 });
+    await tabTo('Add to cart');
+    await page.keyboard.press('Enter');
+    await page.getByText('Added to your cart.').waitFor();
+
+    await page.getByRole('link', { name: 'Cart', exact: true }).click();
+    await page.waitForFunction(`document.activeElement?.tagName === 'H1' && document.activeElement.textContent === 'Your cart'`, undefined, { timeout: 5_000 });
+  });
+
+  it("when the shopper adds an address abroad at checkout, then the shop's message is at the country field, which has the focus, and no order can be placed", async () => {
+    await page.getByRole('link', { name: 'Checkout', exact: true }).click();
+    await page.getByText('Add an address to place your order.').waitFor();
+    await fillAddress({ name: 'Grace Hopper', street: 'Unter den Linden 1', city: 'Berlin', state: 'BE', postalCode: '10117', country: 'DE' });
+
+    const country = page.getByRole('form', { name: 'New address' }).getByLabel('Country code', { exact: true });
+    await page.getByText('The shop only ships to US.').waitFor();
+    expect(await country.getAttribute('aria-invalid')).to.equal('true');
+    expect(await descriptionOf(country)).to.equal('The shop only ships to US.');
+    expect((await focused(page)).id, 'the focus is on the field the message is about').to.equal(await country.getAttribute('id'));
+    expect(await page.getByRole('button', { name: 'Place order', exact: true }).isDisabled()).to.equal(true);
+    await visit('checkout-abroad');
+    expect(accessibility.get('checkout-abroad')).to.deep.equal([]);
+
+    await page.getByRole('link', { name: 'My orders', exact: true }).click();
+    await page.getByText('You have no orders yet.').waitFor();
+  });
+
+  it('when the shopper cancels a PayPal-style payment at the approve page, then they are back on their order, told in sentences that it is cancelled and nothing was charged', async () => {
+    await page.getByRole('link', { name: 'Cart', exact: true }).click();
+    await page.getByRole('link', { name: 'Checkout', exact: true }).click();
+    await fillAddress({ name: 'Grace Hopper', street: '2 Elm St', city: 'Arlington', state: 'VA', postalCode: '22201', country: 'US' });
+    await page.getByRole('radio', { name: /Grace Hopper, 2 Elm St/ }).waitFor();
+    await page.getByRole('radio', { name: 'PayPal', exact: true }).check();
+    await page.getByRole('button', { name: 'Place order', exact: true }).click();
+
+    await page.getByRole('heading', { name: 'Approve your payment', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+
+    expect(new URL(page.url()).origin).to.equal(SHOP_ORIGIN);
+    await page.getByText('You cancelled the payment at PayPal, so this order is cancelled. Nothing was charged.').waitFor({ timeout: 20_000 });
+    await page.locator('.status', { hasText: 'Cancelled' }).waitFor();
+    await page.getByText(/PayPal \(\w+\) · You cancelled the payment at PayPal\. Nothing was charged\./).waitFor();
+    expect(await page.getByRole('button', { name: 'Cancel order', exact: true }).count()).to.equal(0);
+    expect(await page.locator('main').textContent(), 'no code reaches the shopper').not.to.match(/[a-z]+_[a-z]+|[A-Z]{2,}_[A-Z]{2,}/);
+    await visit('order-paypal-cancelled');
+    expect(accessibility.get('order-paypal-cancelled')).to.deep.equal([]);
+  });
+
+  it('when the shopper changes the password and adds an address on the account page, then the address is listed and only the new password signs in', async () => {
+    await page.getByRole('link', { name: 'Account', exact: true }).click();
+    await page.getByText(`${secondEmail} (confirmed)`).waitFor();
+    const passwords = page.getByRole('form', { name: 'Change password' });
+    await passwords.getByLabel('Current password', { exact: true }).fill('not-my-password-1');
+    await passwords.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+    await passwords.getByRole('button', { name: 'Change password', exact: true }).click();
+    await passwords.getByText('Your current password is not right.').waitFor();
+    expect(await descriptionOf(passwords.getByLabel('Current password', { exact: true }))).to.equal('Your current password is not right.');
+
+    await passwords.getByLabel('Current password', { exact: true }).fill(SECOND_PASSWORD);
+    await passwords.getByRole('button', { name: 'Change password', exact: true }).click();
+    await page.getByText('Password changed; your other sessions were signed out.').waitFor();
+
+    await fillAddress({ name: 'Grace Hopper', street: '3 Oak Ave', city: 'Boston', state: 'MA', postalCode: '02108', country: 'US' });
+    await page.getByRole('listitem').filter({ hasText: 'Grace Hopper, 3 Oak Ave, Boston, MA 02108, US' }).waitFor();
+    await page.getByRole('listitem').filter({ hasText: 'Grace Hopper, 2 Elm St, Arlington, VA 22201, US' }).waitFor();
+
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.getByRole('link', { name: 'Sign in', exact: true }).click();
+    await signIn(secondEmail, SECOND_PASSWORD);
+    await page.getByText('The e-mail address or the password is wrong.').waitFor();
+    await signIn(secondEmail, NEW_PASSWORD);
+    await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+  });
+
+  it('when the shopper deletes the account behind its confirmation, then they are signed out and signing in is refused with a sentence', async () => {
+    await page.getByRole('link', { name: 'Account', exact: true }).click();
+    await page.getByRole('button', { name: 'Delete my account…', exact: true }).click();
+    const confirmation = page.getByRole('group', { name: /^This deletes your name, e-mail address, password, saved addresses and cart for good/ });
+    await confirmation.waitFor();
+    expect((await focused(page)).id, 'the question has the focus').to.equal('erase-confirmation');
+    await visit('account-delete');
+    expect(accessibility.get('account-delete')).to.deep.equal([]);
+
+    // The customer service closes the cancelled order from the order's events: until it has, the shop asks to wait (PENDING_ORDERS_EXIST).
+    const deleted = page.getByText('Your account and its personal data are deleted, and you are signed out.');
+    const deadline = Date.now() + 10_000;
+    await confirmation.getByRole('button', { name: 'Yes, delete my account', exact: true }).click();
+    while (!(await deleted.isVisible())) {
+      if (Date.now() > deadline) throw new Error(`not deleted within 10 s: ${await page.locator('main').textContent()}`);
+      const refused = page.getByText('Your account can be deleted once every order has been delivered or cancelled.');
+      if (await refused.isVisible()) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await confirmation.getByRole('button', { name: 'Yes, delete my account', exact: true }).click();
+      } else await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await page.getByRole('link', { name: 'Sign in', exact: true }).waitFor();
+
+    await page.getByRole('link', { name: 'Sign in', exact: true }).click();
+    await signIn(secondEmail, NEW_PASSWORD);
+    await page.getByText('The e-mail address or the password is wrong.').waitFor();
+    expect((await shop.api.post('/auth/login', { email: secondEmail, password: NEW_PASSWORD })).status).to.equal(401);
   });
 });

@@ -10,12 +10,13 @@ import { Checkout } from './pages/Checkout';
 import { OrderPage, Orders } from './pages/Orders';
 import { ProductList } from './pages/ProductList';
 import { ProductPage } from './pages/ProductPage';
-import { createQueryClient, createShop, resumeSession, ShopContext, useSession } from './shop';
+import { createQueryClient, createShop, forgetPersonalQueriesOnSessionChange, resumeSession, ShopContext, useSession } from './shop';
 import './styles.css';
 
 const shop = createShop('shop');
 let setUnavailable: (value: boolean) => void = () => undefined;
 const queryClient = createQueryClient((value) => setUnavailable(value));
+forgetPersonalQueriesOnSessionChange(shop.session, queryClient);
 
 function SignedInOnly({ children }: { children: ReactNode }) {
   const { customer } = useSession();

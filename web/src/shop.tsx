@@ -36,6 +36,24 @@ export function useSession() {
   return useSyncExternalStore(session.subscribe, session.getState);
 }
 
+/** Queries whose answers belong to the signed-in person (their cart is keyed by their id already). */
+const PERSONAL_QUERIES = new Set(['me', 'addresses', 'orders', 'order']);
+
+/**
+ * Drops the cached answers of the person who was signed in whenever someone else, or nobody, is
+ * signed in, so the next person on the same tab never sees the last one's profile, addresses or
+ * orders, not even for a moment. Returns the unsubscribe.
+ */
+export function forgetPersonalQueriesOnSessionChange(session: Session, client: QueryClient): () => void {
+  let signedIn = session.getState().customer?.id;
+  return session.subscribe(() => {
+    const now = session.getState().customer?.id;
+    if (now === signedIn) return;
+    signedIn = now;
+    client.removeQueries({ predicate: (query) => PERSONAL_QUERIES.has(String(query.queryKey[0])) });
+  });
+}
+
 /** Reads retry (twice, not for a 4xx); writes never do. A 503 anywhere shows the retry banner. */
 export function createQueryClient(onUnavailable: (unavailable: boolean) => void): QueryClient {
   const watch = (error: unknown) => {

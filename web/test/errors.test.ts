@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, fieldErrors, messageFor } from '../src/api/errors';
+import { ApiError, fieldErrors, messageFor, paymentFailureSentence } from '../src/api/errors';
 
 const error = (status: number, code: string, message = '', details = {}) => ApiError.from(status, { error: { code, message, details } });
 
@@ -11,6 +11,19 @@ describe('error messages', () => {
   it('when a card is declined, then the reason is a sentence, not a code', () => {
     const text = messageFor(error(402, 'PAYMENT_FAILED', 'payment failed', { reason: 'card_declined' }));
     expect(text).toBe('Your card was declined. Try another card.');
+  });
+
+  it('when the card type is not accepted (the payment service says unsupported_card), then the sentence says so', () => {
+    expect(messageFor(error(402, 'PAYMENT_FAILED', 'this card type is not accepted', { reason: 'unsupported_card' }))).toBe('This card type is not accepted. Try a Visa or Mastercard.');
+  });
+
+  it('when an order shows why its payment failed, then every reason the payment service gives is a sentence, and an unknown one too', () => {
+    for (const reason of ['card_declined', 'insufficient_funds', 'unsupported_card', 'provider_error', 'approval_cancelled', 'approval_expired', 'something_new']) {
+      const text = paymentFailureSentence(reason);
+      expect(text, reason).toMatch(/^[A-Z].*\.$/);
+      expect(text, reason).not.toContain('_');
+    }
+    expect(paymentFailureSentence('approval_cancelled')).toBe('You cancelled the payment at PayPal. Nothing was charged.');
   });
 
   it("when a country is not shipped to, then the shop's own message is shown", () => {

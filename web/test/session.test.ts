@@ -73,6 +73,17 @@ describe('session: tokens and their refresh', () => {
     expect(shop.storage.getItem('shop.refreshToken')).toBeNull();
   });
 
+  it('when changing the password is refused for a wrong current password (401 INVALID_CREDENTIALS), then it is sent once, no token is refreshed and the session stands', async () => {
+    const fake = fakeShop(() => json(401, { error: { code: 'INVALID_CREDENTIALS', message: 'the current password is wrong', details: {} } }));
+    fake.session.signedIn({ accessToken: 'access-1', refreshToken: 'refresh-1', expiresIn: 900 }, CUSTOMER);
+
+    const { response } = await fake.shop.api.PUT('/customers/me/password', { body: { currentPassword: 'not-it-1', newPassword: 'brand-new-2' } });
+
+    expect(response.status).toBe(401);
+    expect(fake.requests.map((r) => new URL(r.url).pathname)).toEqual(['/api/v1/customers/me/password']);
+    expect(fake.session.getState()).toEqual({ customer: CUSTOMER });
+  });
+
   it('when an answer says ACCOUNT_SUSPENDED, then the session ends as suspended', async () => {
     const fake = fakeShop(() => json(403, { error: { code: 'ACCOUNT_SUSPENDED', message: 'suspended', details: {} } }));
     fake.session.signedIn({ accessToken: 'access-1', refreshToken: 'refresh-1', expiresIn: 900 }, CUSTOMER);

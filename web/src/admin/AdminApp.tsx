@@ -1,9 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, Route, Routes, useParams, useSearchParams } from 'react-router';
 import { unwrap } from '../api/client';
 import { fieldErrors, messageFor } from '../api/errors';
 import type { Customer } from '../api/session';
+import { useFocusOnNavigation } from '../components/focus';
 import { ErrorMessage, Field, Loading } from '../components/ui';
 import { dateTime, money } from '../format';
 import { useSession, useShop } from '../shop';
@@ -230,6 +231,17 @@ function AdminOrder() {
   );
 }
 
+/** The admin's page region; a route change moves the focus to the new page's heading. */
+function AdminMain({ children }: { children: ReactNode }) {
+  const main = useRef<HTMLElement>(null);
+  useFocusOnNavigation(main);
+  return (
+    <main id="main" className="admin" tabIndex={-1} ref={main}>
+      {children}
+    </main>
+  );
+}
+
 /** The admin: staff sign-in, then orders (filters, status history, confirm, ship, cancel), products and their stock, categories, customers, e-mails for review. */
 export function AdminApp({ unavailable, onRetry }: { unavailable: boolean; onRetry: () => void }) {
   const { api, session } = useShop();
@@ -266,7 +278,7 @@ export function AdminApp({ unavailable, onRetry }: { unavailable: boolean; onRet
           </button>
         </div>
       )}
-      <main id="main" className="admin">
+      <AdminMain>
         <Routes>
           <Route index element={<OrderList />} />
           <Route path="orders/:id" element={<AdminOrder />} />
@@ -277,7 +289,7 @@ export function AdminApp({ unavailable, onRetry }: { unavailable: boolean; onRet
           <Route path="customers" element={<Customers />} />
           <Route path="mails" element={<ParkedMails />} />
         </Routes>
-      </main>
+      </AdminMain>
     </>
   );
 }

@@ -26,11 +26,26 @@ export class ApiError extends Error {
 const CARD_REASONS: Record<string, string> = {
   card_declined: 'Your card was declined. Try another card.',
   insufficient_funds: 'Your card has insufficient funds. Try another card.',
-  unsupported_card_type: 'This card type is not accepted. Try a Visa or Mastercard.',
+  unsupported_card: 'This card type is not accepted. Try a Visa or Mastercard.',
   provider_error: 'The payment provider could not be reached. Nothing was charged; try again in a moment.',
   approval_cancelled: 'The payment was cancelled at the provider.',
   approval_expired: 'The payment was not approved in time.',
 };
+
+/** Why an order's payment failed (`payment.failureReason`), as the order page tells it afterwards. */
+const PAYMENT_FAILURES: Record<string, string> = {
+  card_declined: 'The card was declined.',
+  insufficient_funds: 'The card had insufficient funds.',
+  unsupported_card: 'This card type is not accepted.',
+  provider_error: 'The payment provider could not process the payment.',
+  approval_cancelled: 'You cancelled the payment at PayPal. Nothing was charged.',
+  approval_expired: 'The payment was not approved at PayPal in time. Nothing was charged.',
+};
+
+/** The sentence for a payment's failure reason; a reason the shop does not know yet still reads as a sentence. */
+export function paymentFailureSentence(reason: string): string {
+  return PAYMENT_FAILURES[reason] ?? 'The payment did not go through.';
+}
 
 /**
  * The sentence a person reads for each error code of the API: never the code itself. A code the

@@ -157,14 +157,14 @@ export class Session {
     const token = await this.token();
     const response = await this.fetchFn(this.withCredentials(request, token));
     if (response.status === 401 && token && !request.url.endsWith('/auth/refresh')) {
+      // A wrong current password (changing the password or the e-mail) is the person's mistake, not
+      // an expired token: the session stands and the request is not sent again.
+      if ((await codeOf(response)) === 'INVALID_CREDENTIALS') return response;
       if (await this.refresh()) return this.fetchFn(this.withCredentials(retry, this.accessToken));
       if (!this.state.ended) this.clear('expired');
       return response;
     }
-    if (response.status === 403 && token) {
-      const body = (await response.clone().json().catch(() => undefined)) as { error?: { code?: string } } | undefined;
-      if (body?.error?.code === 'ACCOUNT_SUSPENDED') this.clear('suspended');
-    }
+    if (response.status === 403 && token && (await codeOf(response)) === 'ACCOUNT_SUSPENDED') this.clear('suspended');
     return response;
   };
 
@@ -188,4 +188,10 @@ export class Session {
     this.state = state;
     for (const listener of this.listeners) listener();
   }
+}
+
+/** The error code of an answer, read from a copy (the caller still reads the body). */
+async function codeOf(response: Response): Promise<string | undefined> {
+  const body = (await response.clone().json().catch(() => undefined)) as { error?: { code?: string } } | undefined;
+  return body?.error?.code;
 }

@@ -1,9 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, NavLink, Outlet, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { unwrap } from '../api/client';
 import { useCart } from '../cart';
 import { useSession, useShop } from '../shop';
+import { useFocusOnNavigation } from './focus';
 
 type CategoryNode = { id: string; name: string; children: CategoryNode[] };
 
@@ -52,6 +53,9 @@ export function Layout({ unavailable, onRetry }: { unavailable: boolean; onRetry
   const location = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
   const { api } = useShop();
+  const main = useRef<HTMLElement>(null);
+  useFocusOnNavigation(main);
+  const notice = (location.state as { notice?: string } | null)?.notice;
 
   useEffect(() => {
     if (ended && location.pathname !== '/signin') navigate('/signin', { state: { from: location.pathname } });
@@ -113,7 +117,12 @@ export function Layout({ unavailable, onRetry }: { unavailable: boolean; onRetry
             {categories.data && <CategoryTree nodes={categories.data.items as CategoryNode[]} />}
           </div>
         </nav>
-        <main id="main" tabIndex={-1}>
+        <main id="main" tabIndex={-1} ref={main}>
+          {notice && (
+            <p role="status" className="success">
+              {notice}
+            </p>
+          )}
           <Outlet />
         </main>
       </div>

@@ -1,10 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { unwrap } from '../api/client';
 import { fieldErrors, messageFor } from '../api/errors';
 import { useCart } from '../cart';
 import { usePlaceOrder } from '../checkout';
+import { useFocusFirstInvalid } from '../components/focus';
 import { ErrorMessage, Field, Loading } from '../components/ui';
 import { money } from '../format';
 import { useSession, useShop } from '../shop';
@@ -16,19 +17,24 @@ export function useAddresses() {
   return useQuery({ queryKey: ['addresses'], queryFn: () => unwrap(api.GET('/customers/me/addresses')) });
 }
 
-/** A new address; the shop's message for one it does not ship to is shown at the country. */
+/**
+ * A new address; the shop's message for one it does not ship to is shown at the country, and a
+ * refused address takes the focus to the field it is about.
+ */
 export function AddressForm({ onAdded }: { onAdded: (id: string) => void }) {
   const { api } = useShop();
   const client = useQueryClient();
+  const form = useRef<HTMLFormElement>(null);
   const [address, setAddress] = useState(EMPTY_ADDRESS);
   const add = useMutation({
     mutationFn: () => unwrap(api.POST('/customers/me/addresses', { body: address })),
-    onSuccess: (created) => {
-      void client.invalidateQueries({ queryKey: ['addresses'] });
+    onSuccess: async (created) => {
+      await client.invalidateQueries({ queryKey: ['addresses'] });
       setAddress(EMPTY_ADDRESS);
       onAdded(created.id);
     },
   });
+  useFocusFirstInvalid(form, add.error);
   const errors = fieldErrors(add.error);
   const set = (key: keyof typeof address) => (e: { target: { value: string } }) => setAddress({ ...address, [key]: e.target.value });
   const submit = (event: FormEvent) => {
@@ -36,7 +42,7 @@ export function AddressForm({ onAdded }: { onAdded: (id: string) => void }) {
     add.mutate();
   };
   return (
-    <form onSubmit={submit} className="address-form" aria-label="New address">
+    <form onSubmit={submit} className="address-form" aria-label="New address" ref={form}>
       <Field label="Full name" autoComplete="name" value={address.recipientName} onChange={set('recipientName')} error={errors.recipientName} required />
       <Field label="Street" autoComplete="street-address" value={address.street} onChange={set('street')} error={errors.street} required />
       <Field label="City" autoComplete="address-level2" value={address.city} onChange={set('city')} error={errors.city} required />
@@ -44,6 +50,7 @@ export function AddressForm({ onAdded }: { onAdded: (id: string) => void }) {
       <Field label="Postal code" autoComplete="postal-code" value={address.postalCode} onChange={set('postalCode')} error={errors.postalCode} required />
       <Field label="Country code" autoComplete="country" maxLength={2} value={address.country} onChange={set('country')} error={errors.country} required />
       {add.error && Object.keys(errors).length === 0 && <ErrorMessage error={add.error} />}
+      {add.isSuccess && <p role="status">Address saved.</p>}
       <button type="submit" disabled={add.isPending}>
         Add address
       </button>

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { unwrap } from '../api/client';
+import { paymentFailureSentence } from '../api/errors';
 import { ErrorMessage, Loading } from '../components/ui';
 import { dateTime, money } from '../format';
 import { useShop } from '../shop';
@@ -64,7 +65,9 @@ export function OrderPage() {
       )}
       {params.get('paypal') === 'cancelled' && (
         <p role="alert" className="error">
-          The PayPal payment was cancelled; the order will not be paid.
+          {o.status === 'CANCELLED'
+            ? 'You cancelled the payment at PayPal, so this order is cancelled. Nothing was charged.'
+            : 'You cancelled the payment at PayPal, so this order will not be paid. It is being cancelled.'}
         </p>
       )}
       <h1 id="order-title">Order {o.orderNumber}</h1>
@@ -111,7 +114,7 @@ export function OrderPage() {
       </dl>
       <p>
         Payment: {o.payment.method === 'card' ? `${o.payment.brand ?? 'Card'} ending in ${o.payment.last4 ?? '····'}` : 'PayPal'} ({o.payment.status.replace(/_/g, ' ')})
-        {o.payment.failureReason && ` · ${o.payment.failureReason.replace(/_/g, ' ')}`}
+        {o.payment.failureReason && ` · ${paymentFailureSentence(o.payment.failureReason)}`}
       </p>
       <p>
         Ship to {o.shippingAddress.recipientName}, {o.shippingAddress.street}, {o.shippingAddress.city}, {o.shippingAddress.state} {o.shippingAddress.postalCode},{' '}
