@@ -240,7 +240,11 @@ describe(`the shop under faults (${full ? 'full run' : 'short run'})`, function 
     note('checkout requests answered for a retry (no answer, 5xx, 409 still running), by the fault under way', [...load.retried].map(([k, v]) => `${v}× ${k}`).join(', ') || 0);
     note('orders created', orders.length);
     note('confirmed (or shipped) / cancelled / pending', `${orders.filter((o) => CONFIRMED_OR_LATER.includes(o.status)).length} / ${count('CANCELLED')} / ${count('PENDING')}`);
-    note('orders stuck (PENDING after settling) and unfinished checkouts', `${count('PENDING')} and ${stuckCheckouts.length}`, count('PENDING') === 0 && stuckCheckouts.length === 0);
+    note(
+      'orders stuck (PENDING after settling) and unfinished checkouts',
+      `${count('PENDING')} and ${stuckCheckouts.length}${stuckCheckouts.map((c) => ` (${c.id}: ${c.status}, last error ${c.last_error ?? 'none'})`).join('')}`,
+      count('PENDING') === 0 && stuckCheckouts.length === 0,
+    );
 
     // Stock: onHand = initial + restocks - shipped; reserved = the units of PENDING and CONFIRMED orders.
     const stock = await stockOf(shop.databases.inventory, products.map((p) => p.variantId));

@@ -117,6 +117,8 @@ export async function startFaultShop(options: FaultShopOptions = {}): Promise<Fa
       CART_SERVICE_URL: url(ports.cart.port),
       INVENTORY_SERVICE_URL: url(ports.inventory.port),
       PAYMENT_SERVICE_URL: url(ports.payment.port),
+      // A checkout whose recovery failed during the faults is tried again within the settle time.
+      CHECKOUT_RECOVERY_MAX_DELAY_MS: '10000',
     },
     notification: { JWKS_URL: jwks, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port) },
     gateway: {

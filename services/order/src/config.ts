@@ -29,6 +29,7 @@ export interface OrderConfig extends CommonConfig, BackboneConfig, ConsumerConfi
   TAX_RATE: number;
   CHECKOUT_LEASE_MS: number;
   CHECKOUT_RECOVERY_INTERVAL_MS: number;
+  CHECKOUT_RECOVERY_MAX_DELAY_MS: number;
   CARRIER_WEBHOOK_SECRET: string;
 }
 
@@ -59,6 +60,11 @@ export const orderConfigSchema = Joi.object<OrderConfig>({
     .default(30_000)
     .description('a checkout whose runner has not recorded progress for this long is taken over by the recovery worker; a customer with one waits that long before checking out again'),
   CHECKOUT_RECOVERY_INTERVAL_MS: Joi.number().integer().min(50).default(5_000).description('how often unfinished checkouts are looked for'),
+  CHECKOUT_RECOVERY_MAX_DELAY_MS: Joi.number()
+    .integer()
+    .min(Joi.ref('CHECKOUT_RECOVERY_INTERVAL_MS'))
+    .default(300_000)
+    .description('a checkout whose recovery keeps failing is tried again after twice the wait of the time before, at most this long'),
   CARRIER_WEBHOOK_SECRET: sharedSecret('dev-carrier-webhook-secret', "the key carriers sign their delivery webhooks with (X-Signature)"),
   ...consumerConfigKeys(),
 });

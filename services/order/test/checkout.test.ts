@@ -411,3 +411,27 @@ describe('order service: POST /orders (checkout)', function () {
     });
   });
 });
+
+describe('order service: recovery of a checkout that keeps failing', function () {
+  this.timeout(30_000);
+  let f: OrderFixture;
+  before(async () => {
+    // Recovery looks every 200 ms; a checkout that keeps failing waits twice as long each time, at most 400 ms.
+    f = await startOrderFixture({ CHECKOUT_RECOVERY_INTERVAL_MS: '200', CHECKOUT_RECOVERY_MAX_DELAY_MS: '400' });
+  });
+  after(() => f.stop());
+
+  it('when a step has failed for a while, then recovery still tries it again within CHECKOUT_RECOVERY_MAX_DELAY_MS once it works again', async () => {
+    const buyer = await f.buyer();
+    f.fake.failing.set('clear', 503);
+    const response = await f.api.post('/orders', buyer.order(), { token: buyer.token, headers: { 'Idempotency-Key': randomUUID() } });
+    expect(response.status).to.equal(201);
+    // Eight failed rounds: without the cap the next one would wait 200 ms x 2^8, 51 s.
+    await eventually(async () => ((await f.checkout(response.body.orderId))?.attempts ?? 0) >= 8, 15_000, 'eight failed recovery rounds');
+    f.fake.failing.clear();
+    const cleared = Date.now();
+    // The cart client's breaker, opened by the failures, lets a trial call through after its 10 s.
+    await eventually(async () => (await f.checkout(response.body.orderId))?.status === 'completed', 15_000, 'recovery to clear the cart');
+    expect(Date.now() - cleared).to.be.below(12_000);
+  });
+});

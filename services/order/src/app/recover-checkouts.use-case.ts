@@ -48,7 +48,7 @@ async function recover(deps: OrderDeps, checkout: Checkout<CheckoutContext>, own
 /** Leaves the checkout for a later round, waiting longer each time. A running one stops blocking its customer. */
 async function postpone(deps: OrderDeps, checkout: Checkout<CheckoutContext>, owner: string, status: 'completing' | 'compensating', error: unknown): Promise<void> {
   const at = deps.now();
-  const delay = backoffDelay(checkout.attempts, deps.config.CHECKOUT_RECOVERY_INTERVAL_MS, 5 * 60_000);
+  const delay = backoffDelay(checkout.attempts, deps.config.CHECKOUT_RECOVERY_INTERVAL_MS, deps.config.CHECKOUT_RECOVERY_MAX_DELAY_MS);
   deps.logger.warn('checkout could not be finished yet; trying again later', { orderId: checkout.id, status, retryInMs: delay, error: String(error) });
   await setCheckoutStatus(deps.db, checkout.id, owner, { status, leaseUntil: new Date(at.getTime() + delay), lastError: String(error) }, at);
 }
