@@ -2,10 +2,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, Route, Routes, useParams, useSearchParams } from 'react-router';
 import { unwrap } from '../api/client';
-import { fieldErrors, messageFor } from '../api/errors';
+import { fieldErrors } from '../api/errors';
 import type { Customer } from '../api/session';
 import { useFocusOnNavigation } from '../components/focus';
-import { ErrorMessage, Field, Loading } from '../components/ui';
+import { ErrorMessage, Field, Loading, RetryBanner } from '../components/ui';
 import { dateTime, money } from '../format';
 import { useSession, useShop } from '../shop';
 import { Categories } from './Categories';
@@ -48,11 +48,7 @@ function StaffSignIn() {
             This account is a customer account: it is not allowed in the admin.
           </p>
         )}
-        {login.error && (
-          <p role="alert" className="error">
-            {messageFor(login.error)}
-          </p>
-        )}
+        <ErrorMessage error={login.error} />
         <button type="submit" disabled={login.isPending}>
           Sign in
         </button>
@@ -270,14 +266,7 @@ export function AdminApp({ unavailable, onRetry }: { unavailable: boolean; onRet
           </button>
         </nav>
       </header>
-      {unavailable && (
-        <div role="alert" className="banner">
-          The shop is not answering right now.{' '}
-          <button type="button" onClick={onRetry}>
-            Retry
-          </button>
-        </div>
-      )}
+      {unavailable && <RetryBanner onRetry={onRetry} />}
       <AdminMain>
         <Routes>
           <Route index element={<OrderList />} />

@@ -5,6 +5,7 @@ import { unwrap } from '../api/client';
 import { useCart } from '../cart';
 import { useSession, useShop } from '../shop';
 import { useFocusOnNavigation } from './focus';
+import { RetryBanner } from './ui';
 
 type CategoryNode = { id: string; name: string; children: CategoryNode[] };
 
@@ -99,14 +100,7 @@ export function Layout({ unavailable, onRetry }: { unavailable: boolean; onRetry
           )}
         </nav>
       </header>
-      {unavailable && (
-        <div role="alert" className="banner">
-          The shop is not answering right now.{' '}
-          <button type="button" onClick={onRetry}>
-            Retry
-          </button>
-        </div>
-      )}
+      {unavailable && <RetryBanner onRetry={onRetry} />}
       <div className="layout">
         <nav aria-label="Categories" className={`categories${menuOpen ? ' open' : ''}`}>
           <button type="button" className="menu-toggle" aria-expanded={menuOpen} onClick={() => setMenuOpen(!menuOpen)}>

@@ -34,6 +34,18 @@ export function ErrorMessage({ error }: { error: unknown }) {
   );
 }
 
+/** What a 503 (or no answer) anywhere shows: the shop is busy, and a way to try again. */
+export function RetryBanner({ onRetry }: { onRetry: () => void }) {
+  return (
+    <div role="alert" className="banner">
+      The shop is not answering right now.{' '}
+      <button type="button" onClick={onRetry}>
+        Retry
+      </button>
+    </div>
+  );
+}
+
 export function Loading({ what }: { what: string }) {
   return (
     <p role="status" className="loading">

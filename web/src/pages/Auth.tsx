@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { unwrap } from '../api/client';
-import { ApiError, fieldErrors, messageFor } from '../api/errors';
+import { ApiError, fieldErrors } from '../api/errors';
 import type { Customer } from '../api/session';
 import { CART_KEY } from '../cart';
 import { ErrorMessage, Field, Loading } from '../components/ui';
@@ -160,11 +160,7 @@ export function SignIn() {
       <form onSubmit={submit}>
         <Field label="Email" type="email" autoComplete="email" required value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
         <Field label="Password" type="password" autoComplete="current-password" required value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
-        {login.error && (
-          <p role="alert" className="error">
-            {messageFor(login.error)}
-          </p>
-        )}
+        <ErrorMessage error={login.error} />
         <button type="submit" disabled={login.isPending}>
           Sign in
         </button>

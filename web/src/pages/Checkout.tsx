@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { unwrap } from '../api/client';
-import { fieldErrors, messageFor } from '../api/errors';
+import { fieldErrors } from '../api/errors';
 import { useCart } from '../cart';
 import { usePlaceOrder } from '../checkout';
 import { useFocusFirstInvalid } from '../components/focus';
@@ -157,11 +157,7 @@ export function Checkout() {
             <Field label="CVC" inputMode="numeric" autoComplete="cc-csc" value={card.cvc} onChange={(e) => setCard({ ...card, cvc: e.target.value })} error={errors.cvc} required />
           </div>
         )}
-        {placeOrder.error && (
-          <p role="alert" className="error">
-            {messageFor(placeOrder.error)}
-          </p>
-        )}
+        <ErrorMessage error={placeOrder.error} />
         <ErrorMessage error={paypal.error} />
         {!addressId && <p>Add an address to place your order.</p>}
         <button type="submit" disabled={!addressId || placeOrder.isPending || paypal.isPending}>
