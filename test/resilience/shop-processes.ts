@@ -77,14 +77,31 @@ async function ready(opsUrl: string, timeoutMs: number, child: ShopProcess): Pro
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { exitCode, signalCode } = child.child;
-    if (exitCode !== null || signalCode !== null) throw new Error(`${opsUrl}: the process exited (${signalCode ?? exitCode}) while starting`);
+    if (exitCode !== null || signalCode !== null) {
+      const lastWords = child.logs().slice(-3).map((line) => JSON.stringify(line)).join('\n');
+      throw new Error(`${opsUrl}: the process exited (${signalCode ?? exitCode}) while starting:\n${lastWords}`);
+    }
     if (await fetch(`${opsUrl}/health/ready`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.status === 200, () => false)) return;
     if (Date.now() > deadline) throw new Error(`${opsUrl}/health/ready did not answer 200 within ${timeoutMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
+/**
+ * The shop for the fault runs. Its ports are picked free before its processes start; a suite
+ * running beside it may take one in between (EADDRINUSE), and then the shop is started once more
+ * on other ports.
+ */
 export async function startFaultShop(options: FaultShopOptions = {}): Promise<FaultShop> {
+  try {
+    return await startFaultShopOnce(options);
+  } catch (err) {
+    if (!String(err).includes('EADDRINUSE')) throw err;
+    return startFaultShopOnce(options);
+  }
+}
+
+async function startFaultShopOnce(options: FaultShopOptions): Promise<FaultShop> {
   const amqpUrl = await testAmqpUrl();
   const mail = await startMailSink({ smtpPort: 0, httpPort: 0 });
   const postgres = await startTcpProxy(Number(new URL(POSTGRES_URL).port || 5432));
