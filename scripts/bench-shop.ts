@@ -49,6 +49,8 @@ export interface Shop {
 export interface ShopOptions {
   /** Each node process writes a V8 CPU profile (`<name>.cpuprofile`) into this directory when it exits. */
   cpuProfileDir?: string;
+  /** Only these processes write a profile (default: all); the profiler slows each one it runs in. */
+  profiled?: readonly ShopProcessName[];
   /** Settings added to (or replacing) a process's environment. */
   env?: Partial<Record<ShopProcessName, Record<string, string>>>;
   logLevel?: string;
@@ -154,7 +156,7 @@ export async function startShop(options: ShopOptions = {}): Promise<Shop> {
     if (name === 'mail-sink') mailSmtp = await freePort();
     else opsPorts[name] = await freePort();
     const env = settingsOf();
-    const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+    const profile = options.cpuProfileDir && (options.profiled?.includes(name) ?? true) ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
     const child = spawn(process.execPath, [...profile, compiled(entry)], {
       cwd: root,
       env: { ...process.env, LOG_LEVEL: options.logLevel ?? 'warn', ...env, ...options.env?.[name] },

@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import client from 'prom-client';
 import { BREAKER_STATE_VALUE, writeError } from '@shop/platform';
 import { mountApiDocuments, type ApiDocuments } from './api-documents.js';
+import { setHeaders, type HeaderList } from './forward.js';
 import type { Upstream } from './proxy.js';
 import type { RateLimits } from './rate-limits.js';
 import { mountWebPages } from './web-pages.js';
@@ -22,7 +23,9 @@ export interface GatewayPagesOptions {
  */
 export function mountGatewayPages(router: Router, options: GatewayPagesOptions): void {
   router.use((req, res, next) => {
-    const limited = options.rateLimits.general.take(req.ip ?? '', res);
+    const headers: HeaderList = [];
+    const limited = options.rateLimits.general.take(req.ip ?? '', headers);
+    setHeaders(res, headers);
     if (limited) writeError(res, limited);
     else next();
   });

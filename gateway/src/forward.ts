@@ -8,17 +8,45 @@ import type { TLSSocket } from 'node:tls';
  */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
-/** How one forwarded exchange ended, for the breaker: the answer's status and headers, or why there was none. */
+/**
+ * Headers as Node's `rawHeaders` and `writeHead` list them: name, value, name, value… in the order
+ * sent, a name repeated once per line. Forwarding them as such skips building and copying a header
+ * object on each side (a service's answer has some twenty).
+ */
+export type HeaderList = string[];
+
+/** Adds each header of a list to a response. */
+export function setHeaders(res: http.ServerResponse, list: readonly string[]): void {
+  for (let i = 0; i < list.length; i += 2) res.appendHeader(list[i]!, list[i + 1]!);
+}
+
+/** What the forwarder read of a service's answer before passing it on. */
+export interface AnswerHead {
+  status: number;
+  /** The service's `X-Error-Code`: an error it chose to answer. */
+  errorCode: string | undefined;
+  /** Whether the answer carries the shop's security headers (its `X-Content-Type-Options`). */
+  secured: boolean;
+}
+
+/** How one forwarded exchange ended, for the breaker: the answer's head, or why there was none. */
 export interface ForwardHandlers {
-  /** The service answered; its status and headers are on the client's response, its body not yet (a header set here wins). */
-  onAnswer(status: number, headers: http.IncomingHttpHeaders): void;
+  /**
+   * The service answered, nothing has gone to the client yet: returns the headers to add to the
+   * answer (lower-case names), each in place of the service's of the same name.
+   */
+  onAnswer(head: AnswerHead): readonly string[];
   /** No answer: refused, reset, or silent past the timeout (`ETIMEDOUT`). */
   onError(err: Error & { code?: string }): void;
 }
 
-/** A keep-alive forwarder to one service: `forward(req, res, path, handlers)` streams the exchange both ways. */
+/**
+ * A keep-alive forwarder to one service: `forward(req, res, path, handlers, replacing)` streams the
+ * exchange both ways; `replacing` (lower-case names) goes to the service in place of the client's
+ * headers of the same name (the correlation id the gateway settled on, say).
+ */
 export interface Forwarder {
-  forward(req: http.IncomingMessage, res: http.ServerResponse, path: string, handlers: ForwardHandlers): void;
+  forward(req: http.IncomingMessage, res: http.ServerResponse, path: string, handlers: ForwardHandlers, replacing?: readonly string[]): void;
   close(): void;
 }
 
@@ -29,7 +57,8 @@ export interface Forwarder {
  *
  * It does what a reverse proxy library would, with nothing else on the hot path: the gateway's
  * benchmark showed http-proxy-middleware's layers costing more per request than the whole
- * forwarding (docs/benchmarks.md).
+ * forwarding (docs/benchmarks.md). The response must have no header set yet (`setHeader`), so
+ * that `writeHead` takes the list as it is.
  */
 export function createForwarder(target: string, timeoutMs: number): Forwarder {
   const base = new URL(target);
@@ -38,14 +67,15 @@ export function createForwarder(target: string, timeoutMs: number): Forwarder {
   const send = secure ? https.request : http.request;
   const basePath = base.pathname.replace(/\/+$/, '');
 
-  function forward(req: http.IncomingMessage, res: http.ServerResponse, path: string, handlers: ForwardHandlers): void {
+  function forward(req: http.IncomingMessage, res: http.ServerResponse, path: string, handlers: ForwardHandlers, replacing: readonly string[] = []): void {
+    const { headers, hasBody } = requestHeaders(req, base.host, replacing);
     const upstream = send({
       protocol: base.protocol,
       hostname: base.hostname,
       port: base.port,
       method: req.method,
       path: `${basePath}${path}`,
-      headers: requestHeaders(req, base.host),
+      headers,
       agent,
       timeout: timeoutMs,
     });
@@ -56,10 +86,13 @@ export function createForwarder(target: string, timeoutMs: number): Forwarder {
       if (res.headersSent) res.destroy();
     });
     upstream.on('response', (answer) => {
-      res.statusCode = answer.statusCode ?? 502;
-      if (answer.statusMessage) res.statusMessage = answer.statusMessage;
-      copyAnswerHeaders(answer, res);
-      handlers.onAnswer(res.statusCode, answer.headers);
+      const status = answer.statusCode ?? 502;
+      const raw = answer.rawHeaders;
+      const added = handlers.onAnswer({ status, errorCode: valueOf(raw, 'x-error-code'), secured: valueOf(raw, 'x-content-type-options') !== undefined });
+      const headers = withoutConnectionHeaders(raw, added);
+      for (const value of added) headers.push(value);
+      if (answer.statusMessage) res.writeHead(status, answer.statusMessage, headers);
+      else res.writeHead(status, headers);
       answer.on('error', () => res.destroy());
       answer.pipe(res);
     });
@@ -67,7 +100,9 @@ export function createForwarder(target: string, timeoutMs: number): Forwarder {
     res.once('close', () => {
       if (!res.writableFinished) upstream.destroy();
     });
-    req.pipe(upstream);
+    // A request without a body (most are GETs) is sent at once, without a pipe to set up.
+    if (hasBody) req.pipe(upstream);
+    else upstream.end();
   }
 
   return {
@@ -76,36 +111,85 @@ export function createForwarder(target: string, timeoutMs: number): Forwarder {
   };
 }
 
-/** The client's headers for the service: hop-by-hop ones dropped, Host the service's, X-Forwarded-* appended. */
-function requestHeaders(req: http.IncomingMessage, host: string): http.OutgoingHttpHeaders {
-  const headers: http.OutgoingHttpHeaders = {};
-  const listed = connectionTokens(req.headers.connection);
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name) && !listed?.has(name)) headers[name] = value;
+/**
+ * The client's headers for the service: hop-by-hop ones dropped, `replacing` in place of the
+ * client's of those names, Host the service's, X-Forwarded-* appended to the client's. `hasBody`:
+ * whether the request's framing announces a body (RFC 9112 section 6.3: without Content-Length or
+ * Transfer-Encoding, a request has none).
+ */
+function requestHeaders(req: http.IncomingMessage, host: string, replacing: readonly string[]): { headers: HeaderList; hasBody: boolean } {
+  const raw = req.rawHeaders;
+  const listed = connectionTokens(raw);
+  const headers: HeaderList = [];
+  let forwardedFor: string | undefined;
+  let forwardedPort: string | undefined;
+  let forwardedProto: string | undefined;
+  let forwardedHost: string | undefined;
+  let clientHost = '';
+  let hasBody = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    const value = raw[i + 1]!;
+    if (name === 'transfer-encoding' || (name === 'content-length' && value !== '0')) hasBody = true;
+    else if (name === 'host') clientHost = value;
+    if (HOP_BY_HOP.has(name) || listed?.has(name) || name === 'host' || isNamed(replacing, name)) continue;
+    if (name === 'x-forwarded-for') forwardedFor = joined(forwardedFor, value);
+    else if (name === 'x-forwarded-port') forwardedPort = joined(forwardedPort, value);
+    else if (name === 'x-forwarded-proto') forwardedProto = joined(forwardedProto, value);
+    else if (name === 'x-forwarded-host') forwardedHost ??= value;
+    else headers.push(raw[i]!, value);
   }
-  headers.host = host;
   const secure = (req.socket as TLSSocket).encrypted === true;
-  appendForwarded(headers, 'x-forwarded-for', req.socket.remoteAddress ?? '');
-  appendForwarded(headers, 'x-forwarded-port', String(req.socket.localPort ?? ''));
-  appendForwarded(headers, 'x-forwarded-proto', secure ? 'https' : 'http');
-  headers['x-forwarded-host'] ??= req.headers.host ?? '';
+  headers.push(
+    ...replacing,
+    'host',
+    host,
+    'x-forwarded-for',
+    appended(forwardedFor, req.socket.remoteAddress ?? ''),
+    'x-forwarded-port',
+    appended(forwardedPort, String(req.socket.localPort ?? '')),
+    'x-forwarded-proto',
+    appended(forwardedProto, secure ? 'https' : 'http'),
+    'x-forwarded-host',
+    forwardedHost ?? clientHost,
+  );
+  return { headers, hasBody };
+}
+
+/** A service's answer headers for the client: hop-by-hop ones and those `added` replaces dropped. */
+function withoutConnectionHeaders(raw: readonly string[], added: readonly string[]): HeaderList {
+  const listed = connectionTokens(raw);
+  const headers: HeaderList = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (!HOP_BY_HOP.has(name) && !listed?.has(name) && !isNamed(added, name)) headers.push(raw[i]!, raw[i + 1]!);
+  }
   return headers;
 }
 
-function appendForwarded(headers: http.OutgoingHttpHeaders, name: string, value: string): void {
-  const previous = headers[name];
-  headers[name] = previous ? `${String(previous)},${value}` : value;
+/** Whether a header list has a header of this lower-case name (its own names are lower-case). */
+function isNamed(list: readonly string[], name: string): boolean {
+  for (let i = 0; i < list.length; i += 2) if (list[i] === name) return true;
+  return false;
 }
+
+/** The first value of a header in a raw list, by lower-case name. */
+function valueOf(raw: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name) return raw[i + 1];
+  return undefined;
+}
+
+// Several lines of one header are one comma-separated value (RFC 9110 section 5.3), as Node joins them.
+const joined = (previous: string | undefined, value: string) => (previous === undefined ? value : `${previous}, ${value}`);
+const appended = (previous: string | undefined, value: string) => (previous ? `${previous},${value}` : value);
 
 /** Headers a `Connection` header names are hop-by-hop too. */
-function connectionTokens(connection: string | undefined): Set<string> | undefined {
-  if (!connection) return undefined;
-  return new Set(connection.split(',').map((token) => token.trim().toLowerCase()));
-}
-
-function copyAnswerHeaders(answer: http.IncomingMessage, res: http.ServerResponse): void {
-  const listed = connectionTokens(answer.headers.connection);
-  for (const [name, value] of Object.entries(answer.headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name) && !listed?.has(name)) res.setHeader(name, value);
+function connectionTokens(raw: readonly string[]): Set<string> | undefined {
+  let tokens: Set<string> | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.length !== 10 || raw[i]!.toLowerCase() !== 'connection') continue;
+    tokens ??= new Set();
+    for (const token of raw[i + 1]!.split(',')) tokens.add(token.trim().toLowerCase());
   }
+  return tokens;
 }

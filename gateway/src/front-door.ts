@@ -1,6 +1,7 @@
 import type http from 'node:http';
-import { AppError, correlationIdOf, setSecurityHeaders, writeError, type FrontContext, type FrontHandler, type Logger, type Principal } from '@shop/platform';
+import { AppError, CORRELATION_HEADER, correlationIdOf, setSecurityHeaders, writeError, type FrontContext, type FrontHandler, type Logger, type Principal } from '@shop/platform';
 import type { Authorizer } from './auth.js';
+import { setHeaders, type HeaderList } from './forward.js';
 import type { Upstream } from './proxy.js';
 import type { RateLimits } from './rate-limits.js';
 import { DEFAULT_GROUP, type GatewayRoute, type ResolvedRoute, type RouteResolver } from './routes.js';
@@ -36,10 +37,13 @@ export function createFrontDoor(options: FrontDoorOptions): (context: FrontConte
   };
 
   return ({ metrics, serving, clientAddress }) => {
-    /** Answers the error of a request that did not reach its service (or whose service could not be reached). */
-    const refuse = (req: http.IncomingMessage, res: http.ServerResponse, err: unknown) => {
-      const correlationId = req.headers['x-correlation-id'];
-      if (!res.headersSent) setSecurityHeaders(res);
+    /** Answers the error of a request that did not reach its service (or whose service could not be reached), with the gateway's own headers. */
+    const refuse = (req: http.IncomingMessage, res: http.ServerResponse, err: unknown, own: HeaderList) => {
+      const correlationId = req.headers[CORRELATION_HEADER];
+      if (!res.headersSent) {
+        setHeaders(res, own);
+        setSecurityHeaders(res);
+      }
       if (err instanceof AppError) {
         logger.info('request refused', { method: req.method, path: pathOf(req.url!), code: err.code, correlationId });
         if (!res.headersSent) writeError(res, err);
@@ -49,8 +53,8 @@ export function createFrontDoor(options: FrontDoorOptions): (context: FrontConte
       if (!res.headersSent) writeError(res, new AppError('INTERNAL', 'internal error'));
     };
 
-    const pass = (req: http.IncomingMessage, res: http.ServerResponse, resolved: ResolvedRoute, principal: Principal | undefined) =>
-      upstreamOf(resolved.route).forward(req, res, resolved, principal).catch((err: unknown) => refuse(req, res, err));
+    const pass = (req: http.IncomingMessage, res: http.ServerResponse, resolved: ResolvedRoute, principal: Principal | undefined, own: HeaderList) =>
+      upstreamOf(resolved.route).forward(req, res, resolved, principal, own).catch((err: unknown) => refuse(req, res, err, own));
 
     return (req, res, toApp) => {
       const method = req.method!;
@@ -60,18 +64,21 @@ export function createFrontDoor(options: FrontDoorOptions): (context: FrontConte
         return;
       }
       const started = performance.now();
-      res.setHeader('X-Correlation-Id', correlationIdOf(req));
       res.once('finish', () => metrics.record(method, resolved.route.prefix, res.statusCode, (performance.now() - started) / 1000));
+      // The gateway's own answer headers, kept aside until the answer (or the refusal) is written:
+      // the forwarder passes the service's headers to writeHead as a list, with these added.
+      const correlationId = correlationIdOf(req);
+      const own: HeaderList = [CORRELATION_HEADER, correlationId];
 
       const client = clientAddress(req);
-      const limited = rateLimits.general.take(client, res) ?? rateLimits.strictFor(method, pathOf(req.url!))?.take(client, res);
+      const limited = rateLimits.general.take(client, own) ?? rateLimits.strictFor(method, pathOf(req.url!))?.take(client, own);
       if (limited) {
-        refuse(req, res, limited);
+        refuse(req, res, limited, own);
         return;
       }
-      authorize(req.headers.authorization, resolved.route, req.headers['x-correlation-id'] as string).then(
-        (principal) => pass(req, res, resolved, principal),
-        (err: unknown) => refuse(req, res, err),
+      authorize(req.headers.authorization, resolved.route, correlationId).then(
+        (principal) => pass(req, res, resolved, principal, own),
+        (err: unknown) => refuse(req, res, err, own),
       );
     };
   };

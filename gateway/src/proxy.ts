@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import CircuitBreaker from 'opossum';
-import { AppError, CORRELATION_HEADER, ERROR_CODE_HEADER, setSecurityHeaders, type Logger, type Principal } from '@shop/platform';
-import { createForwarder } from './forward.js';
+import { AppError, CORRELATION_HEADER, SECURITY_HEADER_LIST, type Logger, type Principal } from '@shop/platform';
+import { createForwarder, type AnswerHead, type HeaderList } from './forward.js';
 import type { ResolvedRoute } from './routes.js';
 
 /** A circuit breaker's state, as readiness and metrics report it. */
@@ -11,10 +11,12 @@ export type BreakerState = 'closed' | 'open' | 'half-open';
 export interface Upstream {
   name: string;
   /**
-   * Streams the routed request to the service and its answer back. Rejects with the AppError to
-   * answer (503 SERVICE_UNAVAILABLE, 408 REQUEST_TIMEOUT) when no answer went out.
+   * Streams the routed request to the service and its answer back, with the gateway's own answer
+   * headers (`own`: the correlation id, the rate limit's) in place of the service's of those names.
+   * Rejects with the AppError to answer (503 SERVICE_UNAVAILABLE, 408 REQUEST_TIMEOUT) when no
+   * answer went out. Nothing may be set on `res` before (see createForwarder).
    */
-  forward(req: http.IncomingMessage, res: http.ServerResponse, resolved: ResolvedRoute, principal: Principal | undefined): Promise<void>;
+  forward(req: http.IncomingMessage, res: http.ServerResponse, resolved: ResolvedRoute, principal: Principal | undefined, own: HeaderList): Promise<void>;
   breakerState(): BreakerState;
   close(): void;
 }
@@ -42,8 +44,8 @@ const UNAVAILABLE_STATUSES = new Set([502, 503, 504]);
  * refused for a fault of one of its dependencies. A 503 without one (not serving: starting,
  * draining, its database gone) counts.
  */
-function countsAsUnavailable(status: number, headers: http.IncomingHttpHeaders): boolean {
-  if (headers[ERROR_CODE_HEADER]) return false;
+function countsAsUnavailable({ status, errorCode }: AnswerHead): boolean {
+  if (errorCode) return false;
   return UNAVAILABLE_STATUSES.has(status);
 }
 
@@ -66,7 +68,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   const { name, logger } = options;
   const forwarder = createForwarder(options.target, options.timeoutMs);
 
-  const exchange = (req: http.IncomingMessage, res: http.ServerResponse, { route, upstreamUrl }: ResolvedRoute, principal: Principal | undefined) =>
+  const exchange = (req: http.IncomingMessage, res: http.ServerResponse, { route, upstreamUrl }: ResolvedRoute, principal: Principal | undefined, own: HeaderList) =>
     new Promise<void>((resolve, reject) => {
       let settled = false;
       const settle = (err?: Error) => {
@@ -77,18 +79,24 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       };
       // The client went away: the service is not to blame.
       res.once('close', () => settle());
-      forwarder.forward(req, res, upstreamUrl, {
-        onAnswer(status, headers) {
-          res.setHeader(CORRELATION_HEADER, req.headers[CORRELATION_HEADER] as string);
-          // The shop's services send the same security headers; an answer without them gets the gateway's.
-          if (headers['x-content-type-options'] === undefined) setSecurityHeaders(res);
-          if (status < 300 && principal && route.endsSession) options.sessionEnded?.(principal, route.endsSession === 'account' ? 'account' : 'session');
-          settle(countsAsUnavailable(status, headers) ? new UnavailableAnswer(`${name} answered ${status}`) : undefined);
+      forwarder.forward(
+        req,
+        res,
+        upstreamUrl,
+        {
+          onAnswer(head) {
+            if (head.status < 300 && principal && route.endsSession) options.sessionEnded?.(principal, route.endsSession === 'account' ? 'account' : 'session');
+            settle(countsAsUnavailable(head) ? new UnavailableAnswer(`${name} answered ${head.status}`) : undefined);
+            // The shop's services send the same security headers; an answer without them gets the gateway's.
+            return head.secured ? own : [...own, ...SECURITY_HEADER_LIST];
+          },
+          onError(err) {
+            settle(req.complete ? err : new ClientTimeout('the client did not send the whole request'));
+          },
         },
-        onError(err) {
-          settle(req.complete ? err : new ClientTimeout('the client did not send the whole request'));
-        },
-      });
+        // The correlation id the front door settled on (the client's, or a new one) goes on to the service.
+        [CORRELATION_HEADER, req.headers[CORRELATION_HEADER] as string],
+      );
     });
 
   const breaker = new CircuitBreaker(exchange, {
@@ -108,9 +116,9 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   breaker.on('halfOpen', () => logger.info('circuit breaker half-open, trying the upstream', { upstream: name }));
   breaker.on('close', () => logger.info('circuit breaker closed', { upstream: name }));
 
-  const forward: Upstream['forward'] = async (req, res, resolved, principal) => {
+  const forward: Upstream['forward'] = async (req, res, resolved, principal, own) => {
     try {
-      await breaker.fire(req, res, resolved, principal);
+      await breaker.fire(req, res, resolved, principal, own);
     } catch (err) {
       if (res.headersSent || err instanceof UnavailableAnswer) return;
       if (err instanceof ClientTimeout) {

@@ -1,6 +1,6 @@
-import type { ServerResponse } from 'node:http';
 import { AppError } from '@shop/platform';
 import type { GatewayConfig } from './config.js';
+import type { HeaderList } from './forward.js';
 
 /** Logging in: the strict limit guards it against password guessing. */
 export const LOGIN_ROUTE = '/api/v1/auth/login';
@@ -10,11 +10,11 @@ export const REGISTRATION_ROUTE = '/api/v1/customers';
 /** Counts requests per client in fixed windows; `take` counts one and says whether it is over. */
 export interface RateLimiter {
   /**
-   * Counts a request of `client`, sets the standard `RateLimit-Policy` and `RateLimit` headers
-   * (IETF draft 7) on `res`, and returns a RATE_LIMITED error (with its Retry-After) when the
-   * client is over the limit, else undefined.
+   * Counts a request of `client`, adds the standard `RateLimit-Policy` and `RateLimit` headers
+   * (IETF draft 7) to the answer's `headers`, and returns a RATE_LIMITED error (with its
+   * Retry-After) when the client is over the limit, else undefined.
    */
-  take(client: string, res: ServerResponse): AppError | undefined;
+  take(client: string, headers: HeaderList): AppError | undefined;
 }
 
 /** The gateway's limiters, each counting per client address on its own. */
@@ -47,7 +47,7 @@ function createLimiter(limit: number, windowMs: number): RateLimiter & { sweep(n
   const windows = new Map<string, Window>();
   const policy = `${limit};w=${Math.ceil(windowMs / 1000)}`;
   return {
-    take(client, res) {
+    take(client, headers) {
       const now = Date.now();
       let window = windows.get(client);
       if (!window || window.endsAt <= now) {
@@ -56,8 +56,9 @@ function createLimiter(limit: number, windowMs: number): RateLimiter & { sweep(n
       }
       window.hits += 1;
       const resetSeconds = Math.max(0, Math.ceil((window.endsAt - now) / 1000));
-      res.setHeader('RateLimit-Policy', policy);
-      res.setHeader('RateLimit', `limit=${limit}, remaining=${Math.max(0, limit - window.hits)}, reset=${resetSeconds}`);
+      // A request counted by two limiters (a login) shows the stricter one's, the last counted.
+      setListed(headers, 'ratelimit-policy', policy);
+      setListed(headers, 'ratelimit', `limit=${limit}, remaining=${Math.max(0, limit - window.hits)}, reset=${resetSeconds}`);
       if (window.hits <= limit) return undefined;
       return new AppError('RATE_LIMITED', 'too many requests, try again later', { retryAfterSeconds: resetSeconds });
     },
@@ -65,6 +66,17 @@ function createLimiter(limit: number, windowMs: number): RateLimiter & { sweep(n
       for (const [client, window] of windows) if (window.endsAt <= now) windows.delete(client);
     },
   };
+}
+
+/** Sets a header in a list, in place of an earlier value of the same name. */
+function setListed(headers: HeaderList, name: string, value: string): void {
+  for (let i = 0; i < headers.length; i += 2) {
+    if (headers[i] === name) {
+      headers[i + 1] = value;
+      return;
+    }
+  }
+  headers.push(name, value);
 }
 
 /** The general, login and registration limiters of the gateway's settings; their memory is swept once a window. */

@@ -1,5 +1,5 @@
 import type { FrontHandler } from './server.js';
-import { setSecurityHeaders } from './app.js';
+import { SECURITY_HEADER_LIST } from './app.js';
 import { PUBLIC_CACHE_CONTROL, sendAnswer, type PublicSpelling } from './cached-route.js';
 import { correlationIdOf } from './correlation.js';
 import type { HttpMetrics } from './metrics.js';
@@ -19,9 +19,7 @@ export function answerFromMemory(spellings: ReadonlyMap<string, PublicSpelling>,
       return;
     }
     const started = performance.now();
-    setSecurityHeaders(res);
-    res.setHeader('X-Correlation-Id', correlationIdOf(req));
-    sendAnswer(req, res, answer, PUBLIC_CACHE_CONTROL);
+    sendAnswer(req, res, answer, PUBLIC_CACHE_CONTROL, [...SECURITY_HEADER_LIST, 'X-Correlation-Id', correlationIdOf(req)]);
     metrics.record('GET', spelling.route, res.statusCode, (performance.now() - started) / 1000);
   };
 }

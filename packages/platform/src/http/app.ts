@@ -58,6 +58,9 @@ function helmetHeaders(): ReadonlyArray<readonly [string, string]> {
 /** The security headers every answer carries, as [name, value] pairs. */
 const SECURITY_HEADERS = helmetHeaders();
 
+/** The same headers as one flat list (name, value, name, value…), as `writeHead` takes them. */
+export const SECURITY_HEADER_LIST: readonly string[] = SECURITY_HEADERS.flat();
+
 /** Puts the security headers on an answer. */
 export function setSecurityHeaders(res: ServerResponse): void {
   for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);

@@ -114,18 +114,21 @@ export function cachedRoute<P = Record<string, never>, Q = Record<string, never>
   return handler;
 }
 
-/** A kept answer with its ETag and Cache-Control, or 304 when the client's If-None-Match names it. */
-export function sendAnswer(req: IncomingMessage, res: ServerResponse, answer: CachedAnswer, cacheControl: string): void {
-  res.setHeader('ETag', answer.etag);
-  res.setHeader('Cache-Control', cacheControl);
+/**
+ * A kept answer with its ETag and Cache-Control, or 304 when the client's If-None-Match names it.
+ * `leading` (name, value…) goes first: headers the caller would otherwise set one by one. With
+ * nothing set on `res` before, `writeHead` takes the list as it is, which costs a fraction of a
+ * `setHeader` per header.
+ */
+export function sendAnswer(req: IncomingMessage, res: ServerResponse, answer: CachedAnswer, cacheControl: string, leading: readonly string[] = []): void {
+  const headers = [...leading, 'ETag', answer.etag, 'Cache-Control', cacheControl];
   if (clientHas(req.headers['if-none-match'], answer.etag)) {
-    res.statusCode = 304;
+    res.writeHead(304, headers);
     res.end();
     return;
   }
-  res.statusCode = 200;
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', answer.body.length);
+  headers.push('Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(answer.body.length));
+  res.writeHead(200, headers);
   // The kept bytes as they are: no serialization, and no second ETag from Express's res.send.
   res.end(answer.body);
 }
