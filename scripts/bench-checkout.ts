@@ -507,6 +507,17 @@ export function checkoutSection(report: CheckoutRow): string {
 Other work shared the machine during this run and took ${othersPercent.toFixed(0)}% of a core (the rows not named after the
 shop and the unattributed row), so the shop's figures are lower than on a quiet machine.`
       : '';
+  // The goal's budget: at 50 orders/s the machine's cores give each order this much CPU, whoever spends it.
+  const goalOrdersPerSecond = 50;
+  const budgetMs = (os.cpus().length * 1000) / goalOrdersPerSecond;
+  const spentBy = (match: (name: string) => boolean) => msPerOrder(report, cpu ? cpu.groups.filter((g) => report.shopNames.has(g.name) && match(g.name)).reduce((sum, g) => sum + g.percent, 0) : NaN);
+  const databaseMs = spentBy((name) => name.startsWith('PostgreSQL: '));
+  const brokerMs = spentBy((name) => name === 'RabbitMQ');
+  const budget = `
+
+At ${goalOrdersPerSecond} orders/s, ${os.cpus().length} cores give each order ${budgetMs.toFixed(0)} ms of CPU in all. Of the ${cpuPerOrder.toFixed(0)} ms an order took here,
+PostgreSQL's work for the shop's databases was ${databaseMs.toFixed(0)} ms and RabbitMQ's ${brokerMs.toFixed(0)} ms, so those two servers alone
+${databaseMs + brokerMs >= budgetMs ? 'spend more than the whole budget' : `leave ${(budgetMs - databaseMs - brokerMs).toFixed(0)} ms of it`} for the ten processes of the shop, which took ${(cpuPerOrder - databaseMs - brokerMs).toFixed(0)} ms.`;
   const bound = !cpu
     ? 'CPU use was not sampled (no /proc on this machine).'
     : cpu.busyPercent >= 90
@@ -516,7 +527,7 @@ together (their CPU time divided by the 201s). The table shows where that time w
 process takes the others wait for. PostgreSQL serves each connection with a process of its own, so
 the rows \`PostgreSQL: <service>'s database\` are that database's share of the server; the row
 \`PostgreSQL\` is the server's other processes (its background writers, and the connections to
-any other database on the machine), not counted as the shop's.${elsewhere}`
+any other database on the machine), not counted as the shop's.${budget}${elsewhere}`
       : `The cores were ${cpu.busyPercent.toFixed(0)}% busy during the run, not saturated, so something other than CPU bounds the
 throughput, which this run does not identify; each placed order cost about ${cpuPerOrder.toFixed(0)} ms of CPU in the shop's
 processes, the PostgreSQL connections to its databases and RabbitMQ together.${elsewhere}`;

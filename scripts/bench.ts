@@ -242,11 +242,20 @@ async function measureNpmStart(): Promise<StartRow> {
     return { gatewayAnswersSeconds, allReadySeconds, rss, starters };
   } finally {
     // As Ctrl-C in a terminal would: SIGTERM to the whole group, each process stops its own way.
-    process.kill(-npm.pid!, 'SIGTERM');
-    const force = setTimeout(() => process.kill(-npm.pid!, 'SIGKILL'), 20_000);
+    signalGroup(npm.pid!, 'SIGTERM');
+    const force = setTimeout(() => signalGroup(npm.pid!, 'SIGKILL'), 20_000);
     await exited;
     while ((await descendantsGone(npm.pid!)) === false) await new Promise((resolve) => setTimeout(resolve, 200));
     clearTimeout(force);
+  }
+}
+
+/** Signals a process group; one whose processes have all ended already (ESRCH) has nothing left to stop. */
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
   }
 }
 
@@ -327,9 +336,11 @@ async function main(): Promise<void> {
   if (taken.length) start = `not measured: ports ${taken.join(', ')} of \`npm start\` are in use`;
   else {
     process.stdout.write('npm start (an unrecorded first start creates its databases) ... ');
-    await measureNpmStart();
-    start = await measureNpmStart();
-    process.stdout.write(`gateway answered after ${start.gatewayAnswersSeconds.toFixed(1)} s; idle shop ${start.rss.reduce((a, r) => a + r.mib, 0).toFixed(0)} MiB\n`);
+    // A failed start is a finding of the run, written as such, not the end of the report.
+    start = await measureNpmStart()
+      .then(() => measureNpmStart())
+      .catch((err: unknown) => `failed: ${String(err).split('\n')[0]}`);
+    process.stdout.write(typeof start === 'string' ? `${start}\n` : `gateway answered after ${start.gatewayAnswersSeconds.toFixed(1)} s; idle shop ${start.rss.reduce((a, r) => a + r.mib, 0).toFixed(0)} MiB\n`);
   }
 
   await writeReport({ at, loadAverage, bareServer, bareProxy, gatewayHop, browseRows, cart, productDetails, checkout, start, plans });

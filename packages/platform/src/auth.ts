@@ -15,7 +15,11 @@ export interface Principal {
 export const ACCESS_TOKEN_ISSUER = 'shop-customer';
 export const ACCESS_TOKEN_AUDIENCE = 'shop';
 
-export type TokenVerifier = (token: string) => Promise<Principal>;
+export interface TokenVerifier {
+  (token: string): Promise<Principal>;
+  /** The principal of a token this verifier has verified and that has not expired, without waiting; else undefined. */
+  known?(token: string): Principal | undefined;
+}
 
 /** How many verified tokens a process remembers; a token is verified once, not on every request. */
 const VERIFIED_TOKENS_KEPT = 10_000;
@@ -30,10 +34,15 @@ export function createTokenVerifier(keys: URL | JWTVerifyGetKey): TokenVerifier 
   const getKey = keys instanceof URL ? createRemoteJWKSet(keys, { cooldownDuration: 5_000, cacheMaxAge: 10 * 60_000 }) : keys;
   const verified = new Map<string, { principal: Principal; expiresAtMs: number }>();
 
-  return async (token) => {
-    const known = verified.get(token);
-    if (known && known.expiresAtMs > Date.now()) return known.principal;
-    if (known) verified.delete(token);
+  const known = (token: string) => {
+    const entry = verified.get(token);
+    if (entry && entry.expiresAtMs > Date.now()) return entry.principal;
+    if (entry) verified.delete(token);
+    return undefined;
+  };
+  const verify = async (token: string): Promise<Principal> => {
+    const remembered = known(token);
+    if (remembered) return remembered;
 
     let payload: JWTPayload;
     try {
@@ -57,6 +66,7 @@ export function createTokenVerifier(keys: URL | JWTVerifyGetKey): TokenVerifier 
     verified.set(token, { principal, expiresAtMs: (payload.exp as number) * 1000 });
     return principal;
   };
+  return Object.assign(verify, { known });
 }
 
 function isRole(value: unknown): value is Role {

@@ -1,7 +1,7 @@
-import { request } from 'node:http';
+import { request, type IncomingMessage } from 'node:http';
 import { expect } from 'chai';
 import Joi from 'joi';
-import { cachedRoute, createAnswerCache, createLogger, startHttp, type RunningHttp } from '../src';
+import { AppError, cachedRoute, createAnswerCache, createLogger, startHttp, type RunningHttp } from '../src';
 
 /** A GET that carries a body (fetch refuses to send one). */
 function getWithBody(url: string, body: string): Promise<number> {
@@ -25,6 +25,9 @@ describe('platform: public answers from memory, in front of the app', () => {
   let reads = 0;
   const clock = { now: 1_000 };
   const answers = createAnswerCache({ maxEntries: 100, maxBytes: 1_000_000, maxStalenessMs: 900, now: () => clock.now });
+  // The owners the private route can tell without its middleware (tokens verified before, in the shop).
+  const knownOwners = new Set(['ann']);
+  const ownerOf = (req: IncomingMessage) => req.headers['x-owner'] as string | undefined;
 
   before(async () => {
     http = await startHttp({
@@ -44,6 +47,26 @@ describe('platform: public answers from memory, in front of the app', () => {
             () => answers,
             { params: Joi.object({ id: Joi.string().pattern(/^\d+$/).required() }), response: Joi.object(), doc: { summary: 'a lamp' }, key: ({ params }) => `lamp ${params.id}` },
             async ({ params }) => ({ id: params.id, reads: ++reads }),
+          ),
+        );
+        // A private route: whose desk it is comes from a header its middleware checks (a token, in the shop).
+        router.get(
+          '/desk',
+          (req, res, next) => {
+            if (!ownerOf(req)) throw new AppError('UNAUTHORIZED', 'whose desk?');
+            res.locals.owner = ownerOf(req);
+            next();
+          },
+          cachedRoute(
+            () => answers,
+            {
+              response: Joi.object(),
+              doc: { summary: "one person's desk" },
+              audience: 'private',
+              key: ({ res }) => `desk ${String(res.locals.owner)}`,
+              frontKey: (req) => (knownOwners.has(ownerOf(req) ?? '') ? `desk ${ownerOf(req)}` : undefined),
+            },
+            async ({ res }) => ({ owner: res.locals.owner, reads: ++reads }),
           ),
         );
       },
@@ -92,6 +115,26 @@ describe('platform: public answers from memory, in front of the app', () => {
     before = reachedApp;
     await fetch(`${http.url}/lamps/2`, { method: 'HEAD' });
     await getWithBody(`${http.url}/lamps/2`, '{}');
+    expect(reachedApp).to.equal(before + 2);
+  });
+
+  it("when a private route can tell a request's key without its middleware, then its kept answer is sent in front of the app, private; else the app answers (and refuses)", async () => {
+    const first = await fetch(`${http.url}/desk`, { headers: { 'x-owner': 'ann' } });
+    expect(first.status).to.equal(200);
+    const firstBody = await first.json();
+    await fetch(`${http.url}/desk`, { headers: { 'x-owner': 'bob' } });
+    let before = reachedApp;
+
+    const again = await fetch(`${http.url}/desk`, { headers: { 'x-owner': 'ann' } });
+    expect(reachedApp).to.equal(before);
+    expect(await again.json()).to.deep.equal(firstBody);
+    expect(again.headers.get('cache-control')).to.equal('private, no-cache');
+    expect(again.headers.get('etag')).to.equal(first.headers.get('etag'));
+
+    before = reachedApp;
+    const bob = await fetch(`${http.url}/desk`, { headers: { 'x-owner': 'bob' } });
+    expect(((await bob.json()) as { owner: string }).owner).to.equal('bob');
+    expect((await fetch(`${http.url}/desk`)).status).to.equal(401);
     expect(reachedApp).to.equal(before + 2);
   });
 });

@@ -38,6 +38,18 @@ describe('platform: access token verification', () => {
     expect(await verify(token)).to.equal(first);
   });
 
+  it('when a token was verified, then `known` tells its principal without waiting; a token never verified (or a bad one) is not known', async () => {
+    const { jwks, sign } = await issuer();
+    const verify = createTokenVerifier(jwks);
+    const token = await sign({ exp: Math.floor(Date.now() / 1000) + 60 });
+    expect(verify.known?.(token)).to.equal(undefined);
+    const principal = await verify(token);
+    expect(verify.known?.(token)).to.equal(principal);
+    const refused = await sign({ exp: Math.floor(Date.now() / 1000) + 60, aud: 'other' });
+    await codeOf(verify(refused));
+    expect(verify.known?.(refused)).to.equal(undefined);
+  });
+
   it('when a remembered token expires, then it is refused', async function () {
     this.timeout(5_000);
     const { jwks, sign } = await issuer();
@@ -47,6 +59,7 @@ describe('platform: access token verification', () => {
     const token = await sign({ exp: expiresAt });
     await verify(token);
     await new Promise((resolve) => setTimeout(resolve, expiresAt * 1000 - Date.now() + 50));
+    expect(verify.known?.(token)).to.equal(undefined);
     expect(await codeOf(verify(token))).to.equal('UNAUTHORIZED');
   });
 

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { customerDataErased, inventoryStockChanged, productUpdated, type EventEnvelope, type ProductCreatedV1, type StockStatus } from '@shop/contracts';
 import { sql } from '@shop/db';
-import { eventually, judgeFreshness, startPolling } from '@shop/testkit';
+import { eventually, judgeFreshness, startPolling, startTokenIssuer } from '@shop/testkit';
 import { expireCarts } from '../src/app/expire-carts.use-case';
 import type { RunningCartService } from '../src/service';
 import { startCartFixture, type CartFixture, type CartReplica } from './cart.fixture';
@@ -126,6 +126,19 @@ describe('cart service: GET /cart from memory, per cart, with ETags', function (
       const aliceWithBobsEtag = await getCart(alice, { 'if-none-match': bobsEtag });
       expect(aliceWithBobsEtag.status).to.equal(200);
       expect(((await aliceWithBobsEtag.json()) as { cartId: string }).cartId).not.to.equal((await cartOf(bob)).cartId);
+    });
+
+    it("when a customer's answer is kept, then a token signed with another key for that customer gets 401, never the kept answer", async () => {
+      const alice = await customerWith(1);
+      expect((await getCart(alice)).status).to.equal(200);
+      const forger = await startTokenIssuer();
+      try {
+        const forged = await forger.token({ customerId: alice.customerId });
+        for (let attempt = 0; attempt < 2; attempt += 1) expect((await getCart({ token: forged })).status).to.equal(401);
+        expect((await getCart({ headers: { authorization: 'Basic abc' } })).status).to.equal(401);
+      } finally {
+        await forger.close();
+      }
     });
 
     it('when a guest token names no cart, then 401 every time, and nothing is kept', async () => {

@@ -17,23 +17,32 @@ export const PRIVATE_CACHE_CONTROL = 'private, no-cache';
 // Spellings an app remembers before it starts over (each a URL and a key: a few MB at most).
 const MAX_SPELLINGS = 10_000;
 
-/** A request spelling (path and query as sent) that passed a public route's validation, and what it stands for. */
-export interface PublicSpelling {
-  /** The key of its answer in `answers()`. */
-  key: string;
+/**
+ * A request spelling (path and query as sent) that passed a route's validation and middleware
+ * once, and how to find the answer of a request spelled alike.
+ */
+export interface KnownSpelling {
+  /** A public route's: the key of its answer in `answers()`, the same for everyone. */
+  key?: string;
+  /**
+   * A private route's: the key of this request's answer, when it can be told from the request
+   * alone (a token this replica has verified before), else undefined: through the app.
+   */
+  keyOf?: (req: IncomingMessage) => string | undefined;
   answers: () => AnswerCache;
   /** The route pattern, for the request metric. */
   route: string;
+  cacheControl: string;
 }
 
 /**
- * The public spellings an app has seen validated, by URL: filled by `cachedRoute`, read by the
- * front handler that answers them from memory before Express (`answerFromMemory`). An invalid
- * spelling is never remembered, so it is refused every time.
+ * The spellings an app has seen pass, by URL: filled by `cachedRoute`, read by the front handler
+ * that answers them from memory before Express (`answerFromMemory`). An invalid spelling is never
+ * remembered, so it is refused every time.
  */
-export function publicSpellingsOf(locals: Record<string, unknown>): Map<string, PublicSpelling> {
-  locals.publicSpellings ??= new Map<string, PublicSpelling>();
-  return locals.publicSpellings as Map<string, PublicSpelling>;
+export function knownSpellingsOf(locals: Record<string, unknown>): Map<string, KnownSpelling> {
+  locals.knownSpellings ??= new Map<string, KnownSpelling>();
+  return locals.knownSpellings as Map<string, KnownSpelling>;
 }
 
 export interface CachedInput<P, Q> {
@@ -60,6 +69,12 @@ export interface CachedRouteSpec<P, Q> {
   key(input: CachedInput<P, Q>): string;
   /** What the answer shows that changes are announced for (`AnswerCache.invalidate(tag)`), beyond its key. */
   tags?(value: unknown): readonly string[];
+  /**
+   * A private route's key of a request, when it can be told from the request alone, without the
+   * route's middleware: its answer may then be sent from memory before Express. It must give
+   * `key()`'s value, or undefined (a token this replica has not verified: through the app).
+   */
+  frontKey?(req: IncomingMessage): string | undefined;
 }
 
 /**
@@ -85,14 +100,15 @@ export function cachedRoute<P = Record<string, never>, Q = Record<string, never>
   const handler: RequestHandler = async (req, res) => {
     let input: CachedInput<P, Q> | undefined;
     // A public request spelled as an earlier valid one goes straight to the cache.
-    const spellings = isPublic ? publicSpellingsOf(req.app.locals) : undefined;
-    let key = spellings?.get(req.url)?.key;
+    const spellings = isPublic || spec.frontKey ? knownSpellingsOf(req.app.locals) : undefined;
+    let key = isPublic ? spellings?.get(req.url)?.key : undefined;
     if (key === undefined) {
       input = validated(req, res);
       key = spec.key(input);
-      if (spellings) {
+      if (spellings && !spellings.has(req.url)) {
         if (spellings.size >= MAX_SPELLINGS) spellings.clear();
-        spellings.set(req.url, { key, answers, route: `${req.baseUrl}${String(req.route.path)}` });
+        const route = `${req.baseUrl}${String(req.route.path)}`;
+        spellings.set(req.url, isPublic ? { key, answers, route, cacheControl } : { keyOf: spec.frontKey, answers, route, cacheControl });
       }
     }
     const cache = answers();

@@ -4,7 +4,7 @@ import { createApp, createOpsApp, type AppOptions, type OpsAppOptions } from './
 import { createMetrics, type HttpMetrics } from './metrics.js';
 import { handlersOf } from './route.js';
 import { answerFromMemory } from './answer-front.js';
-import { publicSpellingsOf } from './cached-route.js';
+import { knownSpellingsOf } from './cached-route.js';
 import { listen, type FrontHandler } from './server.js';
 import { sleep } from '../timeout.js';
 
@@ -62,7 +62,7 @@ export async function startHttp(options: HttpServiceOptions): Promise<RunningHtt
   const clientAddress = (req: IncomingMessage) => proxyAddress(req, trusted);
   // A process with a front of its own (the gateway) serves nearly every request there; the others
   // answer remembered public GETs from memory in front of their app, and the rest through it.
-  const front = options.front?.({ metrics, serving, clientAddress }) ?? answerFromMemory(publicSpellingsOf(app.locals), metrics, serving);
+  const front = options.front?.({ metrics, serving, clientAddress }) ?? answerFromMemory(knownSpellingsOf(app.locals), metrics, serving);
   const server = await listen(app, options.port, options.host, front, options.front ? 'node' : 'express');
   const opsServer = await listen(ops, options.opsPort, options.host).catch(async (err: unknown) => {
     await server.close(0);

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { RequestHandler, Response } from 'express';
 import { AppError, bearerToken, describeSecurity, type TokenVerifier } from '@shop/platform';
 import type { CartOwner } from '../app/cart-of.js';
@@ -26,6 +27,22 @@ export function identifyCartOwner(verify: TokenVerifier): RequestHandler {
     next();
   };
   return describeSecurity(identify, { scheme: 'bearer' }, { scheme: 'cartToken' });
+}
+
+/**
+ * The answer key of a request whose owner is known without waiting: a bearer token this replica
+ * has verified before (and that has not expired), or a guest's cart token; undefined otherwise, or
+ * when the request would be refused (the request then goes through identifyCartOwner). A guest
+ * token's key finds an answer only if that token opened a cart before.
+ */
+export function knownAnswerKey(verify: TokenVerifier, req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization;
+  if (header !== undefined) {
+    const customer = verify.known?.(bearerToken(header) ?? '');
+    return customer ? answerKeyOf({ customerId: customer.customerId }) : undefined;
+  }
+  const guestToken = req.headers[CART_TOKEN_HEADER];
+  return typeof guestToken === 'string' && guestToken && guestToken.length <= 200 ? guestAnswerKey(guestToken) : undefined;
 }
 
 /** The owner `identifyCartOwner` found for this request. */

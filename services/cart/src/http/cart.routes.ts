@@ -10,7 +10,7 @@ import { assertCustomer, mergeGuestCartByToken } from '../app/merge-guest-cart.u
 import { removeItem } from '../app/remove-item.use-case.js';
 import { restoreItem } from '../app/restore-item.use-case.js';
 import { updateItemQuantity } from '../app/update-item-quantity.use-case.js';
-import { answerKeyOf, guestAnswerKey, identifyCartOwner, ownerOf } from './cart-owner.js';
+import { answerKeyOf, guestAnswerKey, identifyCartOwner, knownAnswerKey, ownerOf } from './cart-owner.js';
 import * as schema from './cart.schemas.js';
 
 /**
@@ -41,6 +41,7 @@ export function cartRoutes(router: Router, deps: CartDeps): void {
         audience: 'private',
         doc: { summary: 'My cart: each line at its current price, subtotals, total' },
         key: (input) => answerKeyOf(ownerOf(input)),
+        frontKey: (req) => knownAnswerKey(deps.verifyToken, req),
         tags: (view) => [(view as CartView).cartId],
       },
       (input) => getCart(deps, ownerOf(input)),
