@@ -517,7 +517,7 @@ shop and the unattributed row), so the shop's figures are lower than on a quiet 
 
 At ${goalOrdersPerSecond} orders/s, ${os.cpus().length} cores give each order ${budgetMs.toFixed(0)} ms of CPU in all. Of the ${cpuPerOrder.toFixed(0)} ms an order took here,
 PostgreSQL's work for the shop's databases was ${databaseMs.toFixed(0)} ms and RabbitMQ's ${brokerMs.toFixed(0)} ms, so those two servers alone
-${databaseMs + brokerMs >= budgetMs ? 'spend more than the whole budget' : `leave ${(budgetMs - databaseMs - brokerMs).toFixed(0)} ms of it`} for the ten processes of the shop, which took ${(cpuPerOrder - databaseMs - brokerMs).toFixed(0)} ms.`;
+${databaseMs + brokerMs >= budgetMs ? "spend more than the whole budget before the shop's own ten processes" : `leave ${(budgetMs - databaseMs - brokerMs).toFixed(0)} ms of it for the shop's own ten processes`}, which took ${(cpuPerOrder - databaseMs - brokerMs).toFixed(0)} ms.`;
   const bound = !cpu
     ? 'CPU use was not sampled (no /proc on this machine).'
     : cpu.busyPercent >= 90

@@ -235,8 +235,9 @@ async function measureNpmStart(): Promise<StartRow> {
     for (const { pid, command } of await descendants(npm.pid!)) {
       const mib = await rssMiB(pid);
       if (mib === undefined) continue;
-      const shopProcess = /\/(services|gateway|infra|packages)\/([\w-]+)\/(?:[\w-]+\/)?dist\/main\.js/.exec(command);
-      if (shopProcess) rss.push({ name: shopProcess[2]!, mib });
+      // services/<name>/dist/main.js and the like, and gateway/dist/main.js (a folder of its own, not under one of theirs).
+      const shopProcess = /\/(?:services|infra|packages)\/([\w-]+)\/dist\/main\.js|\/(gateway)\/dist\/main\.js/.exec(command);
+      if (shopProcess) rss.push({ name: (shopProcess[1] ?? shopProcess[2])!, mib });
       else starters.push({ name: /launcher/.test(command) ? 'launcher (tsx)' : /bootstrap/.test(command) ? 'bootstrap' : /esbuild/.test(command) ? 'esbuild (tsx)' : command.split(' ')[0]!, mib });
     }
     return { gatewayAnswersSeconds, allReadySeconds, rss, starters };
@@ -376,7 +377,7 @@ async function writeReport(r: Report): Promise<void> {
       : `| checkout, 10 buyers: orders/s, POST /orders p99 | >= 50, < 300 ms | ${r.checkout.figures.ordersPerSecond.toFixed(1)}, ${r.checkout.figures.orderP99.toFixed(0)} ms | ${verdict(r.checkout.figures.ordersPerSecond >= 50 && r.checkout.figures.orderP99 < 300)} |`,
     typeof r.start === 'string'
       ? `| footprint and start-up | < 1 GiB, < 15 s | ${r.start} | not measured |`
-      : `| idle shop (10 processes), resident memory | < 1 GiB | ${shopRss.toFixed(0)} MiB | ${verdict(shopRss < 1024)} |\n| \`npm start\` to the gateway's first answer (warm install) | < 15 s | ${r.start.gatewayAnswersSeconds.toFixed(1)} s | ${verdict(r.start.gatewayAnswersSeconds < 15)} |`,
+      : `| idle shop (${r.start.rss.length} processes), resident memory | < 1 GiB | ${shopRss.toFixed(0)} MiB | ${verdict(shopRss < 1024)} |\n| \`npm start\` to the gateway's first answer (warm install) | < 15 s | ${r.start.gatewayAnswersSeconds.toFixed(1)} s | ${verdict(r.start.gatewayAnswersSeconds < 15)} |`,
   ];
   const loads = [
     `| bare server (canned ${r.bareServer.bytes} B) | ${loadCells(r.bareServer)} |`,
