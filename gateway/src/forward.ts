@@ -88,8 +88,14 @@ export function createForwarder(target: string, timeoutMs: number): Forwarder {
     upstream.on('response', (answer) => {
       const status = answer.statusCode ?? 502;
       const raw = answer.rawHeaders;
-      const added = handlers.onAnswer({ status, errorCode: valueOf(raw, 'x-error-code'), secured: valueOf(raw, 'x-content-type-options') !== undefined });
-      const headers = withoutConnectionHeaders(raw, added);
+      const { names, endToEnd } = readHeaders(raw);
+      const errorCodeAt = names.indexOf('x-error-code');
+      const added = handlers.onAnswer({ status, errorCode: errorCodeAt === -1 ? undefined : raw[2 * errorCodeAt + 1], secured: names.includes('x-content-type-options') });
+      // The service's end-to-end headers, but those the gateway puts in their place.
+      const headers: HeaderList = [];
+      names.forEach((name, k) => {
+        if (endToEnd[k] && !isNamed(added, name)) headers.push(raw[2 * k]!, raw[2 * k + 1]!);
+      });
       for (const value of added) headers.push(value);
       if (answer.statusMessage) res.writeHead(status, answer.statusMessage, headers);
       else res.writeHead(status, headers);
@@ -119,7 +125,7 @@ export function createForwarder(target: string, timeoutMs: number): Forwarder {
  */
 function requestHeaders(req: http.IncomingMessage, host: string, replacing: readonly string[]): { headers: HeaderList; hasBody: boolean } {
   const raw = req.rawHeaders;
-  const listed = connectionTokens(raw);
+  const { names, endToEnd } = readHeaders(raw);
   const headers: HeaderList = [];
   let forwardedFor: string | undefined;
   let forwardedPort: string | undefined;
@@ -127,18 +133,17 @@ function requestHeaders(req: http.IncomingMessage, host: string, replacing: read
   let forwardedHost: string | undefined;
   let clientHost = '';
   let hasBody = false;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!.toLowerCase();
-    const value = raw[i + 1]!;
+  names.forEach((name, k) => {
+    const value = raw[2 * k + 1]!;
     if (name === 'transfer-encoding' || (name === 'content-length' && value !== '0')) hasBody = true;
     else if (name === 'host') clientHost = value;
-    if (HOP_BY_HOP.has(name) || listed?.has(name) || name === 'host' || isNamed(replacing, name)) continue;
+    if (!endToEnd[k] || name === 'host' || isNamed(replacing, name)) return;
     if (name === 'x-forwarded-for') forwardedFor = joined(forwardedFor, value);
     else if (name === 'x-forwarded-port') forwardedPort = joined(forwardedPort, value);
     else if (name === 'x-forwarded-proto') forwardedProto = joined(forwardedProto, value);
     else if (name === 'x-forwarded-host') forwardedHost ??= value;
-    else headers.push(raw[i]!, value);
-  }
+    else headers.push(raw[2 * k]!, value);
+  });
   const secure = (req.socket as TLSSocket).encrypted === true;
   headers.push(
     ...replacing,
@@ -156,40 +161,27 @@ function requestHeaders(req: http.IncomingMessage, host: string, replacing: read
   return { headers, hasBody };
 }
 
-/** A service's answer headers for the client: hop-by-hop ones and those `added` replaces dropped. */
-function withoutConnectionHeaders(raw: readonly string[], added: readonly string[]): HeaderList {
-  const listed = connectionTokens(raw);
-  const headers: HeaderList = [];
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!.toLowerCase();
-    if (!HOP_BY_HOP.has(name) && !listed?.has(name) && !isNamed(added, name)) headers.push(raw[i]!, raw[i + 1]!);
-  }
-  return headers;
-}
-
 /** Whether a header list has a header of this lower-case name (its own names are lower-case). */
 function isNamed(list: readonly string[], name: string): boolean {
   for (let i = 0; i < list.length; i += 2) if (list[i] === name) return true;
   return false;
 }
 
-/** The first value of a header in a raw list, by lower-case name. */
-function valueOf(raw: readonly string[], name: string): string | undefined {
-  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name) return raw[i + 1];
-  return undefined;
-}
-
 // Several lines of one header are one comma-separated value (RFC 9110 section 5.3), as Node joins them.
 const joined = (previous: string | undefined, value: string) => (previous === undefined ? value : `${previous}, ${value}`);
 const appended = (previous: string | undefined, value: string) => (previous ? `${previous},${value}` : value);
 
-/** Headers a `Connection` header names are hop-by-hop too. */
-function connectionTokens(raw: readonly string[]): Set<string> | undefined {
-  let tokens: Set<string> | undefined;
+/**
+ * A raw header list read once: each header's lower-case name, and whether it may go on to the next
+ * hop (neither hop-by-hop nor named by a `Connection` header, whose names are hop-by-hop too).
+ */
+function readHeaders(raw: readonly string[]): { names: string[]; endToEnd: boolean[] } {
+  const names: string[] = [];
+  let listed: Set<string> | undefined;
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.length !== 10 || raw[i]!.toLowerCase() !== 'connection') continue;
-    tokens ??= new Set();
-    for (const token of raw[i + 1]!.split(',')) tokens.add(token.trim().toLowerCase());
+    const name = raw[i]!.toLowerCase();
+    names.push(name);
+    if (name === 'connection') for (const token of raw[i + 1]!.split(',')) (listed ??= new Set()).add(token.trim().toLowerCase());
   }
-  return tokens;
+  return { names, endToEnd: names.map((name) => !HOP_BY_HOP.has(name) && !listed?.has(name)) };
 }

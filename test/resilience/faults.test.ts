@@ -177,11 +177,7 @@ describe(`the shop under faults (${full ? 'full run' : 'short run'})`, function 
       await during('broker away', brokerOutage);
       await during('PostgreSQL away', postgresOutage);
       await during('SMTP away', async () => {
-        logFault(`SMTP sink away for ${plan.smtpOutageMs / 1000} s`);
-        shop.proxies.smtp.cut();
-        await sleep(plan.smtpOutageMs);
-        shop.proxies.smtp.restore();
-        logFault('SMTP sink back');
+        await cutAtProxy(shop.proxies.smtp, plan.smtpOutageMs, 'SMTP sink away', 'SMTP sink back');
       });
     };
 
@@ -386,14 +382,19 @@ describe(`the shop under faults (${full ? 'full run' : 'short run'})`, function 
     expect(stock?.reserved).to.equal(LAST_UNITS);
   });
 
+  /** A line cut at its proxy for `ms`, then restored, each step in the fault log. */
+  async function cutAtProxy(line: { cut(): void; restore(): void }, ms: number, cutNote: string, restoredNote: string): Promise<void> {
+    logFault(`${cutNote} for ${ms / 1000} s`);
+    line.cut();
+    await sleep(ms);
+    line.restore();
+    logFault(restoredNote);
+  }
+
   /** The broker away: in the short run its line is cut at the proxy; in the full run RabbitMQ's application is stopped. */
   async function brokerOutage(): Promise<void> {
     if (!full) {
-      logFault(`broker cut at the proxy for ${plan.brokerOutageMs / 1000} s`);
-      shop.proxies.broker.cut();
-      await sleep(plan.brokerOutageMs);
-      shop.proxies.broker.restore();
-      logFault('broker line restored');
+      await cutAtProxy(shop.proxies.broker, plan.brokerOutageMs, 'broker cut at the proxy', 'broker line restored');
       return;
     }
     // stop_app closes every connection and refuses new ones for the whole outage, and keeps the
@@ -415,11 +416,7 @@ describe(`the shop under faults (${full ? 'full run' : 'short run'})`, function 
       await sleep(plan.gapMs);
     }
     if (!full) {
-      logFault(`PostgreSQL cut at the proxy for ${plan.postgresOutageMs / 1000} s`);
-      shop.proxies.postgres.cut();
-      await sleep(plan.postgresOutageMs);
-      shop.proxies.postgres.restore();
-      logFault('PostgreSQL line restored');
+      await cutAtProxy(shop.proxies.postgres, plan.postgresOutageMs, 'PostgreSQL cut at the proxy', 'PostgreSQL line restored');
       return;
     }
     const cluster = readdirSync('/etc/postgresql')[0]!;

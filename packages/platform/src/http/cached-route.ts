@@ -132,12 +132,12 @@ export function cachedRoute<P = Record<string, never>, Q = Record<string, never>
 
 /**
  * A kept answer with its ETag and Cache-Control, or 304 when the client's If-None-Match names it.
- * `leading` (name, value…) goes first: headers the caller would otherwise set one by one. With
- * nothing set on `res` before, `writeHead` takes the list as it is, which costs a fraction of a
- * `setHeader` per header.
+ * `headers` (name, value…; the list is the caller's to give away, and grows) holds what the caller
+ * would otherwise set one by one. With nothing set on `res` before, `writeHead` takes the list as
+ * it is, which costs a fraction of a `setHeader` per header.
  */
-export function sendAnswer(req: IncomingMessage, res: ServerResponse, answer: CachedAnswer, cacheControl: string, leading: readonly string[] = []): void {
-  const headers = [...leading, 'ETag', answer.etag, 'Cache-Control', cacheControl];
+export function sendAnswer(req: IncomingMessage, res: ServerResponse, answer: CachedAnswer, cacheControl: string, headers: string[] = []): void {
+  headers.push('ETag', answer.etag, 'Cache-Control', cacheControl);
   if (clientHas(req.headers['if-none-match'], answer.etag)) {
     res.writeHead(304, headers);
     res.end();

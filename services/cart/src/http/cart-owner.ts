@@ -2,10 +2,13 @@ import type { IncomingMessage } from 'node:http';
 import type { RequestHandler, Response } from 'express';
 import { AppError, bearerToken, describeSecurity, type TokenVerifier } from '@shop/platform';
 import type { CartOwner } from '../app/cart-of.js';
-import { hashCartToken } from '../domain/cart-token.js';
+import { hashCartToken, MAX_CART_TOKEN_LENGTH } from '../domain/cart-token.js';
 
 /** The header a guest sends its cart token in. */
 export const CART_TOKEN_HEADER = 'x-cart-token';
+
+/** A guest's cart token as sent, if it may name a cart at all. */
+const guestTokenOf = (sent: string | string[] | undefined) => (typeof sent === 'string' && sent && sent.length <= MAX_CART_TOKEN_LENGTH ? sent : undefined);
 
 /**
  * Works out whose cart a request is about: a verified bearer token's customer, else the guest
@@ -20,8 +23,8 @@ export function identifyCartOwner(verify: TokenVerifier): RequestHandler {
       res.locals.cartOwner = { customerId: (await verify(token)).customerId } satisfies CartOwner;
     } else {
       if (header) throw new AppError('UNAUTHORIZED', 'malformed bearer token');
-      const guestToken = req.get(CART_TOKEN_HEADER);
-      if (!guestToken || guestToken.length > 200) throw new AppError('UNAUTHORIZED', 'sign in, or send the X-Cart-Token of a guest cart');
+      const guestToken = guestTokenOf(req.get(CART_TOKEN_HEADER));
+      if (!guestToken) throw new AppError('UNAUTHORIZED', 'sign in, or send the X-Cart-Token of a guest cart');
       res.locals.cartOwner = { guestToken } satisfies CartOwner;
     }
     next();
@@ -41,8 +44,8 @@ export function knownAnswerKey(verify: TokenVerifier, req: IncomingMessage): str
     const customer = verify.known?.(bearerToken(header) ?? '');
     return customer ? answerKeyOf({ customerId: customer.customerId }) : undefined;
   }
-  const guestToken = req.headers[CART_TOKEN_HEADER];
-  return typeof guestToken === 'string' && guestToken && guestToken.length <= 200 ? guestAnswerKey(guestToken) : undefined;
+  const guestToken = guestTokenOf(req.headers[CART_TOKEN_HEADER]);
+  return guestToken && guestAnswerKey(guestToken);
 }
 
 /** The owner `identifyCartOwner` found for this request. */

@@ -1,5 +1,6 @@
 import Joi from 'joi';
 import { MAX_LINE_QUANTITY } from '../domain/cart.js';
+import { MAX_CART_TOKEN_LENGTH } from '../domain/cart-token.js';
 
 // Shapes and types only; the rules (stock, the line maximum after adding, products on sale) are
 // the domain's, answered with their own codes.
@@ -12,7 +13,7 @@ export const addItemBody = Joi.object({
 });
 export const quantityBody = Joi.object({ quantity: Joi.number().integer().min(0).max(MAX_LINE_QUANTITY).required() });
 export const itemParams = Joi.object({ itemId: uuid().required() });
-export const mergeBody = Joi.object({ cartToken: Joi.string().max(200).required() });
+export const mergeBody = Joi.object({ cartToken: Joi.string().max(MAX_CART_TOKEN_LENGTH).required() });
 export const customerParams = Joi.object({ customerId: uuid().required() });
 export const cartParams = Joi.object({ cartId: uuid().required() });
 export const clearForOrderBody = Joi.object({ orderId: uuid().required(), version: Joi.number().integer().min(1).required() });
