@@ -114,11 +114,12 @@ describe('payment service: voiding and reading a payment', function () {
       expect(voided!.body.status).to.equal('voided');
       expect(late.status).to.equal(409);
       expect(late.body.error.code).to.equal('CONFLICT');
+      // The job voids at the provider first, then records it: wait for both.
       const [authorization] = await eventually(async () => {
         const found = await f.authorizationsFor(orderId);
-        return found[0]?.status === 'voided' && found;
-      }, 10_000, 'the late authorization voided at the provider');
-      expect((await f.payment(orderId)).body).to.deep.include({ status: 'voided' });
+        const recorded = (await f.payment(orderId)).body.status === 'voided';
+        return found[0]?.status === 'voided' && recorded && found;
+      }, 10_000, 'the late authorization voided at the provider and recorded voided');
       expect(f.providerCalls(authorization!.id).filter((c) => c.method === 'void')).to.have.length(1);
       expect(await f.eventsFor('payment.authorized', orderId)).to.deep.equal([]);
     });
