@@ -340,7 +340,11 @@ async function main(): Promise<void> {
     // A failed start is a finding of the run, written as such, not the end of the report.
     start = await measureNpmStart()
       .then(() => measureNpmStart())
-      .catch((err: unknown) => `failed: ${String(err).split('\n')[0]}`);
+      .catch((err: unknown) => {
+        // The report keeps the first line; the console gets the start's last lines, to tell why.
+        process.stdout.write(`${String(err)}\n`);
+        return `failed: ${String(err).split('\n')[0]}`;
+      });
     process.stdout.write(typeof start === 'string' ? `${start}\n` : `gateway answered after ${start.gatewayAnswersSeconds.toFixed(1)} s; idle shop ${start.rss.reduce((a, r) => a + r.mib, 0).toFixed(0)} MiB\n`);
   }
 

@@ -145,17 +145,35 @@ export interface SeedResult {
   products: number;
 }
 
-/** Loads the demo catalog through the gateway unless the shop already has categories. */
-export async function seedDemoCatalog(apiBase: string, admin: { email: string; password: string }): Promise<SeedResult> {
-  const call = async (method: string, path: string, body?: unknown, token?: string) => {
-    const response = await fetch(`${apiBase}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await response.json().catch(() => undefined)) as AdminAnswer;
-    if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${JSON.stringify(json)}`);
-    return json;
+/** How long the seeding keeps retrying an answer of 503 (a service still starting, a breaker not yet closed again). */
+const UNAVAILABLE_PATIENCE_MS = 60_000;
+
+/**
+ * Loads the demo catalog through the gateway unless the shop already has categories. Every process
+ * being ready does not make each path through the gateway usable at once: a breaker that opened on
+ * calls refused while a service was starting stays open for a while. A 503 is therefore tried
+ * again after its Retry-After, for up to a minute (the gateway answers 503 when it could not reach
+ * the service or its breaker is open; a service, when a dependency failed and it wrote nothing).
+ */
+export async function seedDemoCatalog(
+  apiBase: string,
+  admin: { email: string; password: string },
+  patienceMs = UNAVAILABLE_PATIENCE_MS,
+): Promise<SeedResult> {
+  const call = async (method: string, path: string, body?: unknown, token?: string): Promise<AdminAnswer> => {
+    const deadline = Date.now() + patienceMs;
+    for (;;) {
+      const response = await fetch(`${apiBase}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const json = (await response.json().catch(() => undefined)) as AdminAnswer;
+      if (response.ok) return json;
+      const waitMs = 1000 * Math.min(Number(response.headers.get('retry-after')) || 1, 5);
+      if (response.status !== 503 || Date.now() + waitMs > deadline) throw new Error(`${method} ${path} answered ${response.status}: ${JSON.stringify(json)}`);
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
   };
 
   const existing = await call('GET', '/categories');
