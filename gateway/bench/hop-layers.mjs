@@ -27,14 +27,14 @@ function bareForward(req, res) {
 const forwarder = createForwarder(target.href, 5_000);
 /** The gateway's forwarder (forward.ts): hop-by-hop headers dropped, X-Forwarded-*, the service's Host, a timeout. */
 function gatewayForward(req, res) {
-  forwarder.forward(req, res, req.url.slice(7), { onAnswer() {}, onError: () => res.destroy() });
+  forwarder.forward(req, res, req.url.slice(7), { onAnswer: () => [], onError: () => res.destroy() });
 }
 
 const upstream = createUpstream({ name: 'bench', target: target.href, timeoutMs: 5_000, errorThresholdPercentage: 50, volumeThreshold: 20, resetTimeoutMs: 5_000, logger: quiet });
 /** The forwarder behind the gateway's breaker (proxy.ts). */
 function breakerForward(req, res) {
   req.headers['x-correlation-id'] ??= 'bench';
-  upstream.forward(req, res, { route: { prefix: '/api/v1/products' }, upstreamUrl: req.url.slice(7) }, undefined).catch(() => res.destroy());
+  upstream.forward(req, res, { route: { prefix: '/api/v1/products' }, upstreamUrl: req.url.slice(7) }, undefined, ['x-correlation-id', req.headers['x-correlation-id']]).catch(() => res.destroy());
 }
 
 const app = express();
